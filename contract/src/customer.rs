@@ -1,0 +1,347 @@
+//! The Billing Customer API's resources: customers, subscriptions and recurring products.
+
+use crate::date::Date;
+use crate::links::{Link, Operation};
+use crate::money::{self, Decimal};
+use serde::{Deserialize, Serialize};
+
+/// A customer [doc].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    /// The customer's own path.
+    #[serde(rename = "@id")]
+    pub id: Link,
+    /// The customer number.
+    pub customer_no: String,
+    /// Link to the customer-level recurring products.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring_products: Option<Link>,
+    /// Link to the customer's subscriptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<Link>,
+    /// What may be done to the customer.
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+}
+
+/// Body of `POST /customers` [doc].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerInput {
+    /// The new customer's number.
+    pub customer_no: String,
+}
+
+/// A subscription on a customer, e.g. a mobile number [assumed].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    /// The subscription's own path.
+    #[serde(rename = "@id")]
+    pub id: Link,
+    /// The subscription number.
+    pub subscription_no: String,
+    /// What the subscription is, e.g. "Mobil Anna".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// First day of the subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Date>,
+    /// Last day of the subscription, if ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Date>,
+    /// Link to the subscription's recurring products.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring_products: Option<Link>,
+    /// What may be done to the subscription.
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+}
+
+/// Body of `POST .../subscriptions` [assumed].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionInput {
+    /// The new subscription's number.
+    pub subscription_no: String,
+    /// What the subscription is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// First day of the subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Date>,
+}
+
+/// How often a recurring product is billed [assumed].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Periodicity {
+    /// Every month.
+    Monthly,
+    /// Every three months.
+    Quarterly,
+    /// Every six months.
+    Semiannually,
+    /// Every twelve months.
+    Yearly,
+    /// A value this client does not know yet; shown, never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Periodicity {
+    /// The periodicities a recurring product may be given.
+    pub const ALL: [Periodicity; 4] =
+        [Periodicity::Monthly, Periodicity::Quarterly, Periodicity::Semiannually, Periodicity::Yearly];
+
+    /// Months per billing period, if known.
+    pub fn months(self) -> Option<u32> {
+        match self {
+            Periodicity::Monthly => Some(1),
+            Periodicity::Quarterly => Some(3),
+            Periodicity::Semiannually => Some(6),
+            Periodicity::Yearly => Some(12),
+            Periodicity::Unknown => None,
+        }
+    }
+
+    /// The wire text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Periodicity::Monthly => "monthly",
+            Periodicity::Quarterly => "quarterly",
+            Periodicity::Semiannually => "semiannually",
+            Periodicity::Yearly => "yearly",
+            Periodicity::Unknown => "unknown",
+        }
+    }
+}
+
+/// A recurring product (billable charge) on a customer or a subscription [assumed].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurringProduct {
+    /// The recurring product's own path.
+    #[serde(rename = "@id")]
+    pub id: Link,
+    /// Its number within the customer or subscription.
+    pub recurring_product_no: String,
+    /// The product catalogue number, e.g. `MOB-5GB`.
+    #[serde(default)]
+    pub product_no: String,
+    /// What is billed, e.g. "Mobile 5 GB".
+    #[serde(default)]
+    pub description: String,
+    /// How many.
+    #[serde(with = "money::number")]
+    pub quantity: Decimal,
+    /// Price per unit and period, excluding VAT; negative for a discount.
+    #[serde(with = "money::number")]
+    pub unit_price: Decimal,
+    /// VAT rate in percent, e.g. 25.
+    #[serde(with = "money::number")]
+    pub vat_rate: Decimal,
+    /// How often it is billed.
+    pub periodicity: Periodicity,
+    /// First day billed.
+    pub start_date: Date,
+    /// Last day billed; `None` until further notice.
+    #[serde(default)]
+    pub end_date: Option<Date>,
+    /// What may be done to it (update, delete).
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+}
+
+/// Body of `POST`/`PUT` of a recurring product: the product without `@id`,
+/// `recurringProductNo` and `operations` [assumed].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurringProductInput {
+    /// The product catalogue number.
+    pub product_no: String,
+    /// What is billed (1-100 characters).
+    pub description: String,
+    /// How many (> 0).
+    #[serde(with = "money::number")]
+    pub quantity: Decimal,
+    /// Price per unit and period excluding VAT (may be negative).
+    #[serde(with = "money::number")]
+    pub unit_price: Decimal,
+    /// VAT rate in percent; one of the ledger's rates.
+    #[serde(with = "money::number")]
+    pub vat_rate: Decimal,
+    /// How often it is billed.
+    pub periodicity: Periodicity,
+    /// First day billed.
+    pub start_date: Date,
+    /// Last day billed (not before `startDate`), or `null`.
+    pub end_date: Option<Date>,
+}
+
+impl RecurringProduct {
+    /// The editable part of this product, e.g. to pre-fill a form or to end it.
+    pub fn to_input(&self) -> RecurringProductInput {
+        RecurringProductInput {
+            product_no: self.product_no.clone(),
+            description: self.description.clone(),
+            quantity: self.quantity,
+            unit_price: self.unit_price,
+            vat_rate: self.vat_rate,
+            periodicity: self.periodicity,
+            start_date: self.start_date,
+            end_date: self.end_date,
+        }
+    }
+}
+
+/// The contract's validation rules for writes, shared by the sandbox (which enforces them) and
+/// the widget's forms (which check them before sending).
+pub mod validation {
+    use super::*;
+    use crate::problem::FieldProblem;
+
+    /// VAT rates of a Swedish ledger [assumed: the ledger's rates are not yet exposed by the API].
+    pub fn swedish_vat_rates() -> Vec<Decimal> {
+        [0, 6, 12, 25].into_iter().map(Decimal::from).collect()
+    }
+
+    /// Longest description, in characters.
+    pub const DESCRIPTION_MAX_CHARS: usize = 100;
+
+    /// Checks a recurring product input against the contract; every failing field is named.
+    pub fn check_recurring_product(input: &RecurringProductInput, vat_rates: &[Decimal]) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        let chars = input.description.trim().chars().count();
+        if chars == 0 || input.description.chars().count() > DESCRIPTION_MAX_CHARS {
+            problems.push(FieldProblem::new("description", "must be 1 to 100 characters"));
+        }
+        if input.product_no.trim().is_empty() {
+            problems.push(FieldProblem::new("productNo", "is required"));
+        }
+        if input.quantity <= Decimal::ZERO {
+            problems.push(FieldProblem::new("quantity", "must be greater than 0"));
+        }
+        if !vat_rates.contains(&input.vat_rate) {
+            let known: Vec<String> = vat_rates.iter().map(|r| r.normalize().to_string()).collect();
+            problems.push(FieldProblem::new("vatRate", &format!("must be one of {}", known.join(", "))));
+        }
+        if input.periodicity == Periodicity::Unknown {
+            problems.push(FieldProblem::new("periodicity", "must be monthly, quarterly, semiannually or yearly"));
+        }
+        if let Some(end) = input.end_date {
+            if end < input.start_date {
+                problems.push(FieldProblem::new("endDate", "must not be before startDate"));
+            }
+        }
+        problems
+    }
+
+    /// Checks a subscription input against the contract.
+    pub fn check_subscription(input: &SubscriptionInput) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        if let Err(e) = crate::ids::IdKind::Subscription.validate(&input.subscription_no) {
+            problems.push(FieldProblem::new("subscriptionNo", &e.to_string()));
+        }
+        if let Some(d) = &input.description {
+            if d.chars().count() > DESCRIPTION_MAX_CHARS {
+                problems.push(FieldProblem::new("description", "must be at most 100 characters"));
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    const DOCUMENTED_CUSTOMER: &str = r#"{
+      "@id": "/billing/customer/v1/xxx/customers/15615616",
+      "customerNo": "15615616",
+      "recurringProducts": "/billing/customer/v1/xxx/customers/15615616/recurring-products",
+      "subscriptions": "/billing/customer/v1/xxx/customers/15615616/subscriptions",
+      "operations": [
+        { "rel": "add-subscription", "method": "POST", "href": "/billing/customer/v1/xxx/customers/15615616/subscriptions" },
+        { "rel": "add-recurring-product", "method": "POST", "href": "/billing/customer/v1/xxx/customers/15615616/recurring-products" }
+      ]
+    }"#;
+
+    const CONTRACT_RECURRING_PRODUCT: &str = r#"{
+      "@id": "/billing/customer/v1/xxx/customers/15615616/subscriptions/46701234567/recurring-products/1001",
+      "recurringProductNo": "1001",
+      "productNo": "MOB-5GB",
+      "description": "Mobile 5 GB",
+      "quantity": 1,
+      "unitPrice": 199.00,
+      "vatRate": 25.00,
+      "periodicity": "monthly",
+      "startDate": "2026-01-01",
+      "endDate": null,
+      "operations": [
+        { "rel": "update-recurring-product", "method": "PUT", "href": "/x" },
+        { "rel": "delete-recurring-product", "method": "DELETE", "href": "/x" }
+      ],
+      "someFutureField": { "ignored": true }
+    }"#;
+
+    #[test]
+    fn parses_the_documented_customer() {
+        let c: Customer = serde_json::from_str(DOCUMENTED_CUSTOMER).unwrap();
+        assert_eq!(c.customer_no, "15615616");
+        assert_eq!(c.subscriptions.unwrap().as_str(), "/billing/customer/v1/xxx/customers/15615616/subscriptions");
+        let add = crate::links::find_operation(&c.operations, crate::OperationRel::AddRecurringProduct).unwrap();
+        assert_eq!(add.method, "POST");
+        assert!(add.href.as_str().ends_with("/recurring-products"));
+    }
+
+    #[test]
+    fn parses_the_contract_recurring_product_and_ignores_unknown_fields() {
+        let p: RecurringProduct = serde_json::from_str(CONTRACT_RECURRING_PRODUCT).unwrap();
+        assert_eq!(p.unit_price, Decimal::from(199));
+        assert_eq!(p.vat_rate, Decimal::from(25));
+        assert_eq!(p.periodicity, Periodicity::Monthly);
+        assert_eq!(p.end_date, None);
+        assert_eq!(p.operations.len(), 2);
+    }
+
+    #[test]
+    fn an_unknown_periodicity_is_shown_not_fatal() {
+        let json = CONTRACT_RECURRING_PRODUCT.replace("\"monthly\"", "\"biweekly\"");
+        let p: RecurringProduct = serde_json::from_str(&json).unwrap();
+        assert_eq!(p.periodicity, Periodicity::Unknown);
+    }
+
+    #[test]
+    fn input_serializes_to_the_contract_field_names() {
+        let p: RecurringProduct = serde_json::from_str(CONTRACT_RECURRING_PRODUCT).unwrap();
+        let json = serde_json::to_value(p.to_input()).unwrap();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        assert_eq!(keys.len(), 8);
+        for k in ["productNo", "description", "quantity", "unitPrice", "vatRate", "periodicity", "startDate", "endDate"] {
+            assert!(keys.contains(&k), "missing {k}");
+        }
+        assert_eq!(json["unitPrice"], serde_json::json!(199.0));
+    }
+
+    #[test]
+    fn validation_names_each_failing_field() {
+        let input = RecurringProductInput {
+            product_no: "".into(),
+            description: "x".repeat(101),
+            quantity: Decimal::ZERO,
+            unit_price: Decimal::from_str("-10").unwrap(),
+            vat_rate: Decimal::from(24),
+            periodicity: Periodicity::Monthly,
+            start_date: "2026-02-01".parse().unwrap(),
+            end_date: Some("2026-01-31".parse().unwrap()),
+        };
+        let problems = validation::check_recurring_product(&input, &validation::swedish_vat_rates());
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["description", "productNo", "quantity", "vatRate", "endDate"]);
+        let ok = RecurringProductInput { product_no: "X".into(), description: "Rabatt".into(), quantity: Decimal::ONE, vat_rate: Decimal::from(25), end_date: None, ..input };
+        assert!(validation::check_recurring_product(&ok, &validation::swedish_vat_rates()).is_empty(), "a negative price is a valid discount");
+    }
+}
