@@ -320,7 +320,8 @@ mod tests {
         let json = serde_json::to_value(p.to_input()).unwrap();
         let keys: Vec<&str> = json.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(keys.len(), 8);
-        for k in ["productNo", "description", "quantity", "unitPrice", "vatRate", "periodicity", "startDate", "endDate"] {
+        for k in ["productNo", "description", "quantity", "unitPrice", "vatRate", "periodicity", "startDate", "endDate"]
+        {
             assert!(keys.contains(&k), "missing {k}");
         }
         assert_eq!(json["unitPrice"], serde_json::json!(199.0));
@@ -341,7 +342,17 @@ mod tests {
         let problems = validation::check_recurring_product(&input, &validation::swedish_vat_rates());
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["description", "productNo", "quantity", "vatRate", "endDate"]);
-        let ok = RecurringProductInput { product_no: "X".into(), description: "Rabatt".into(), quantity: Decimal::ONE, vat_rate: Decimal::from(25), end_date: None, ..input };
-        assert!(validation::check_recurring_product(&ok, &validation::swedish_vat_rates()).is_empty(), "a negative price is a valid discount");
+        let ok = RecurringProductInput {
+            product_no: "X".into(),
+            description: "Rabatt".into(),
+            quantity: Decimal::ONE,
+            vat_rate: Decimal::from(25),
+            end_date: None,
+            ..input
+        };
+        assert!(
+            validation::check_recurring_product(&ok, &validation::swedish_vat_rates()).is_empty(),
+            "a negative price is a valid discount"
+        );
     }
 }

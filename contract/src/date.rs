@@ -20,8 +20,11 @@ pub struct DateError(pub String);
 impl Date {
     /// The date, if `year-month-day` exists on the calendar.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        (year >= 1 && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Date { year, month, day })
+        (year >= 1 && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
     /// The year.
     pub fn year(self) -> u16 {
@@ -56,7 +59,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -118,7 +121,9 @@ mod tests {
 
     #[test]
     fn rejects_impossible_or_malformed_dates() {
-        for bad in ["2026-02-30", "2026-13-01", "2026-1-01", "26-01-01", "2026/01/01", "2026-01-0a", "", "2026-01-01T00:00"] {
+        for bad in
+            ["2026-02-30", "2026-13-01", "2026-1-01", "26-01-01", "2026/01/01", "2026-01-0a", "", "2026-01-01T00:00"]
+        {
             assert!(bad.parse::<Date>().is_err(), "{bad} should be rejected");
         }
     }

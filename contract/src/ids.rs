@@ -19,10 +19,7 @@ pub fn encode_segment(id: &str) -> String {
 
 /// Decodes one path segment exactly once. Fails on invalid UTF-8.
 pub fn decode_segment(segment: &str) -> Result<String, IdError> {
-    percent_decode_str(segment)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| IdError::NotUtf8)
+    percent_decode_str(segment).decode_utf8().map(|s| s.into_owned()).map_err(|_| IdError::NotUtf8)
 }
 
 /// The kinds of identifier in PayEx Billing routes.

@@ -111,13 +111,16 @@ mod tests {
 
     #[test]
     fn parses_the_contract_invoice_line() {
-        let line: InvoiceLine = serde_json::from_str(r#"{
+        let line: InvoiceLine = serde_json::from_str(
+            r#"{
           "@id": "/billing/invoice/v1/xxx/invoices/603010/subscriptions/46701234567/recurring-products/1001",
           "recurringProductNo": "1001", "productNo": "MOB-5GB", "description": "Mobile 5 GB",
           "periodStart": "2026-02-01", "periodEnd": "2026-02-28",
           "quantity": 1, "unitPrice": 199.00, "amount": 199.00,
           "vatRate": 25.00, "vatAmount": 49.75, "totalAmount": 248.75
-        }"#).unwrap();
+        }"#,
+        )
+        .unwrap();
         assert_eq!(line.total_amount, Decimal::from_str("248.75").unwrap());
         assert_eq!(line.amount + line.vat_amount, line.total_amount);
         assert_eq!(line.period_end.unwrap().to_string(), "2026-02-28");
@@ -125,22 +128,28 @@ mod tests {
 
     #[test]
     fn parses_an_invoice_list_item_without_amount() {
-        let inv: Invoice = serde_json::from_str(r#"{
+        let inv: Invoice = serde_json::from_str(
+            r#"{
           "@id": "/billing/invoice/v1/xxx/invoices/603010", "invoiceNo": "603010",
           "invoiceDate": "2026-03-01",
           "recurringProducts": "/billing/invoice/v1/xxx/invoices/603010/recurring-products",
           "subscriptions": "/billing/invoice/v1/xxx/invoices/603010/subscriptions"
-        }"#).unwrap();
+        }"#,
+        )
+        .unwrap();
         assert_eq!(inv.invoice_amount, None);
         assert_eq!(inv.invoice_date.unwrap().to_string(), "2026-03-01");
     }
 
     #[test]
     fn parses_a_documented_invoice_with_amount() {
-        let inv: Invoice = serde_json::from_str(r#"{
+        let inv: Invoice = serde_json::from_str(
+            r#"{
           "@id": "/billing/invoice/v1/xxx/invoices/603010", "invoiceNo": "603010",
           "invoiceDate": "2026-03-01", "invoiceAmount": 499.00, "currency": "SEK"
-        }"#).unwrap();
+        }"#,
+        )
+        .unwrap();
         assert_eq!(inv.invoice_amount, Some(Decimal::from(499)));
     }
 }

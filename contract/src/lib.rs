@@ -28,8 +28,7 @@ pub mod paths;
 pub mod problem;
 
 pub use customer::{
-    Customer, CustomerInput, Periodicity, RecurringProduct, RecurringProductInput, Subscription,
-    SubscriptionInput,
+    Customer, CustomerInput, Periodicity, RecurringProduct, RecurringProductInput, Subscription, SubscriptionInput,
 };
 pub use date::Date;
 pub use invoice::{Invoice, InvoiceLine, InvoiceSubscription, InvoiceSummary};

@@ -32,11 +32,7 @@ pub fn invoice(owner_no: &str, invoice_no: &str) -> String {
 
 /// `GET` path of a customer's invoices, newest first [assumed query parameter].
 pub fn invoices_of_customer(owner_no: &str, customer_no: &str) -> String {
-    format!(
-        "{INVOICE_API}/{}/invoices?{CUSTOMER_NO_PARAM}={}",
-        encode_segment(owner_no),
-        encode_segment(customer_no)
-    )
+    format!("{INVOICE_API}/{}/invoices?{CUSTOMER_NO_PARAM}={}", encode_segment(owner_no), encode_segment(customer_no))
 }
 
 #[cfg(test)]

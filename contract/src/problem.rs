@@ -135,6 +135,14 @@ pub enum ProblemType {
     InvoiceNotFound,
     /// [assumed] 401 on the invoice API.
     InvoiceUnauthorized,
+    /// [assumed] 404: no such subscription on that invoice.
+    InvoiceSubscriptionNotFound,
+    /// [assumed] 404: no such charge (recurring product line) on that invoice or subscription.
+    InvoiceLineNotFound,
+    /// [assumed] 404: no resource at this path in either API.
+    RouteNotFound,
+    /// [assumed] 405: the resource exists but does not allow this method.
+    MethodNotAllowed,
 }
 
 impl ProblemType {
@@ -150,6 +158,10 @@ impl ProblemType {
             ProblemType::InvoiceValidation => "billing/invoice/problems/validation",
             ProblemType::InvoiceNotFound => "billing/invoice/problems/invoice-not-found",
             ProblemType::InvoiceUnauthorized => "billing/invoice/problems/unauthorized",
+            ProblemType::InvoiceSubscriptionNotFound => "billing/invoice/problems/subscription-not-found",
+            ProblemType::InvoiceLineNotFound => "billing/invoice/problems/recurring-product-not-found",
+            ProblemType::RouteNotFound => "billing/problems/not-found",
+            ProblemType::MethodNotAllowed => "billing/problems/method-not-allowed",
         }
     }
 
@@ -159,6 +171,7 @@ impl ProblemType {
             ProblemType::CustomerValidation | ProblemType::InvoiceValidation => 400,
             ProblemType::CustomerUnauthorized | ProblemType::InvoiceUnauthorized => 401,
             ProblemType::CustomerConflict => 409,
+            ProblemType::MethodNotAllowed => 405,
             _ => 404,
         }
     }
@@ -173,6 +186,10 @@ impl ProblemType {
             ProblemType::CustomerConflict => "Already exists",
             ProblemType::CustomerUnauthorized | ProblemType::InvoiceUnauthorized => "Unauthorized",
             ProblemType::InvoiceNotFound => "Invoice not found",
+            ProblemType::InvoiceSubscriptionNotFound => "Subscription not on invoice",
+            ProblemType::InvoiceLineNotFound => "Invoice line not found",
+            ProblemType::RouteNotFound => "Not found",
+            ProblemType::MethodNotAllowed => "Method not allowed",
         }
     }
 
@@ -202,23 +219,35 @@ mod tests {
 
     #[test]
     fn reads_rfc7807_lower_case() {
-        let p: Problem = serde_json::from_str(r#"{
+        let p: Problem = serde_json::from_str(
+            r#"{
           "type": "billing/customer/problems/validation", "title": "Validation failed",
           "status": 400, "detail": "2 fields are invalid", "instance": "9f1c-42",
           "problems": [{ "unitPrice": "must be a number" }, { "vatRate": "must be one of 0, 6, 12, 25" }]
-        }"#).unwrap();
+        }"#,
+        )
+        .unwrap();
         assert!(p.is(ProblemType::CustomerValidation));
         assert_eq!(p.instance.as_deref(), Some("9f1c-42"));
-        assert_eq!(p.problems, vec![FieldProblem::new("unitPrice", "must be a number"), FieldProblem::new("vatRate", "must be one of 0, 6, 12, 25")]);
+        assert_eq!(
+            p.problems,
+            vec![
+                FieldProblem::new("unitPrice", "must be a number"),
+                FieldProblem::new("vatRate", "must be one of 0, 6, 12, 25")
+            ]
+        );
     }
 
     #[test]
     fn reads_payex_pascal_case() {
-        let p: Problem = serde_json::from_str(r#"{
+        let p: Problem = serde_json::from_str(
+            r#"{
           "Type": "billing/invoice/problems/invoice-not-found", "Title": "Invoice not found",
           "Status": 404, "Instance": "abc-123", "Detail": "Invoice 1 does not exist",
           "Problems": [{ "invoiceNo": "unknown" }]
-        }"#).unwrap();
+        }"#,
+        )
+        .unwrap();
         assert!(p.is(ProblemType::InvoiceNotFound));
         assert_eq!(p.title, "Invoice not found");
         assert_eq!(p.status, Some(404));
