@@ -1,0 +1,173 @@
+//! The errors the proxy answers itself, each rendered as an `application/problem+json`
+//! [`Problem`] whose `instance` is the request id.
+//!
+//! Problems from the upstream API are not these: they pass through unchanged.
+
+use crate::access::Denied;
+use crate::request_id::RequestId;
+use crate::upstream::UnforwardableTarget;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use billing_contract::problem::PROBLEM_JSON;
+use billing_contract::Problem;
+use std::time::Duration;
+
+/// Prefix of the proxy's own problem type codes, after the APIs' `billing/{api}/problems/`.
+pub const PROBLEM_TYPE_PREFIX: &str = "billing/proxy/problems/";
+
+/// The methods forwarded to the APIs, as advertised in a 405's `allow` header.
+pub const ALLOWED_METHODS: &str = "GET, POST, PUT, DELETE";
+
+/// Something the proxy answers with an error of its own. Its `Display` is the problem's
+/// `detail`, safe to show to a browser: it names no credential and no upstream address.
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    /// The upstream could not be connected to, or broke off the exchange (502).
+    #[error("The billing API could not be reached. Try again in a moment.")]
+    UpstreamUnavailable,
+    /// The upstream did not answer in time (504).
+    #[error("The billing API did not answer within {} ms.", .0.as_millis())]
+    UpstreamTimeout(Duration),
+    /// The request body is larger than allowed (413).
+    #[error("The request body is larger than the {0} bytes allowed.")]
+    PayloadTooLarge(usize),
+    /// The request body could not be read (400).
+    #[error("The request body could not be read.")]
+    UnreadableBody,
+    /// A method the APIs are not called with (405).
+    #[error("The billing APIs are not called with {0}: use GET, POST, PUT or DELETE.")]
+    MethodNotAllowed(Method),
+    /// A request target that cannot be forwarded unchanged (400).
+    #[error("This request cannot be forwarded: {0}.")]
+    UnforwardableTarget(#[from] UnforwardableTarget),
+    /// The access policy refused the request (401 or 403).
+    #[error("{0}")]
+    Denied(#[from] Denied),
+}
+
+impl ProxyError {
+    /// The HTTP status answered.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ProxyError::UpstreamUnavailable => StatusCode::BAD_GATEWAY,
+            ProxyError::UpstreamTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            ProxyError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ProxyError::UnreadableBody | ProxyError::UnforwardableTarget(_) => StatusCode::BAD_REQUEST,
+            ProxyError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ProxyError::Denied(Denied::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
+            ProxyError::Denied(Denied::Forbidden(_)) => StatusCode::FORBIDDEN,
+        }
+    }
+
+    /// The last part of the problem type code, e.g. `upstream-timeout`.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ProxyError::UpstreamUnavailable => "upstream-unavailable",
+            ProxyError::UpstreamTimeout(_) => "upstream-timeout",
+            ProxyError::PayloadTooLarge(_) => "payload-too-large",
+            ProxyError::UnreadableBody => "unreadable-body",
+            ProxyError::MethodNotAllowed(_) => "method-not-allowed",
+            ProxyError::UnforwardableTarget(_) => "unforwardable-target",
+            ProxyError::Denied(Denied::Unauthenticated(_)) => "unauthenticated",
+            ProxyError::Denied(Denied::Forbidden(_)) => "forbidden",
+        }
+    }
+
+    /// The problem's short, fixed summary.
+    pub fn title(&self) -> &'static str {
+        match self {
+            ProxyError::UpstreamUnavailable => "Billing API unavailable",
+            ProxyError::UpstreamTimeout(_) => "Billing API timed out",
+            ProxyError::PayloadTooLarge(_) => "Request body too large",
+            ProxyError::UnreadableBody => "Unreadable request body",
+            ProxyError::MethodNotAllowed(_) => "Method not allowed",
+            ProxyError::UnforwardableTarget(_) => "Request not forwardable",
+            ProxyError::Denied(Denied::Unauthenticated(_)) => "Not signed in",
+            ProxyError::Denied(Denied::Forbidden(_)) => "Forbidden",
+        }
+    }
+
+    /// This error as a problem, identified by `request_id`.
+    pub fn to_problem(&self, request_id: &RequestId) -> Problem {
+        Problem {
+            problem_type: Some(format!("{PROBLEM_TYPE_PREFIX}{}", self.slug())),
+            title: self.title().to_owned(),
+            status: Some(self.status().as_u16()),
+            detail: Some(self.to_string()),
+            instance: Some(request_id.to_string()),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The response to the request `request_id`.
+    pub fn at(self, request_id: RequestId) -> ProblemResponse {
+        ProblemResponse { error: self, request_id }
+    }
+}
+
+/// A [`ProxyError`] answered to one request: an `application/problem+json` response.
+#[derive(Debug)]
+pub struct ProblemResponse {
+    error: ProxyError,
+    request_id: RequestId,
+}
+
+impl ProblemResponse {
+    /// The error answered.
+    pub fn error(&self) -> &ProxyError {
+        &self.error
+    }
+}
+
+impl IntoResponse for ProblemResponse {
+    fn into_response(self) -> Response {
+        let status = self.error.status();
+        let Ok(body) = serde_json::to_vec(&self.error.to_problem(&self.request_id)) else {
+            return status.into_response();
+        };
+        let mut response =
+            (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], body).into_response();
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+        }
+        response
+    }
+}
+
+/// Why the proxy could not be set up from a valid-looking [`Config`](crate::Config).
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The token cannot be sent in an HTTP header.
+    #[error("the upstream token contains characters that cannot be sent in an HTTP header")]
+    TokenNotHeaderSafe,
+    /// The HTTP client (TLS) could not be initialised.
+    #[error("cannot set up the upstream HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn renders_a_problem_with_the_request_id_as_instance() {
+        let id = RequestId::generate();
+        let response = ProxyError::UpstreamTimeout(Duration::from_millis(300)).at(id.clone()).into_response();
+        assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let problem: Problem = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem.problem_type.as_deref(), Some("billing/proxy/problems/upstream-timeout"));
+        assert_eq!(problem.status, Some(504));
+        assert_eq!(problem.detail.as_deref(), Some("The billing API did not answer within 300 ms."));
+        assert_eq!(problem.instance.as_deref(), Some(id.as_str()));
+    }
+
+    #[test]
+    fn method_not_allowed_advertises_the_allowed_methods() {
+        let response = ProxyError::MethodNotAllowed(Method::PATCH).at(RequestId::generate()).into_response();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()[header::ALLOW], ALLOWED_METHODS);
+    }
+}
