@@ -1,0 +1,118 @@
+//! The HTTP client: GET a resource, follow a collection's pages, send writes.
+
+use super::ApiError;
+use billing_contract::{Collection, Link};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Pages followed at most for one collection; protects against a `next` that loops.
+const MAX_PAGES: usize = 10_000;
+
+/// A client for the billing API behind the same-origin proxy.
+///
+/// Links from the API are relative paths (`/billing/...`) and are requested as given,
+/// prefixed with `base` (empty: the page's own origin).
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), billing_widget::api::ApiError> {
+/// use billing_widget::api::{ApiClient, contract::{self, Customer}};
+/// let client = ApiClient::new("");
+/// let customer: Customer = client.get(&contract::paths::customer("100200", "15615616")).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiClient {
+    base: String,
+}
+
+impl ApiClient {
+    /// A client for the API at `base` (an origin such as `https://crm.example`, or empty for
+    /// the page's own origin).
+    pub fn new(base: &str) -> ApiClient {
+        ApiClient { base: base.trim_end_matches('/').to_owned() }
+    }
+
+    /// The full URL of an API path or link.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GETs one resource.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let url = self.url(path);
+        let request = gloo_net::http::Request::get(&url).header("Accept", "application/json");
+        read_json(&url, request.send().await).await
+    }
+
+    /// GETs every item of a collection, following `navigation.next` page by page.
+    /// `on_page` sees each page's items as they arrive (for progress and early display).
+    pub async fn get_all_with<T: DeserializeOwned>(
+        &self,
+        link: &Link,
+        mut on_page: impl FnMut(&[T]),
+    ) -> Result<Vec<T>, ApiError> {
+        let mut items = Vec::new();
+        let mut next = Some(link.clone());
+        let mut pages = 0;
+        while let Some(page_link) = next.take() {
+            let page: Collection<T> = self.get(page_link.as_str()).await?;
+            on_page(&page.items);
+            items.extend(page.items);
+            pages += 1;
+            next = page.navigation.next.filter(|n| *n != page_link && pages < MAX_PAGES);
+        }
+        Ok(items)
+    }
+
+    /// GETs every item of a collection, following `navigation.next`.
+    pub async fn get_all<T: DeserializeOwned>(&self, link: &Link) -> Result<Vec<T>, ApiError> {
+        self.get_all_with(link, |_| {}).await
+    }
+
+    /// Sends a JSON body with `method` (POST or PUT) and reads the JSON answer.
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let url = self.url(path);
+        let builder = match method {
+            "PUT" => gloo_net::http::Request::put(&url),
+            _ => gloo_net::http::Request::post(&url),
+        };
+        let request =
+            builder.header("Accept", "application/json").json(body).map_err(|e| ApiError::Network(e.to_string()))?;
+        read_json(&url, request.send().await).await
+    }
+
+    /// DELETEs a resource.
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        let url = self.url(path);
+        let response = gloo_net::http::Request::delete(&url).header("Accept", "application/json").send().await;
+        let response = response.map_err(|e| ApiError::Network(e.to_string()))?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(error_from(response).await)
+        }
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(
+    url: &str,
+    response: Result<gloo_net::http::Response, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let response = response.map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(error_from(response).await);
+    }
+    let body = response.text().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    serde_json::from_str(&body).map_err(|e| ApiError::Decode { url: url.to_owned(), message: e.to_string() })
+}
+
+async fn error_from(response: gloo_net::http::Response) -> ApiError {
+    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let body = response.text().await.unwrap_or_default();
+    ApiError::from_error_body(response.status(), &response.status_text(), &content_type, &body)
+}

@@ -1,0 +1,13 @@
+//! Talking to the PayEx Billing API through the same-origin proxy.
+//!
+//! Every resource shape lives in [`contract`] (the `billing-contract` crate); this module adds
+//! the HTTP client that fetches them, follows links and pages, and turns failures into
+//! [`ApiError`]s.
+
+mod client;
+mod error;
+mod resources;
+
+pub use billing_contract as contract;
+pub use client::ApiClient;
+pub use error::ApiError;

@@ -1,0 +1,157 @@
+//! Locale-aware formatting through `Intl.NumberFormat` and `Intl.DateTimeFormat`.
+//!
+//! Amounts go to `Intl` as decimal *strings* (Intl.NumberFormat v3), so `1234.50` is formatted
+//! exactly, never through a float. Formatter objects are built once per locale and style and
+//! reused: a 50,000-line invoice formats 500,000 cells.
+
+use billing_contract::{Date, Decimal};
+
+/// Formats values for one locale, e.g. `sv-SE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Formatter {
+    locale: String,
+}
+
+impl Formatter {
+    /// A formatter for `locale` (a BCP 47 tag; an invalid tag falls back to English).
+    pub fn new(locale: &str) -> Formatter {
+        Formatter { locale: locale.to_owned() }
+    }
+
+    /// The locale tag.
+    pub fn locale(&self) -> &str {
+        &self.locale
+    }
+
+    /// An amount in a currency with two decimals, e.g. `1 234,50 kr` (sv-SE, SEK).
+    pub fn money(&self, amount: Decimal, currency: &str) -> String {
+        let style = Style::Currency(currency.to_owned());
+        imp::format_number(&self.locale, &style, amount).unwrap_or_else(|| format!("{amount:.2} {currency}"))
+    }
+
+    /// An amount with two decimals and no currency, e.g. `1 234,50`.
+    pub fn amount(&self, amount: Decimal) -> String {
+        imp::format_number(&self.locale, &Style::Decimal { min_fraction: 2, max_fraction: 2 }, amount)
+            .unwrap_or_else(|| format!("{amount:.2}"))
+    }
+
+    /// A quantity with as many decimals as it has (up to 4), e.g. `1` or `2,5`.
+    pub fn quantity(&self, quantity: Decimal) -> String {
+        imp::format_number(&self.locale, &Style::Decimal { min_fraction: 0, max_fraction: 4 }, quantity)
+            .unwrap_or_else(|| quantity.normalize().to_string())
+    }
+
+    /// A VAT rate given in percent, e.g. `25 %` (sv-SE) or `25%` (en).
+    pub fn rate(&self, percent: Decimal) -> String {
+        imp::format_number(&self.locale, &Style::Percent, percent / Decimal::from(100))
+            .unwrap_or_else(|| format!("{}%", percent.normalize()))
+    }
+
+    /// A calendar date, short and numeric, e.g. `2026-02-01` (sv-SE) or `01/02/2026` (en-GB).
+    pub fn date(&self, date: Date) -> String {
+        imp::format_date(&self.locale, date).unwrap_or_else(|| date.to_string())
+    }
+}
+
+/// The number styles the widget uses.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Style {
+    Currency(String),
+    Decimal { min_fraction: u8, max_fraction: u8 },
+    Percent,
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use super::Style;
+    use billing_contract::{Date, Decimal};
+    use js_sys::{Array, Function, Object, Reflect};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    thread_local! {
+        static NUMBER_FORMATS: RefCell<HashMap<(String, Style), Function>> = RefCell::new(HashMap::new());
+        static DATE_FORMATS: RefCell<HashMap<String, Function>> = RefCell::new(HashMap::new());
+    }
+
+    fn options(pairs: &[(&str, JsValue)]) -> Object {
+        let object = Object::new();
+        for (key, value) in pairs {
+            let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+        }
+        object
+    }
+
+    /// `new Intl[constructor](locale, options).format`, falling back to `en` for a bad locale.
+    fn intl_format(constructor: &str, locale: &str, options: &Object) -> Option<Function> {
+        let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+        let ctor: Function = Reflect::get(&intl, &JsValue::from_str(constructor)).ok()?.dyn_into().ok()?;
+        let build = |tag: &str| Reflect::construct(&ctor, &Array::of2(&JsValue::from_str(tag), options)).ok();
+        let formatter = build(locale).or_else(|| build("en"))?;
+        Reflect::get(&formatter, &JsValue::from_str("format")).ok()?.dyn_into().ok()
+    }
+
+    pub fn format_number(locale: &str, style: &Style, value: Decimal) -> Option<String> {
+        let key = (locale.to_owned(), style.clone());
+        let cached = NUMBER_FORMATS.with(|m| m.borrow().get(&key).cloned());
+        let format = match cached {
+            Some(f) => f,
+            None => {
+                let opts = match style {
+                    Style::Currency(code) => options(&[
+                        ("style", "currency".into()),
+                        ("currency", code.as_str().into()),
+                        ("minimumFractionDigits", 2.into()),
+                        ("maximumFractionDigits", 2.into()),
+                    ]),
+                    Style::Decimal { min_fraction, max_fraction } => options(&[
+                        ("minimumFractionDigits", (*min_fraction).into()),
+                        ("maximumFractionDigits", (*max_fraction).into()),
+                    ]),
+                    Style::Percent => options(&[("style", "percent".into()), ("maximumFractionDigits", 2.into())]),
+                };
+                let f = intl_format("NumberFormat", locale, &opts)?;
+                NUMBER_FORMATS.with(|m| m.borrow_mut().insert(key, f.clone()));
+                f
+            }
+        };
+        // A string argument is read as an exact decimal by Intl.NumberFormat v3.
+        format.call1(&JsValue::NULL, &JsValue::from_str(&value.to_string())).ok()?.as_string()
+    }
+
+    pub fn format_date(locale: &str, date: Date) -> Option<String> {
+        let cached = DATE_FORMATS.with(|m| m.borrow().get(locale).cloned());
+        let format = match cached {
+            Some(f) => f,
+            None => {
+                let opts = options(&[
+                    ("year", "numeric".into()),
+                    ("month", "2-digit".into()),
+                    ("day", "2-digit".into()),
+                    ("timeZone", "UTC".into()),
+                ]);
+                let f = intl_format("DateTimeFormat", locale, &opts)?;
+                DATE_FORMATS.with(|m| m.borrow_mut().insert(locale.to_owned(), f.clone()));
+                f
+            }
+        };
+        let js_date = js_sys::Date::new(&JsValue::from_str(&format!("{date}T00:00:00Z")));
+        format.call1(&JsValue::NULL, &js_date).ok()?.as_string()
+    }
+}
+
+/// Outside a browser there is no `Intl`: callers fall back to plain text.
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use super::Style;
+    use billing_contract::{Date, Decimal};
+
+    pub fn format_number(_locale: &str, _style: &Style, _value: Decimal) -> Option<String> {
+        None
+    }
+
+    pub fn format_date(_locale: &str, _date: Date) -> Option<String> {
+        None
+    }
+}

@@ -1,0 +1,8 @@
+//! Formatting for people: money, numbers, rates and dates through the browser's `Intl` for the
+//! viewer's locale, and the widget's UI texts.
+
+pub mod i18n;
+mod intl;
+
+pub use i18n::{texts, Texts};
+pub use intl::Formatter;

@@ -1,0 +1,285 @@
+//! An invoice's charges, grouped as the invoice bills them, with the sums that explain its amount.
+
+use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription};
+use std::collections::BTreeMap;
+
+/// Sums over some invoice lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Sum of amounts excluding VAT.
+    pub amount: Decimal,
+    /// Sum of VAT.
+    pub vat: Decimal,
+    /// Sum of amounts including VAT.
+    pub total: Decimal,
+    /// Number of lines.
+    pub lines: usize,
+}
+
+impl Totals {
+    /// The sums over `lines`.
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Totals {
+        lines.into_iter().fold(Totals::default(), |t, line| t.plus_line(line))
+    }
+
+    fn plus_line(self, line: &InvoiceLine) -> Totals {
+        Totals {
+            amount: self.amount + line.amount,
+            vat: self.vat + line.vat_amount,
+            total: self.total + line.total_amount,
+            lines: self.lines + 1,
+        }
+    }
+
+    fn plus(self, other: Totals) -> Totals {
+        Totals {
+            amount: self.amount + other.amount,
+            vat: self.vat + other.vat,
+            total: self.total + other.total,
+            lines: self.lines + other.lines,
+        }
+    }
+}
+
+/// Which part of the invoice a group of charges belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupKind {
+    /// Charges billed on the customer itself.
+    Customer,
+    /// Charges billed on one subscription.
+    Subscription {
+        /// The subscription number, e.g. a mobile number.
+        subscription_no: String,
+        /// What the subscription is.
+        description: Option<String>,
+    },
+}
+
+/// One group of charges with its subtotal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChargeGroup {
+    /// Customer level or a subscription.
+    pub kind: GroupKind,
+    /// The charges, in the order the API listed them.
+    pub lines: Vec<InvoiceLine>,
+    /// The group's subtotal.
+    pub totals: Totals,
+}
+
+impl ChargeGroup {
+    /// A group of `lines`, with its subtotal computed.
+    pub fn new(kind: GroupKind, lines: Vec<InvoiceLine>) -> ChargeGroup {
+        let totals = Totals::of(&lines);
+        ChargeGroup { kind, lines, totals }
+    }
+
+    /// A stable key for the group (for keyed rendering and DOM ids).
+    pub fn key(&self) -> String {
+        match &self.kind {
+            GroupKind::Customer => "customer".into(),
+            GroupKind::Subscription { subscription_no, .. } => format!("subscription-{subscription_no}"),
+        }
+    }
+}
+
+/// VAT charged at one rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VatLine {
+    /// The rate in percent.
+    pub rate: Decimal,
+    /// The amount excluding VAT the rate applies to.
+    pub base: Decimal,
+    /// The VAT at this rate.
+    pub vat: Decimal,
+}
+
+/// How the lines' sum compares with the invoiced amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reconciliation {
+    /// Sum of all lines including VAT.
+    pub lines_total: Decimal,
+    /// The invoice's `invoiceAmount`, if the API gave one.
+    pub invoice_amount: Option<Decimal>,
+}
+
+impl Reconciliation {
+    /// `invoiceAmount` minus the lines' total: what the lines do not explain.
+    pub fn difference(&self) -> Option<Decimal> {
+        self.invoice_amount.map(|amount| amount - self.lines_total)
+    }
+
+    /// True when the lines add up to the invoiced amount exactly.
+    pub fn is_reconciled(&self) -> bool {
+        self.difference() == Some(Decimal::ZERO)
+    }
+}
+
+/// An invoice with all its charges, grouped: customer-level charges first, then one group per
+/// subscription in the order the API listed them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvoiceDetails {
+    /// The invoice itself.
+    pub invoice: Invoice,
+    /// The groups of charges.
+    pub groups: Vec<ChargeGroup>,
+}
+
+impl InvoiceDetails {
+    /// Groups the charges of an invoice: `customer_lines` billed at customer level, and each
+    /// subscription with its lines. Empty groups are kept out.
+    pub fn new(
+        invoice: Invoice,
+        customer_lines: Vec<InvoiceLine>,
+        subscriptions: Vec<(InvoiceSubscription, Vec<InvoiceLine>)>,
+    ) -> InvoiceDetails {
+        let customer = (!customer_lines.is_empty()).then(|| ChargeGroup::new(GroupKind::Customer, customer_lines));
+        let subscription_groups = subscriptions.into_iter().filter(|(_, lines)| !lines.is_empty()).map(|(s, lines)| {
+            ChargeGroup::new(
+                GroupKind::Subscription { subscription_no: s.subscription_no, description: s.description },
+                lines,
+            )
+        });
+        InvoiceDetails { invoice, groups: customer.into_iter().chain(subscription_groups).collect() }
+    }
+
+    /// The sums over every line of the invoice.
+    pub fn totals(&self) -> Totals {
+        self.groups.iter().fold(Totals::default(), |t, g| t.plus(g.totals))
+    }
+
+    /// VAT per rate, lowest rate first.
+    pub fn vat_by_rate(&self) -> Vec<VatLine> {
+        let mut by_rate: BTreeMap<Decimal, (Decimal, Decimal)> = BTreeMap::new();
+        for line in self.groups.iter().flat_map(|g| &g.lines) {
+            let entry = by_rate.entry(line.vat_rate.normalize()).or_default();
+            entry.0 += line.amount;
+            entry.1 += line.vat_amount;
+        }
+        by_rate.into_iter().map(|(rate, (base, vat))| VatLine { rate, base, vat }).collect()
+    }
+
+    /// How the lines compare with the invoiced amount.
+    pub fn reconciliation(&self) -> Reconciliation {
+        Reconciliation { lines_total: self.totals().total, invoice_amount: self.invoice.invoice_amount }
+    }
+
+    /// The currency code, `SEK` if the invoice does not say.
+    pub fn currency(&self) -> &str {
+        self.invoice.currency.as_deref().unwrap_or("SEK")
+    }
+}
+
+/// True when a line credits the customer (a credit note line or the credited part of a proration).
+pub fn is_credit(line: &InvoiceLine) -> bool {
+    line.total_amount < Decimal::ZERO
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use billing_contract::Link;
+    use std::str::FromStr;
+
+    pub fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    pub fn line(description: &str, amount: &str, rate: &str) -> InvoiceLine {
+        let amount = dec(amount);
+        let vat = billing_contract::money::round_cents(amount * dec(rate) / Decimal::from(100));
+        InvoiceLine {
+            id: None,
+            recurring_product_no: "1".into(),
+            product_no: "P".into(),
+            description: description.into(),
+            period_start: None,
+            period_end: None,
+            quantity: Decimal::ONE,
+            unit_price: amount,
+            amount,
+            vat_rate: dec(rate),
+            vat_amount: vat,
+            total_amount: amount + vat,
+        }
+    }
+
+    pub fn invoice(amount: Option<&str>) -> Invoice {
+        Invoice {
+            id: Link("/billing/invoice/v1/x/invoices/1".into()),
+            invoice_no: "1".into(),
+            invoice_date: None,
+            due_date: None,
+            customer_no: None,
+            currency: Some("SEK".into()),
+            invoice_amount: amount.map(dec),
+            recurring_products: None,
+            subscriptions: None,
+        }
+    }
+
+    pub fn subscription(no: &str) -> InvoiceSubscription {
+        InvoiceSubscription {
+            id: Link(format!("/s/{no}")),
+            subscription_no: no.into(),
+            description: Some(format!("Mobil {no}")),
+            recurring_products: None,
+        }
+    }
+
+    pub fn sample(amount: Option<&str>) -> InvoiceDetails {
+        InvoiceDetails::new(
+            invoice(amount),
+            vec![line("Pappersfaktura", "29.00", "25"), line("Familjerabatt", "-50.00", "25")],
+            vec![
+                (
+                    subscription("46701"),
+                    vec![line("Mobil 5 GB", "199.00", "25"), line("Mobilförsäkring", "79.00", "0")],
+                ),
+                (subscription("46702"), vec![]),
+                (subscription("46703"), vec![line("E-tidning", "99.00", "6"), line("Kreditering", "-99.50", "25")]),
+            ],
+        )
+    }
+
+    #[test]
+    fn groups_customer_charges_first_then_each_subscription_with_lines() {
+        let d = sample(None);
+        let keys: Vec<String> = d.groups.iter().map(ChargeGroup::key).collect();
+        assert_eq!(keys, ["customer", "subscription-46701", "subscription-46703"]);
+        assert_eq!(d.groups[1].totals.amount, dec("278.00"));
+        assert_eq!(d.groups[1].totals.vat, dec("49.75"));
+        assert_eq!(d.groups[1].totals.lines, 2);
+    }
+
+    #[test]
+    fn totals_and_vat_per_rate_add_up_exactly() {
+        let d = sample(None);
+        let t = d.totals();
+        assert_eq!(t.amount, dec("256.50"));
+        // 7.25 - 12.50 + 49.75 + 0 + 5.94 - 24.88 (half away from zero)
+        assert_eq!(t.vat, dec("25.56"));
+        let vat = d.vat_by_rate();
+        let rates: Vec<String> = vat.iter().map(|v| v.rate.to_string()).collect();
+        assert_eq!(rates, ["0", "6", "25"]);
+        assert_eq!(vat.iter().map(|v| v.vat).sum::<Decimal>(), t.vat);
+        assert_eq!(vat.iter().map(|v| v.base).sum::<Decimal>(), t.amount);
+        assert_eq!(t.amount + t.vat, t.total);
+    }
+
+    #[test]
+    fn reconciliation_shows_the_difference_instead_of_hiding_it() {
+        let total = sample(None).totals().total;
+        let matching = sample(Some(&total.to_string()));
+        assert!(matching.reconciliation().is_reconciled());
+        let off = sample(Some(&(total + dec("35")).to_string()));
+        assert_eq!(off.reconciliation().difference(), Some(dec("35")));
+        assert!(!off.reconciliation().is_reconciled());
+        assert_eq!(sample(None).reconciliation().difference(), None);
+    }
+
+    #[test]
+    fn credits_are_recognised_by_sign() {
+        assert!(is_credit(&line("Kreditering", "-10", "25")));
+        assert!(!is_credit(&line("Mobil", "10", "25")));
+    }
+}

@@ -1,0 +1,74 @@
+//! Loading data for a view: one state signal, a retry, and no stale answers.
+
+use crate::api::ApiError;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::future::Future;
+
+/// The state of a view's data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Load<T> {
+    /// A request is in flight.
+    Loading,
+    /// The data arrived.
+    Ready(T),
+    /// The request failed.
+    Failed(ApiError),
+}
+
+impl<T> From<Result<T, ApiError>> for Load<T> {
+    fn from(result: Result<T, ApiError>) -> Load<T> {
+        match result {
+            Ok(value) => Load::Ready(value),
+            Err(error) => Load::Failed(error),
+        }
+    }
+}
+
+/// Runs `fetch(source())` now, again whenever `source` changes, and on retry.
+///
+/// Only the newest request's answer is kept: a late answer for an earlier source (say, the
+/// invoice chosen before the current one) is dropped, and so is any answer arriving after the
+/// view is gone.
+///
+/// ```no_run
+/// # use billing_widget::{api::ApiClient, views::{use_load, Load}};
+/// # use leptos::prelude::*;
+/// # let client = ApiClient::new("");
+/// let customer_no = RwSignal::new("15615616".to_string());
+/// let (invoices, retry) = use_load(move || customer_no.get(), move |c| {
+///     let client = client.clone();
+///     async move { client.invoices_of_customer("100200", &c).await }
+/// });
+/// ```
+pub fn use_load<S, T, Fut>(
+    source: impl Fn() -> S + 'static,
+    fetch: impl Fn(S) -> Fut + 'static,
+) -> (ReadSignal<Load<T>>, Callback<()>)
+where
+    S: 'static,
+    T: Send + Sync + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let state = RwSignal::new(Load::Loading);
+    let retries = RwSignal::new(0u32);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        retries.track();
+        let request = fetch(source());
+        let Some(current) = generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
+        state.set(Load::Loading);
+        spawn_local(async move {
+            let result = request.await;
+            if generation.try_get_value() == Some(current) {
+                state.try_set(result.into());
+            }
+        });
+    });
+    (state.read_only(), Callback::new(move |()| retries.update(|n| *n += 1)))
+}

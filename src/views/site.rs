@@ -1,0 +1,158 @@
+//! The standalone demo site: pick a customer, then an invoice.
+
+use super::{InvoiceList, InvoiceView, RecurringProductsView};
+use crate::api::ApiClient;
+use crate::format::{i18n::fill, texts};
+use billing_contract::{paths, Invoice, Link};
+use leptos::prelude::*;
+
+/// The sandbox's demo ledger, used when the page's URL names none (`?owner=`).
+pub const DEMO_OWNER_NO: &str = "100200";
+
+/// The sandbox's demo customers, offered as shortcuts.
+const DEMO_CUSTOMERS: [(&str, &str); 4] = [
+    ("15615616", "Private customer, four subscriptions"),
+    ("5566778899", "Business customer, invoices up to 50,000 lines"),
+    ("Åkesson & Co/7", "Customer number with space, & and /"),
+    ("20000001", "Customer without charges"),
+];
+
+/// The invoice on screen: its number (for the URL) and its link (to load it).
+#[derive(Clone, Debug, PartialEq)]
+struct OpenInvoice {
+    number: String,
+    link: Link,
+}
+
+/// The demo site. Its state lives in the URL (`?owner=&customer=&invoice=&lang=`), so a reload
+/// or a shared link shows the same view.
+#[component]
+pub fn DemoSite() -> impl IntoView {
+    let query = read_query();
+    let owner_no = query.get("owner").unwrap_or(DEMO_OWNER_NO.to_owned());
+    let locale = query.get("lang").unwrap_or_else(browser_locale);
+    let t = texts(&locale);
+    let client = ApiClient::new("");
+    let customer = RwSignal::new(query.get("customer"));
+    let open_invoice = RwSignal::new(
+        query.get("invoice").map(|number| OpenInvoice { link: Link(paths::invoice(&owner_no, &number)), number }),
+    );
+    let draft = RwSignal::new(customer.get_untracked().unwrap_or_default());
+
+    Effect::new({
+        let owner_no = owner_no.clone();
+        move |_| {
+            write_query(
+                &owner_no,
+                customer.get().as_deref(),
+                open_invoice.with(|o| o.as_ref().map(|o| o.number.clone())).as_deref(),
+            )
+        }
+    });
+    let choose = move |number: String| {
+        let number = number.trim().to_owned();
+        if !number.is_empty() && customer.get_untracked().as_deref() != Some(&number) {
+            open_invoice.set(None);
+            draft.set(number.clone());
+            customer.set(Some(number));
+        }
+    };
+
+    let customer_views = {
+        let owner_no = owner_no.clone();
+        let locale = locale.clone();
+        move || {
+            customer.get().map(|customer_no| {
+                let customer_no = Signal::stored(customer_no);
+                let selected = Signal::derive(move || open_invoice.with(|o| o.as_ref().map(|o| o.number.clone())));
+                let on_open = Callback::new(move |invoice: Invoice| {
+                    open_invoice.set(Some(OpenInvoice { number: invoice.invoice_no, link: invoice.id }));
+                });
+                let invoice_view = {
+                    let (client, locale) = (client.clone(), locale.clone());
+                    move || match open_invoice.get() {
+                        Some(open) => view! { <InvoiceView client=client.clone() invoice=open.link locale=locale.clone() /> }.into_any(),
+                        None => view! { <p class="bw-note">{t.choose_invoice}</p> }.into_any(),
+                    }
+                };
+                view! {
+                    <div class="bw-site-grid">
+                        <section class="bw-panel bw-panel-list" aria-labelledby="bw-invoices-heading">
+                            <h2 id="bw-invoices-heading">{t.invoices}</h2>
+                            <InvoiceList client=client.clone() owner_no=owner_no.clone() customer_no=customer_no selected=selected on_open=on_open locale=locale.clone() />
+                        </section>
+                        <div class="bw-panel bw-panel-main">{invoice_view}</div>
+                    </div>
+                    <section class="bw-panel" aria-labelledby="bw-recurring-heading">
+                        <h2 id="bw-recurring-heading">{t.recurring_products}</h2>
+                        <RecurringProductsView client=client.clone() owner_no=owner_no.clone() customer_no=customer_no locale=locale.clone() />
+                    </section>
+                }
+            })
+        }
+    };
+
+    view! {
+        <div class="bw-root bw-site" lang=locale.clone()>
+            <header class="bw-site-header">
+                <h1>{t.site_title}</h1>
+                <p>{fill(t.site_intro, &[&owner_no])}</p>
+                <form class="bw-customer-form" on:submit=move |ev| { ev.prevent_default(); choose(draft.get_untracked()); }>
+                    <label for="bw-customer-no">{t.customer_number}</label>
+                    <input id="bw-customer-no" name="customer" list="bw-demo-customers" autocomplete="off"
+                        prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev)) />
+                    <button type="submit" class="bw-button">{t.show_customer}</button>
+                    <datalist id="bw-demo-customers">
+                        {DEMO_CUSTOMERS.iter().map(|(no, label)| view! { <option value=*no>{*label}</option> }).collect_view()}
+                    </datalist>
+                </form>
+                <nav aria-label=t.demo_customers class="bw-demo-customers">
+                    {DEMO_CUSTOMERS.iter().map(|(no, label)| view! {
+                        <button type="button" class="bw-chip" title=*label
+                            aria-pressed=move || (customer.get().as_deref() == Some(*no)).to_string()
+                            on:click=move |_| choose((*no).to_owned())>{*no}</button>
+                    }).collect_view()}
+                </nav>
+            </header>
+            <main>{customer_views}</main>
+        </div>
+    }
+}
+
+/// The page's query parameters.
+struct Query(Option<web_sys::UrlSearchParams>);
+
+impl Query {
+    fn get(&self, name: &str) -> Option<String> {
+        self.0.as_ref().and_then(|q| q.get(name)).filter(|v| !v.trim().is_empty())
+    }
+}
+
+fn read_query() -> Query {
+    Query(web_sys::UrlSearchParams::new_with_str(&read_search()).ok())
+}
+
+fn write_query(owner_no: &str, customer: Option<&str>, invoice: Option<&str>) {
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&read_search()) else { return };
+    let set = |name: &str, value: Option<&str>| match value {
+        Some(v) => params.set(name, v),
+        None => params.delete(name),
+    };
+    set("owner", (owner_no != DEMO_OWNER_NO).then_some(owner_no));
+    set("customer", customer);
+    set("invoice", invoice);
+    let search = String::from(params.to_string());
+    let url = if search.is_empty() { "?".to_owned() } else { format!("?{search}") };
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+fn read_search() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// The browser's preferred language, `en` if unknown.
+fn browser_locale() -> String {
+    web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_else(|| "en".to_owned())
+}

@@ -1,0 +1,324 @@
+//! Components mounted into a real DOM in headless Chromium (`wasm-bindgen-test`).
+#![cfg(target_arch = "wasm32")]
+
+use billing_contract::{
+    Customer, Decimal, Invoice, InvoiceLine, InvoiceSubscription, Link, Periodicity, Problem, RecurringProduct,
+    Subscription,
+};
+use billing_widget::api::ApiError;
+use billing_widget::format::Formatter;
+use billing_widget::model::{CustomerOverview, InvoiceDetails, SubscriptionProducts};
+use billing_widget::views::{use_load, ErrorView, InvoiceHeader, InvoiceTable, Load, RecurringProductsTable};
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---- fixtures ---------------------------------------------------------------------------
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn line(description: &str, amount: &str, rate: &str) -> InvoiceLine {
+    let amount = dec(amount);
+    let vat = (amount * dec(rate) / Decimal::from(100)).round_dp(2);
+    InvoiceLine {
+        id: None,
+        recurring_product_no: "1001".into(),
+        product_no: "MOB-5GB".into(),
+        description: description.into(),
+        period_start: Some("2026-02-01".parse().unwrap()),
+        period_end: Some("2026-02-28".parse().unwrap()),
+        quantity: Decimal::ONE,
+        unit_price: amount,
+        amount,
+        vat_rate: dec(rate),
+        vat_amount: vat,
+        total_amount: amount + vat,
+    }
+}
+
+fn invoice(amount: &str) -> Invoice {
+    Invoice {
+        id: Link("/billing/invoice/v1/100200/invoices/603010".into()),
+        invoice_no: "603010".into(),
+        invoice_date: Some("2026-03-01".parse().unwrap()),
+        due_date: Some("2026-03-31".parse().unwrap()),
+        customer_no: Some("15615616".into()),
+        currency: Some("SEK".into()),
+        invoice_amount: Some(dec(amount)),
+        recurring_products: None,
+        subscriptions: None,
+    }
+}
+
+fn subscription(no: &str, description: &str) -> InvoiceSubscription {
+    InvoiceSubscription {
+        id: Link(format!("/billing/invoice/v1/100200/invoices/603010/subscriptions/{no}")),
+        subscription_no: no.into(),
+        description: Some(description.into()),
+        recurring_products: None,
+    }
+}
+
+/// Customer level: 29.00 + (-50.00) at 25 %; subscription 1: 199.00 at 25 % + 79.00 at 0 %;
+/// subscription 2: 99.00 at 6 %. Lines total incl. VAT = 36.25 - 62.50 + 248.75 + 79.00 + 104.94 = 406.44.
+fn details(invoice_amount: &str) -> Arc<InvoiceDetails> {
+    Arc::new(InvoiceDetails::new(
+        invoice(invoice_amount),
+        vec![line("Pappersfaktura", "29.00", "25"), line("Familjerabatt", "-50.00", "25")],
+        vec![
+            (
+                subscription("46701234567", "Mobil – Anna"),
+                vec![line("Mobil 5 GB", "199.00", "25"), line("Mobilförsäkring", "79.00", "0")],
+            ),
+            (subscription("46702345678", "Mobil – Erik"), vec![line("E-tidning", "99.00", "6")]),
+        ],
+    ))
+}
+
+fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> (HtmlElement, impl Drop) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), f);
+    (host, handle)
+}
+
+fn texts(host: &HtmlElement, selector: &str) -> Vec<String> {
+    let nodes = host.query_selector_all(selector).unwrap();
+    // Intl separates with no-break spaces; compare with plain ones for readability.
+    (0..nodes.length())
+        .map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default().replace('\u{a0}', " ").trim().to_owned())
+        .collect()
+}
+
+fn click(host: &HtmlElement, selector: &str) {
+    host.query_selector(selector).unwrap().unwrap().unchecked_into::<HtmlElement>().click();
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+// ---- invoice ------------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn invoice_groups_customer_charges_first_then_each_subscription_with_subtotals() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
+    let groups = texts(&host, "tbody.bw-group .bw-group-title");
+    assert_eq!(
+        groups,
+        [
+            "Customer-level charges",
+            "Subscription 46701234567 – Mobil – Anna",
+            "Subscription 46702345678 – Mobil – Erik"
+        ]
+    );
+    let subtotals: Vec<String> = texts(&host, "tbody.bw-group tr.bw-subtotal td:last-child");
+    assert_eq!(subtotals, ["-26.25", "327.75", "104.94"]);
+    assert_eq!(host.query_selector_all("tbody.bw-group tr:not(.bw-group-head):not(.bw-subtotal)").unwrap().length(), 5);
+}
+
+#[wasm_bindgen_test]
+fn invoice_footer_states_vat_per_rate_and_the_total() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
+    let vat_rows = texts(&host, "tfoot tr.bw-vat th");
+    assert_eq!(vat_rows, ["VAT 0% on SEK 79.00", "VAT 6% on SEK 99.00", "VAT 25% on SEK 178.00"]);
+    assert_eq!(texts(&host, "tfoot tr.bw-total td"), ["SEK 406.44"]);
+    assert!(host.query_selector("tfoot tr.bw-difference").unwrap().is_none());
+    assert!(host.text_content().unwrap().contains("The lines add up to the invoiced amount."));
+}
+
+#[wasm_bindgen_test]
+fn an_invoice_that_does_not_reconcile_shows_and_explains_the_difference() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=details("441.44") locale="en-GB" /> });
+    assert_eq!(texts(&host, "tfoot tr.bw-difference td"), ["SEK 35.00"]);
+    let note = texts(&host, ".bw-note-warning");
+    assert_eq!(note.len(), 1);
+    assert!(note[0].contains("differs from the sum of the lines by SEK 35.00"), "{note:?}");
+}
+
+#[wasm_bindgen_test]
+fn credits_are_marked_in_text_not_only_colour() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
+    let credit_rows = texts(&host, "tr.bw-credit td:nth-child(2)");
+    assert_eq!(credit_rows, ["Familjerabatt Credit"]);
+}
+
+#[wasm_bindgen_test]
+fn the_header_shows_number_dates_customer_and_amount() {
+    let (host, _handle) = mount(|| view! { <InvoiceHeader details=details("406.44") locale="sv-SE" /> });
+    assert_eq!(texts(&host, "h2"), ["Invoice 603010"]);
+    assert_eq!(texts(&host, "dd"), ["2026-03-01", "2026-03-31", "15615616", "406,44 kr"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_large_invoice_starts_collapsed_and_reveals_lines_step_by_step() {
+    let many: Vec<InvoiceLine> = (0..650).map(|i| line(&format!("Samtal {i}"), "1.00", "25")).collect();
+    let big =
+        Arc::new(InvoiceDetails::new(invoice("812.50"), vec![], vec![(subscription("46701234567", "Växel"), many)]));
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=big locale="en-GB" /> });
+    let toggle = || host.query_selector(".bw-toggle").unwrap().unwrap();
+    assert_eq!(toggle().get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(
+        host.query_selector_all("tr.bw-credit, tbody tr:not(.bw-group-head):not(.bw-subtotal)").unwrap().length(),
+        0
+    );
+    assert_eq!(texts(&host, "tr.bw-subtotal td:last-child"), ["812.50"], "the subtotal shows while collapsed");
+
+    click(&host, ".bw-toggle");
+    settle().await;
+    assert_eq!(toggle().get_attribute("aria-expanded").as_deref(), Some("true"));
+    let line_rows =
+        || host.query_selector_all("tbody tr:not(.bw-group-head):not(.bw-subtotal):not(.bw-more)").unwrap().length();
+    assert_eq!(line_rows(), 100);
+    assert_eq!(texts(&host, ".bw-more button"), ["Show 100 more of 550 remaining"]);
+    click(&host, ".bw-more button");
+    settle().await;
+    assert_eq!(line_rows(), 200);
+}
+
+// ---- recurring products ---------------------------------------------------------------------
+
+fn product(no: &str, description: &str, price: &str, end: Option<&str>) -> RecurringProduct {
+    RecurringProduct {
+        id: Link(format!("/p/{no}")),
+        recurring_product_no: no.into(),
+        product_no: "MOB".into(),
+        description: description.into(),
+        quantity: Decimal::ONE,
+        unit_price: dec(price),
+        vat_rate: dec("25"),
+        periodicity: Periodicity::Monthly,
+        start_date: "2026-01-01".parse().unwrap(),
+        end_date: end.map(|e| e.parse().unwrap()),
+        operations: vec![],
+    }
+}
+
+#[wasm_bindgen_test]
+fn recurring_products_show_the_customer_then_each_subscription() {
+    let overview = Arc::new(CustomerOverview {
+        customer: Customer {
+            id: Link("/c".into()),
+            customer_no: "15615616".into(),
+            recurring_products: None,
+            subscriptions: None,
+            operations: vec![],
+        },
+        products: vec![product("1001", "Pappersfaktura", "29.00", None)],
+        subscriptions: vec![SubscriptionProducts {
+            subscription: Subscription {
+                id: Link("/s".into()),
+                subscription_no: "46701234567".into(),
+                description: Some("Mobil – Anna".into()),
+                start_date: Some("2024-05-01".parse().unwrap()),
+                end_date: None,
+                recurring_products: None,
+                operations: vec![],
+            },
+            products: vec![product("1002", "Mobil 5 GB", "199.00", Some("2026-09-14"))],
+        }],
+    });
+    let (host, _handle) = mount(move || view! { <RecurringProductsTable overview=overview locale="sv-SE" /> });
+    assert_eq!(texts(&host, "h3"), ["On the customer", "Subscription 46701234567 – Mobil – Anna"]);
+    assert_eq!(texts(&host, ".bw-meta"), ["Started 2024-05-01"]);
+    let first_rows = texts(&host, "table.bw-products tbody tr");
+    assert_eq!(first_rows.len(), 2);
+    assert!(
+        first_rows[0].contains("Pappersfaktura") && first_rows[0].contains("Until further notice"),
+        "{first_rows:?}"
+    );
+    assert!(first_rows[1].contains("199,00") && first_rows[1].contains("2026-09-14"), "{first_rows:?}");
+}
+
+// ---- errors and loading -------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
+    let problem = Problem {
+        problem_type: Some("billing/customer/problems/validation".into()),
+        title: "Validation failed".into(),
+        status: Some(400),
+        detail: Some("2 fields are invalid".into()),
+        instance: Some("sbx-000042".into()),
+        problems: vec![billing_contract::problem::FieldProblem::new("vatRate", "must be one of 0, 6, 12, 25")],
+    };
+    let retries = RwSignal::new(0);
+    let (host, _handle) = mount(move || {
+        view! { <ErrorView error=ApiError::Problem(problem) retry=Callback::new(move |()| retries.update(|n| *n += 1)) locale="en" /> }
+    });
+    assert_eq!(texts(&host, ".bw-error-title"), ["Validation failed"]);
+    assert_eq!(texts(&host, ".bw-error-detail"), ["2 fields are invalid"]);
+    assert_eq!(texts(&host, ".bw-instance"), ["sbx-000042"]);
+    assert_eq!(texts(&host, ".bw-error-fields li"), ["vatRate: must be one of 0, 6, 12, 25"]);
+    assert!(host.query_selector("[role=alert]").unwrap().is_some(), "announced as an alert");
+    click(&host, ".bw-error button");
+    assert_eq!(retries.get_untracked(), 1);
+}
+
+#[wasm_bindgen_test]
+fn a_network_failure_reads_as_a_sentence() {
+    let (host, _handle) =
+        mount(|| view! { <ErrorView error=ApiError::Network("Failed to fetch".into()) locale="en" /> });
+    assert_eq!(texts(&host, ".bw-error-title"), ["Could not load"]);
+    assert_eq!(texts(&host, ".bw-error-detail"), ["the billing service could not be reached: Failed to fetch"]);
+    assert!(host.query_selector(".bw-error button").unwrap().is_none(), "no retry button without a retry");
+}
+
+/// A late answer for an earlier source must never overwrite the current one.
+#[wasm_bindgen_test]
+async fn a_late_answer_for_an_earlier_request_is_dropped() {
+    type Pending = Arc<Mutex<Vec<(String, oneshot::Sender<Result<String, ApiError>>)>>>;
+    let pending: Pending = Arc::new(Mutex::new(Vec::new()));
+    let source = RwSignal::new("first".to_string());
+    let requests = pending.clone();
+    let (host, _handle) = mount(move || {
+        let (state, _retry) = use_load(
+            move || source.get(),
+            move |s: String| {
+                let (tx, rx) = oneshot::channel();
+                requests.lock().unwrap().push((s, tx));
+                async move { rx.await.unwrap_or_else(|_| Err(ApiError::Network("dropped".into()))) }
+            },
+        );
+        view! { <p>{move || match state.get() { Load::Loading => "loading".to_string(), Load::Ready(v) => v, Load::Failed(e) => e.to_string() }}</p> }
+    });
+    settle().await;
+    source.set("second".into());
+    settle().await;
+    let mut waiting = std::mem::take(&mut *pending.lock().unwrap());
+    assert_eq!(waiting.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["first", "second"]);
+    let (_, second) = waiting.pop().unwrap();
+    let (_, first) = waiting.pop().unwrap();
+    second.send(Ok("second answer".into())).unwrap();
+    settle().await;
+    assert_eq!(texts(&host, "p"), ["second answer"]);
+    first.send(Ok("first answer".into())).unwrap();
+    settle().await;
+    assert_eq!(texts(&host, "p"), ["second answer"], "the stale answer was dropped");
+}
+
+// ---- formatting -----------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn money_is_formatted_by_intl_for_the_locale_and_exactly() {
+    assert_eq!(Formatter::new("sv-SE").money(dec("1234.50"), "SEK"), "1\u{a0}234,50\u{a0}kr");
+    // CLDR 42+ (Chromium 156) writes Norwegian amounts with the symbol after the number.
+    assert_eq!(Formatter::new("nb-NO").money(dec("1234.50"), "NOK"), "1\u{a0}234,50\u{a0}kr");
+    assert_eq!(Formatter::new("fi-FI").money(dec("1234.50"), "EUR"), "1\u{a0}234,50\u{a0}€");
+    assert_eq!(Formatter::new("en-GB").money(dec("-50"), "SEK"), "-SEK\u{a0}50.00");
+    // Beyond 2^53 a float would already have lost the last digits.
+    assert_eq!(Formatter::new("en-US").amount(dec("9007199254740993.25")), "9,007,199,254,740,993.25");
+    assert_eq!(Formatter::new("sv-SE").rate(dec("25.00")), "25\u{a0}%");
+    assert_eq!(Formatter::new("not a locale!").amount(dec("1.5")), "1.50", "a bad locale falls back to English");
+}
