@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One command for the demo: installs what is missing, builds, and runs the PayEx Billing
+# sandbox, the proxy and the widget site. Ctrl-C stops everything.
+#   DEMO_PORT (default 8080), SANDBOX_PORT (default 8081)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+DEMO_PORT="${DEMO_PORT:-8080}"
+SANDBOX_PORT="${SANDBOX_PORT:-8081}"
+TOKEN="sandbox-token"   # the sandbox's demo token; held by the proxy, never sent to the browser
+
+echo "=== building the widget (release bundle) and the services"
+cargo fetch --locked
+trunk build --release --offline
+cargo build --locked --profile service -p billing-sandbox -p billing-proxy
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+SANDBOX_TOKEN="$TOKEN" target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" & pids+=($!)
+PROXY_TOKEN="$TOKEN" target/service/billing-proxy --listen "127.0.0.1:$DEMO_PORT" \
+  --upstream "http://127.0.0.1:$SANDBOX_PORT" --static-dir dist & pids+=($!)
+
+for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/healthz" && break; sleep 0.1; done
+cat <<MSG
+
+  Demo running:  http://127.0.0.1:$DEMO_PORT/
+    private customer, 12 invoices:     http://127.0.0.1:$DEMO_PORT/?customer=15615616
+    business customer, 20,000 lines:   http://127.0.0.1:$DEMO_PORT/?customer=5566778899
+  Press Ctrl-C to stop.
+
+MSG
+wait

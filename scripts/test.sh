@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# One command for every test: installs what is missing, then runs the checks, the native
+# tests, the browser component tests, the release build and the end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+T0=$SECONDS
+step() { echo "=== [$((SECONDS - T0))s] $*"; }
+
+step "setup"
+. scripts/setup.sh --browser
+cargo fetch --locked
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p billing-widget --all-targets -- -D warnings
+
+step "native tests (contract, model, sandbox, proxy)"
+cargo test --locked --workspace
+
+step "browser component tests (wasm-bindgen-test, headless chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web
+
+step "release bundle (trunk) and services"
+trunk build --release --offline
+cargo build --locked --profile service -p billing-sandbox -p billing-proxy
+
+step "end-to-end (sandbox + proxy + release bundle in headless chromium)"
+node e2e/run.mjs
