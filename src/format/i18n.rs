@@ -40,6 +40,7 @@ pub struct Texts {
     pub col_amount_incl: &'static str,
     pub credit: &'static str,
     pub subtotal: &'static str,
+    pub line_count_one: &'static str,
     pub lines_count: &'static str,
     pub show_more: &'static str,
     pub expand_group: &'static str,
@@ -78,6 +79,11 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// "1 line", "2 lines".
+    pub fn line_count(&self, count: usize) -> String {
+        fill(if count == 1 { self.line_count_one } else { self.lines_count }, &[&count.to_string()])
+    }
+
     /// The name of a periodicity.
     pub fn periodicity(&self, p: Periodicity) -> &'static str {
         match p {
@@ -138,6 +144,7 @@ pub static EN: Texts = Texts {
     col_amount_incl: "Incl. VAT",
     credit: "Credit",
     subtotal: "Subtotal",
+    line_count_one: "{} line",
     lines_count: "{} lines",
     show_more: "Show {} more of {} remaining",
     expand_group: "Show charges",

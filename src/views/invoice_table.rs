@@ -150,7 +150,7 @@ fn GroupRows(group: ChargeGroup, formatter: Formatter, initially_expanded: bool)
                         <span class="bw-chevron" aria-hidden="true">{move || if expanded.get() { "▾" } else { "▸" }}</span>
                         <span class="bw-group-title">{title.clone()}</span>
                     </button>
-                    <span class="bw-count">{fill(t.lines_count, &[&count.to_string()])}</span>
+                    <span class="bw-count">{t.line_count(count)}</span>
                 </th>
             </tr>
             {rows}
