@@ -8,16 +8,16 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
-const SANDBOX_PORT = Number(process.env.E2E_SANDBOX_PORT || 18081);
-const PROXY_PORT = Number(process.env.E2E_PROXY_PORT || 18080);
-export const BASE = `http://127.0.0.1:${PROXY_PORT}`;
+/** The proxy's origin; set by `startServices` (each run listens on free ports of its own). */
+export let BASE = '';
 export const TOKEN = 'e2e-secret-token-7f3a';
 const BIN = process.env.E2E_BIN_DIR || path.join(ROOT, 'target', 'service');
 
 const tests = [];
-/** Registers a test: `fn(page, ctx)` gets a fresh page; throw to fail. A test that provokes an
- * error on purpose lists it in `ctx.expectedErrors` (regular expressions). */
-export function test(name, fn) { tests.push({ name, fn }); }
+/** Registers a test: `fn(page, ctx)` gets a fresh page (in `options.locale`, default en-GB);
+ * throw to fail. A test that provokes an error on purpose lists it in `ctx.expectedErrors`
+ * (regular expressions). */
+export function test(name, fn, options = {}) { tests.push({ name, fn, ...options }); }
 
 export function assert(condition, message) {
   if (!condition) throw new Error(message);
@@ -37,34 +37,58 @@ function start(name, args, env) {
   return child;
 }
 
-async function waitFor(url, what) {
-  for (let i = 0; i < 300; i++) {
-    try { const r = await fetch(url); if (r.status < 500) return; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not start at ${url}`);
+/** Waits for the "listening on http://ADDR" line a service prints and returns its URL. */
+function listeningUrl(child, what) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s:\n${child.log.join('')}`)), 30000);
+    child.stdout.on('data', (d) => {
+      seen += d.toString();
+      const match = seen.match(/listening on (http:\/\/[^\s]+)/);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited with ${code}:\n${child.log.join('')}`)); });
+  });
 }
 
 /** Everything every page requested, for the credential checks. */
 export const traffic = { requests: [], leaks: [] };
 
+/** Starts the sandbox and the proxy (serving dist/) on free loopback ports. */
+export async function startServices() {
+  const sandbox = start('billing-sandbox', ['--listen', '127.0.0.1:0'], { SANDBOX_TOKEN: TOKEN });
+  let proxy;
+  const services = { stop() { sandbox.kill(); if (proxy) proxy.kill(); } };
+  try {
+    const upstream = await listeningUrl(sandbox, 'sandbox');
+    proxy = start('billing-proxy', ['--listen', '127.0.0.1:0', '--upstream', upstream, '--static-dir', path.join(ROOT, 'dist')], { PROXY_TOKEN: TOKEN });
+    BASE = await listeningUrl(proxy, 'proxy');
+  } catch (e) {
+    services.stop();
+    throw e;
+  }
+  return services;
+}
+
+/** Headless Debian Chromium, as root, with no network beyond loopback. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
 export async function run() {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const sandbox = start('billing-sandbox', ['--listen', `127.0.0.1:${SANDBOX_PORT}`], { SANDBOX_TOKEN: TOKEN });
-  const proxy = start('billing-proxy', ['--listen', `127.0.0.1:${PROXY_PORT}`, '--upstream', `http://127.0.0.1:${SANDBOX_PORT}`,
-    '--static-dir', path.join(ROOT, 'dist')], { PROXY_TOKEN: TOKEN });
   let passed = 0, failed = 0;
-  let browser;
+  let browser, services;
   try {
-    await waitFor(`http://127.0.0.1:${SANDBOX_PORT}/`, 'sandbox');
-    await waitFor(`${BASE}/healthz`, 'proxy');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    for (const t of tests) {
-      const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
+    services = await startServices();
+    browser = await launchBrowser();
+    const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+    for (const t of tests.filter((t) => !only || only.test(t.name))) {
+      const context = await browser.newContext({ locale: t.locale || 'en-GB', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
       const page = await context.newPage();
       const errors = [];
       const ctx = { errors, expectedErrors: [] };
@@ -94,11 +118,9 @@ export async function run() {
   } catch (e) {
     failed++;
     console.log(`FAIL setup: ${e.message}`);
-    console.log('sandbox log:\n' + sandbox.log.join('') + '\nproxy log:\n' + proxy.log.join(''));
   } finally {
     if (browser) await browser.close();
-    sandbox.kill();
-    proxy.kill();
+    if (services) services.stop();
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed || !passed ? 1 : 0;
@@ -126,7 +148,8 @@ export async function invoiceLines(invoice) {
   const customerLines = invoice.recurringProducts ? await allItems(invoice.recurringProducts) : [];
   const subscriptions = invoice.subscriptions ? await allItems(invoice.subscriptions) : [];
   const perSubscription = await Promise.all(subscriptions.map((s) => allItems(s.recurringProducts)));
-  return { customerLines, subscriptions, perSubscription, all: customerLines.concat(...perSubscription) };
+  const groups = (customerLines.length ? 1 : 0) + perSubscription.filter((l) => l.length).length;
+  return { customerLines, subscriptions, perSubscription, groups, all: customerLines.concat(...perSubscription) };
 }
 
 /** Money as integer cents: JSON amounts have at most two decimals, so rounding each is exact. */

@@ -2,6 +2,7 @@
 // Expected values are read from the API itself (through the proxy), so the page is checked
 // against the data it claims to show, not against numbers copied into this file.
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { test, run, assert, assertEqual, api, allItems, invoiceLines, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';
 
 const OWNER = '100200';
@@ -52,10 +53,9 @@ test('opening an invoice shows every line, grouped, with a total that reconciles
   const expectedGroups = (customerLines.length ? ['Customer-level charges'] : [])
     .concat(subscriptions.filter((_, i) => perSubscription[i].length).map((s) => `Subscription ${s.subscriptionNo} – ${s.description}`));
   assertEqual(await texts(page, '.bw-group-title'), expectedGroups, 'customer-level group first, then one per subscription');
-  const rows = await page.$$('.bw-charges tbody tr:not(.bw-group-head):not(.bw-subtotal):not(.bw-more)');
-  assertEqual(rows.length, all.length, 'one row per invoice line');
+  assertEqual((await page.$$('.bw-charges tr.bw-line')).length, all.length, 'one row per invoice line');
 
-  const total = textCents((await texts(page, '.bw-charges tfoot .bw-total td'))[0]);
+  const total = textCents((await texts(page, '.bw-summary .bw-total td'))[0]);
   assertEqual(total, sumCents(all, 'totalAmount'), 'total incl. VAT = sum of the lines');
   const invoiced = textCents((await texts(page, '[data-testid=invoice-amount]'))[0]);
   assertEqual(invoiced, cents(invoice.invoiceAmount), 'header shows the invoiced amount');
@@ -83,26 +83,111 @@ test('the invoice that does not reconcile shows and explains the difference', as
   assert(note.includes('differs from the sum of the lines'), `explained: ${note}`);
 });
 
-test("business customer's 20,000-line invoice loads through paging, grouped and summed", async (page) => {
-  const invoices = await invoicesOf(BUSINESS);
-  const sized = await Promise.all(invoices.map(async (i) => ({ i, lines: await invoiceLines(i) })));
-  const large = sized.filter((s) => s.lines.all.length >= 20000).sort((a, b) => a.lines.all.length - b.lines.all.length)[0];
-  assert(large, 'the business customer has an invoice of at least 20,000 lines');
+test("business customer's 20,000-line invoice: every page loaded, only the rows in view in the DOM", async (page) => {
+  const large = await api(`/billing/invoice/v1/${OWNER}/invoices/604003`);
+  const { all, groups } = await invoiceLines(large);
+  assert(all.length >= 20000, `at least 20,000 lines (${all.length})`);
   const started = Date.now();
-  await openInvoice(page, BUSINESS, large.i.invoiceNo);
-  await page.waitForSelector('.bw-charges', { timeout: 60000 });
-  const shownAfter = Date.now() - started;
-  const counts = (await texts(page, '.bw-count')).map((t) => Number(t.replace(/[^0-9]/g, '')));
-  assertEqual(counts.reduce((a, b) => a + b, 0), large.lines.all.length, 'every line of every page was loaded');
-  assertEqual(textCents((await texts(page, '.bw-charges tfoot .bw-total td'))[0]), sumCents(large.lines.all, 'totalAmount'), 'total of all lines');
-  const expanded = await page.$$eval('.bw-toggle', (b) => b.map((x) => x.getAttribute('aria-expanded')));
-  assert(expanded.every((e) => e === 'false'), 'a large invoice starts with its groups collapsed');
-  const domRows = await page.$$eval('.bw-charges tr', (r) => r.length);
-  assert(domRows < 1000, `the DOM holds group rows, not 20,000 lines (${domRows})`);
-  await page.click('.bw-toggle >> nth=1');
-  await page.waitForSelector('.bw-charges tbody tr.bw-more');
-  console.log(`     ${large.lines.all.length} lines shown ${shownAfter} ms after navigation, ${domRows} table rows in the DOM`);
+  await openInvoice(page, BUSINESS, large.invoiceNo);
+  await page.waitForSelector('.bw-charges tr.bw-line', { timeout: 60000 });
+  const firstLines = Date.now() - started;
+  await page.waitForSelector('.bw-summary + .bw-note:not(:has-text("Still loading"))', { timeout: 60000 });
+  const allLoaded = Date.now() - started;
+  assertEqual(await texts(page, '.bw-status'), [`${all.length.toLocaleString('en-GB')} lines in ${groups} groups.`], 'the lines of every page of every group');
+  assertEqual(textCents((await texts(page, '.bw-summary .bw-total td'))[0]), sumCents(all, 'totalAmount'), 'total of all lines');
+  assertEqual(await page.getAttribute('table.bw-charges', 'aria-rowcount'), String(all.length + 2 * groups + 1), 'aria-rowcount counts every row');
+  const domRows = await page.$$eval('.bw-charges tbody tr', (r) => r.length);
+  assert(domRows < 200, `the DOM holds the rows in view, not 20,000 (${domRows})`);
+  // Scroll to the end: the last group's subtotal comes into view.
+  await page.$eval('.bw-charges-scroll', (el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction((rows) => Math.max(...[...document.querySelectorAll('.bw-charges tr[aria-rowindex]')].map((r) => Number(r.getAttribute('aria-rowindex')))) === rows,
+    all.length + 2 * groups + 1);
+  console.log(`     ${all.length} lines: first lines ${firstLines} ms, all loaded ${allLoaded} ms after navigation; ${domRows} rows in the DOM`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'large-invoice.png') });
+});
+
+test('keyboard: list -> invoice, then sort, filter and download the lines as CSV', async (page) => {
+  const [newest] = await invoicesOf(PRIVATE);
+  const { all } = await invoiceLines(await api(newest['@id']));
+  await page.goto(`${BASE}/?customer=${PRIVATE}`);
+  await page.waitForSelector('.bw-invoice-list tbody tr');
+  await page.focus('.bw-invoice-list tbody tr:first-child button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.bw-charges tr.bw-line');
+
+  // Sort by amount incl. VAT, descending: a second press on the same header button.
+  const sortButton = page.locator('thead .bw-sort', { hasText: 'Incl. VAT' });
+  await sortButton.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  assertEqual(await page.getAttribute('th[aria-sort]', 'aria-sort'), 'descending', 'aria-sort on the sorted column');
+  assertEqual(await page.$$eval('th[aria-sort]', (t) => t.length), 1, 'only on that column');
+  const groups = await page.$$eval('tbody.bw-group', (bodies) => bodies.map((b) => [...b.querySelectorAll('tr.bw-line td:last-child')].map((td) => td.textContent)));
+  for (const amounts of groups.filter((g) => g.length)) {
+    const values = amounts.map(textCents);
+    assertEqual(values, [...values].sort((a, b) => b - a), 'each group is sorted by amount incl. VAT, largest first');
+  }
+
+  // Filter: product or description, stated, with subtotals for the shown lines.
+  await page.fill('input[type=search]', 'mobil');
+  const matching = all.filter((l) => `${l.productNo} ${l.description}`.toLowerCase().includes('mobil'));
+  assertEqual(await texts(page, '.bw-status'), [`Showing ${matching.length} of ${all.length} lines matching “mobil”.`], 'the filter is stated');
+  assertEqual(textCents((await texts(page, '.bw-summary .bw-total td'))[0]), sumCents(matching, 'totalAmount'), 'totals of the shown lines');
+
+  // CSV of the lines as shown.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action=csv]')]);
+  assertEqual(download.suggestedFilename(), `invoice-${newest.invoiceNo}.csv`, 'file name');
+  const csv = (await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '');
+  const records = csv.trim().split('\r\n').map((r) => r.split(','));
+  assertEqual(records[0], ['Group', 'Subscription', 'Product', 'Description', 'From', 'To', 'Qty', 'Unit price', 'Excl. VAT', 'VAT rate', 'VAT', 'Incl. VAT', 'Kind'], 'CSV header');
+  assertEqual(records.length - 1, matching.length, 'one record per shown line');
+  const byDescription = new Map(records.slice(1).map((r) => [r[3], r]));
+  for (const line of matching) {
+    const r = byDescription.get(line.description);
+    assert(r, `line ${line.description} exported`);
+    assertEqual([r[4], r[5], cents(Number(r[8])), cents(Number(r[10])), cents(Number(r[11]))],
+      [line.periodStart, line.periodEnd, cents(line.amount), cents(line.vatAmount), cents(line.totalAmount)], `CSV values of ${line.description}`);
+  }
+});
+
+test('a Swedish viewer gets a CSV with semicolons and decimal commas', async (page) => {
+  const [newest] = await invoicesOf(PRIVATE);
+  await openInvoice(page, PRIVATE, newest.invoiceNo);
+  await page.waitForSelector('.bw-charges tr.bw-line');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action=csv]')]);
+  const csv = await readFile(await download.path(), 'utf8');
+  assert(csv.startsWith('\ufeff'), 'a byte order mark, so spreadsheets read å ä ö');
+  const record = csv.split('\r\n')[1].split(';');
+  assertEqual(record.length, 13, 'semicolon-separated');
+  assert(/^-?\d+,\d{2}$/.test(record[11]), `decimal comma in ${record[11]}`);
+}, { locale: 'sv-SE' });
+
+test('printing renders every line, not the scroll window', async (page) => {
+  const invoice = await api(`/billing/invoice/v1/${OWNER}/invoices/604002`);
+  const { all } = await invoiceLines(invoice);
+  await openInvoice(page, BUSINESS, invoice.invoiceNo);
+  await page.waitForSelector('.bw-summary + .bw-note:not(:has-text("Still loading"))', { timeout: 60000 });
+  assert((await page.$$eval('tr.bw-line', (r) => r.length)) < 200, 'virtualized on screen');
+  await page.emulateMedia({ media: 'print' });
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  await page.waitForFunction((n) => document.querySelectorAll('tr.bw-line').length === n, all.length, { timeout: 30000 });
+  const printed = await page.pdf({ format: 'A4' });
+  assert(printed.length > 100000, `a PDF of every line (${printed.length} bytes)`);
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await page.emulateMedia({ media: 'screen' });
+  await page.waitForFunction(() => document.querySelectorAll('tr.bw-line').length < 200);
+});
+
+test('a late answer for the previously chosen invoice never replaces the current one', async (page) => {
+  const small = await api(`/billing/invoice/v1/${OWNER}/invoices/604001`);
+  const { all, groups } = await invoiceLines(small);
+  await openInvoice(page, BUSINESS, '604004');
+  await page.click('button[aria-label="Open invoice 604001"]');
+  await page.waitForFunction(() => document.querySelector('.bw-title')?.textContent === 'Invoice 604001');
+  await page.waitForSelector('.bw-summary + .bw-note:not(:has-text("Still loading"))', { timeout: 60000 });
+  await page.waitForTimeout(2500); // 604004's 100 groups would have arrived by now
+  assertEqual(await texts(page, '.bw-title'), ['Invoice 604001'], 'still the chosen invoice');
+  assertEqual(await texts(page, '.bw-status'), [`${all.length} lines in ${groups} groups.`], 'only its own lines');
 });
 
 test('a customer number with space, & and / travels as one encoded segment', async (page) => {

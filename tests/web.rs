@@ -7,8 +7,11 @@ use billing_contract::{
 };
 use billing_widget::api::ApiError;
 use billing_widget::format::Formatter;
-use billing_widget::model::{CustomerOverview, InvoiceDetails, SubscriptionProducts};
-use billing_widget::views::{use_load, ErrorView, InvoiceHeader, InvoiceTable, Load, RecurringProductsTable};
+use billing_widget::model::{ChargeGroup, CustomerOverview, GroupKind, InvoiceDetails, SubscriptionProducts};
+use billing_widget::views::{
+    use_load, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, RecurringProductsTable,
+    SlotState,
+};
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use std::str::FromStr;
@@ -83,7 +86,19 @@ fn details(invoice_amount: &str) -> Arc<InvoiceDetails> {
     ))
 }
 
+/// The widget's stylesheet, so sizes (the virtualized scroll container) are as in production.
+fn with_widget_css() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("bw-test-css").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("bw-test-css");
+        style.set_text_content(Some(include_str!("../style/widget.css")));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
+}
+
 fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> (HtmlElement, impl Drop) {
+    with_widget_css();
     let document = web_sys::window().unwrap().document().unwrap();
     let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
@@ -101,6 +116,30 @@ fn texts(host: &HtmlElement, selector: &str) -> Vec<String> {
 
 fn click(host: &HtmlElement, selector: &str) {
     host.query_selector(selector).unwrap().unwrap().unchecked_into::<HtmlElement>().click();
+}
+
+fn count(host: &HtmlElement, selector: &str) -> u32 {
+    host.query_selector_all(selector).unwrap().length()
+}
+
+fn attribute(host: &HtmlElement, selector: &str, name: &str) -> Option<String> {
+    host.query_selector(selector).unwrap().and_then(|e| e.get_attribute(name))
+}
+
+fn type_into(host: &HtmlElement, selector: &str, text: &str) {
+    let input: web_sys::HtmlInputElement = host.query_selector(selector).unwrap().unwrap().unchecked_into();
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+/// Clicks the sort button of the column whose header reads `label`.
+fn sort_by(host: &HtmlElement, label: &str) {
+    let buttons = host.query_selector_all("thead .bw-sort").unwrap();
+    let button = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .find(|b| b.text_content().unwrap_or_default().starts_with(label))
+        .unwrap_or_else(|| panic!("no sort button {label}"));
+    button.unchecked_into::<HtmlElement>().click();
 }
 
 async fn settle() {
@@ -131,17 +170,17 @@ fn invoice_groups_customer_charges_first_then_each_subscription_with_subtotals()
 #[wasm_bindgen_test]
 fn invoice_footer_states_vat_per_rate_and_the_total() {
     let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
-    let vat_rows = texts(&host, "tfoot tr.bw-vat th");
+    let vat_rows = texts(&host, ".bw-summary tr.bw-vat th");
     assert_eq!(vat_rows, ["VAT 0% on SEK 79.00", "VAT 6% on SEK 99.00", "VAT 25% on SEK 178.00"]);
-    assert_eq!(texts(&host, "tfoot tr.bw-total td"), ["SEK 406.44"]);
-    assert!(host.query_selector("tfoot tr.bw-difference").unwrap().is_none());
+    assert_eq!(texts(&host, ".bw-summary tr.bw-total td"), ["SEK 406.44"]);
+    assert!(host.query_selector(".bw-summary tr.bw-difference").unwrap().is_none());
     assert!(host.text_content().unwrap().contains("The lines add up to the invoiced amount."));
 }
 
 #[wasm_bindgen_test]
 fn an_invoice_that_does_not_reconcile_shows_and_explains_the_difference() {
     let (host, _handle) = mount(|| view! { <InvoiceTable details=details("441.44") locale="en-GB" /> });
-    assert_eq!(texts(&host, "tfoot tr.bw-difference td"), ["SEK 35.00"]);
+    assert_eq!(texts(&host, ".bw-summary tr.bw-difference td"), ["SEK 35.00"]);
     let note = texts(&host, ".bw-note-warning");
     assert_eq!(note.len(), 1);
     assert!(note[0].contains("differs from the sum of the lines by SEK 35.00"), "{note:?}");
@@ -156,35 +195,161 @@ fn credits_are_marked_in_text_not_only_colour() {
 
 #[wasm_bindgen_test]
 fn the_header_shows_number_dates_customer_and_amount() {
-    let (host, _handle) = mount(|| view! { <InvoiceHeader details=details("406.44") locale="sv-SE" /> });
+    let (host, _handle) = mount(|| view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) locale="sv-SE" /> });
     assert_eq!(texts(&host, "h2"), ["Invoice 603010"]);
     assert_eq!(texts(&host, "dd"), ["2026-03-01", "2026-03-31", "15615616", "406,44 kr"]);
 }
 
 #[wasm_bindgen_test]
-async fn a_large_invoice_starts_collapsed_and_reveals_lines_step_by_step() {
-    let many: Vec<InvoiceLine> = (0..650).map(|i| line(&format!("Samtal {i}"), "1.00", "25")).collect();
-    let big =
-        Arc::new(InvoiceDetails::new(invoice("812.50"), vec![], vec![(subscription("46701234567", "Växel"), many)]));
-    let (host, _handle) = mount(move || view! { <InvoiceTable details=big locale="en-GB" /> });
-    let toggle = || host.query_selector(".bw-toggle").unwrap().unwrap();
-    assert_eq!(toggle().get_attribute("aria-expanded").as_deref(), Some("false"));
-    assert_eq!(
-        host.query_selector_all("tr.bw-credit, tbody tr:not(.bw-group-head):not(.bw-subtotal)").unwrap().length(),
-        0
-    );
-    assert_eq!(texts(&host, "tr.bw-subtotal td:last-child"), ["812.50"], "the subtotal shows while collapsed");
-
+async fn groups_collapse_and_expand_and_keep_their_subtotal() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
+    assert_eq!(count(&host, "tr.bw-line"), 5);
     click(&host, ".bw-toggle");
     settle().await;
-    assert_eq!(toggle().get_attribute("aria-expanded").as_deref(), Some("true"));
-    let line_rows =
-        || host.query_selector_all("tbody tr:not(.bw-group-head):not(.bw-subtotal):not(.bw-more)").unwrap().length();
-    assert_eq!(line_rows(), 100);
-    assert_eq!(texts(&host, ".bw-more button"), ["Show 100 more of 550 remaining"]);
-    click(&host, ".bw-more button");
+    assert_eq!(attribute(&host, ".bw-toggle", "aria-expanded").as_deref(), Some("false"));
+    assert_eq!(count(&host, "tr.bw-line"), 3, "the customer-level lines are hidden");
+    assert_eq!(texts(&host, "tr.bw-subtotal td:last-child")[0], "-26.25", "the subtotal stays");
+    click(&host, ".bw-toggle");
     settle().await;
-    assert_eq!(line_rows(), 200);
+    assert_eq!(count(&host, "tr.bw-line"), 5);
+}
+
+#[wasm_bindgen_test]
+async fn sorting_follows_the_apg_pattern_and_orders_lines_within_each_group() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
+    assert_eq!(count(&host, "th[aria-sort]"), 0, "unsorted: no aria-sort");
+    sort_by(&host, "Incl. VAT");
+    settle().await;
+    assert_eq!(texts(&host, "th[aria-sort]"), ["Incl. VAT▲"]);
+    assert_eq!(attribute(&host, "th[aria-sort]", "aria-sort").as_deref(), Some("ascending"));
+    assert_eq!(
+        texts(&host, "tr.bw-line td:nth-child(2)"),
+        ["Familjerabatt Credit", "Pappersfaktura", "Mobilförsäkring", "Mobil 5 GB", "E-tidning"]
+    );
+    sort_by(&host, "Incl. VAT");
+    settle().await;
+    assert_eq!(attribute(&host, "th[aria-sort]", "aria-sort").as_deref(), Some("descending"));
+    assert_eq!(
+        texts(&host, "tr.bw-line td:nth-child(2)"),
+        ["Pappersfaktura", "Familjerabatt Credit", "Mobil 5 GB", "Mobilförsäkring", "E-tidning"]
+    );
+    sort_by(&host, "Description");
+    settle().await;
+    assert_eq!(count(&host, "th[aria-sort]"), 1, "aria-sort moves to the newly sorted column only");
+    assert_eq!(texts(&host, "th[aria-sort] .bw-sort"), ["Description▲"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_filter_is_stated_and_subtotals_cover_what_is_shown() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
+    assert_eq!(texts(&host, ".bw-status"), ["5 lines in 3 groups."]);
+    type_into(&host, "input[type=search]", "mobil");
+    settle().await;
+    assert_eq!(texts(&host, ".bw-status"), ["Showing 2 of 5 lines matching “mobil”."]);
+    assert_eq!(
+        texts(&host, ".bw-group-title"),
+        ["Subscription 46701234567 – Mobil – Anna"],
+        "groups without a match are left out"
+    );
+    assert_eq!(texts(&host, "tr.bw-subtotal td:last-child"), ["327.75"]);
+    assert_eq!(texts(&host, ".bw-summary caption"), ["Totals of the shown lines (filter “mobil”)"]);
+    assert_eq!(texts(&host, ".bw-summary tr.bw-total td"), ["SEK 327.75"]);
+    assert_eq!(
+        texts(&host, ".bw-summary tr.bw-all-lines td"),
+        ["SEK 406.44"],
+        "the whole invoice's total stays visible"
+    );
+    type_into(&host, "input[type=search]", "åland");
+    settle().await;
+    assert_eq!(texts(&host, ".bw-status"), ["No lines match “åland”."]);
+    assert_eq!(count(&host, "tr.bw-line"), 0);
+}
+
+fn big_invoice(groups: usize, lines_per_group: usize) -> Arc<InvoiceDetails> {
+    let subscriptions = (0..groups)
+        .map(|g| {
+            let lines = (0..lines_per_group)
+                .map(|i| line(&format!("Samtal {g}-{i}"), &format!("{}.00", i % 97 + 1), "25"))
+                .collect();
+            (subscription(&format!("4670{g:07}"), "Växel"), lines)
+        })
+        .collect();
+    Arc::new(InvoiceDetails::new(invoice("0"), vec![], subscriptions))
+}
+
+#[wasm_bindgen_test]
+async fn a_50000_line_invoice_keeps_only_the_rows_in_view_in_the_dom() {
+    let big = big_invoice(100, 500);
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=big locale="en-GB" /> });
+    settle().await;
+    let rows = count(&host, ".bw-charges tbody tr:not(.bw-spacer tr)");
+    assert!(rows > 10 && rows < 200, "{rows} rows in the DOM");
+    // 100 groups x (head + 500 lines + subtotal) + the header row.
+    assert_eq!(attribute(&host, "table.bw-charges", "aria-rowcount").as_deref(), Some("50201"));
+    assert_eq!(attribute(&host, "tr.bw-line", "aria-rowindex").as_deref(), Some("3"));
+
+    let scroller: HtmlElement = host.query_selector(".bw-charges-scroll").unwrap().unwrap().unchecked_into();
+    assert!(scroller.class_list().contains("bw-virtual"));
+    scroller.set_scroll_top(scroller.scroll_height() / 2);
+    scroller.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    settle().await;
+    let first: usize = attribute(&host, "tr.bw-line", "aria-rowindex").unwrap().parse().unwrap();
+    assert!(first > 20_000 && first < 30_000, "the middle of the invoice is rendered (row {first})");
+    assert!(count(&host, ".bw-charges tbody tr:not(.bw-spacer tr)") < 200);
+}
+
+fn failed_problem() -> ApiError {
+    ApiError::Problem(Problem {
+        problem_type: Some("billing/proxy/problems/upstream-timeout".into()),
+        title: "Upstream timeout".into(),
+        status: Some(504),
+        detail: Some("PayEx did not answer within 15 s".into()),
+        instance: Some("req-77".into()),
+        problems: vec![],
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
+    let ready = Arc::new(ChargeGroup::new(GroupKind::Customer, vec![line("Pappersfaktura", "29.00", "25")]));
+    let slots = RwSignal::new(vec![
+        GroupSlot::ready(ready),
+        GroupSlot {
+            kind: GroupKind::Subscription { subscription_no: "46702345678".into(), description: None },
+            link: None,
+            state: SlotState::Failed(failed_problem()),
+        },
+        GroupSlot {
+            kind: GroupKind::Subscription { subscription_no: "46703456789".into(), description: None },
+            link: None,
+            state: SlotState::Loading { lines: 500 },
+        },
+    ]);
+    let retried = RwSignal::new(Vec::<usize>::new());
+    let (host, _handle) = mount(move || {
+        view! {
+            <InvoiceCharges invoice=Arc::new(invoice("100")) slots=slots
+                on_retry=Callback::new(move |i| retried.update(|r| r.push(i))) locale="en-GB" />
+        }
+    });
+    assert_eq!(count(&host, "tr.bw-line"), 1, "the loaded group shows");
+    let failure = texts(&host, ".bw-error-inline");
+    assert_eq!(failure.len(), 1);
+    assert!(failure[0].contains("Upstream timeout") && failure[0].contains("req-77"), "{failure:?}");
+    assert!(texts(&host, ".bw-group-status")[1].contains("500 lines so far"));
+    assert_eq!(texts(&host, ".bw-progress span"), ["Loading charges: 2 of 3 groups, 1 line so far"]);
+    assert!(texts(&host, ".bw-note")[0].starts_with("Still loading"));
+    click(&host, ".bw-group-status button");
+    assert_eq!(retried.get_untracked(), [1]);
+
+    slots.update(|s| {
+        s[2].state =
+            SlotState::Ready(Arc::new(ChargeGroup::new(s[2].kind.clone(), vec![line("Mobil", "100.00", "25")])))
+    });
+    settle().await;
+    assert_eq!(count(&host, ".bw-progress"), 0, "loading is over");
+    assert!(texts(&host, ".bw-note")[0].contains("could not be loaded"), "the totals say what they leave out");
+    assert_eq!(count(&host, ".bw-summary tr.bw-difference"), 0, "no reconciliation claim while a group is missing");
 }
 
 // ---- recurring products ---------------------------------------------------------------------

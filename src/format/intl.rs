@@ -41,6 +41,18 @@ impl Formatter {
             .unwrap_or_else(|| quantity.normalize().to_string())
     }
 
+    /// A whole number with grouping, e.g. `50 012` (sv-SE) or `50,012` (en).
+    pub fn count(&self, n: usize) -> String {
+        imp::format_number(&self.locale, &Style::Decimal { min_fraction: 0, max_fraction: 0 }, Decimal::from(n))
+            .unwrap_or_else(|| n.to_string())
+    }
+
+    /// The character this locale writes between whole and fractional digits.
+    pub fn decimal_separator(&self) -> char {
+        let sample = self.quantity(Decimal::new(15, 1));
+        sample.chars().find(|c| !c.is_ascii_digit()).unwrap_or('.')
+    }
+
     /// A VAT rate given in percent, e.g. `25 %` (sv-SE) or `25%` (en).
     pub fn rate(&self, percent: Decimal) -> String {
         imp::format_number(&self.locale, &Style::Percent, percent / Decimal::from(100))

@@ -2,6 +2,7 @@
 
 use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Sums over some invoice lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -55,6 +56,13 @@ pub enum GroupKind {
     },
 }
 
+impl GroupKind {
+    /// The group of a subscription billed on an invoice.
+    pub fn subscription(s: &InvoiceSubscription) -> GroupKind {
+        GroupKind::Subscription { subscription_no: s.subscription_no.clone(), description: s.description.clone() }
+    }
+}
+
 /// One group of charges with its subtotal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChargeGroup {
@@ -64,13 +72,21 @@ pub struct ChargeGroup {
     pub lines: Vec<InvoiceLine>,
     /// The group's subtotal.
     pub totals: Totals,
+    /// Per line: product number and description, lower-cased, for the filter.
+    search_text: Vec<String>,
 }
 
 impl ChargeGroup {
     /// A group of `lines`, with its subtotal computed.
     pub fn new(kind: GroupKind, lines: Vec<InvoiceLine>) -> ChargeGroup {
         let totals = Totals::of(&lines);
-        ChargeGroup { kind, lines, totals }
+        let search_text = lines.iter().map(|l| format!("{} {}", l.product_no, l.description).to_lowercase()).collect();
+        ChargeGroup { kind, lines, totals, search_text }
+    }
+
+    /// Per line, the lower-cased text the filter searches.
+    pub fn search_text(&self) -> &[String] {
+        &self.search_text
     }
 
     /// A stable key for the group (for keyed rendering and DOM ids).
@@ -121,7 +137,7 @@ pub struct InvoiceDetails {
     /// The invoice itself.
     pub invoice: Invoice,
     /// The groups of charges.
-    pub groups: Vec<ChargeGroup>,
+    pub groups: Vec<Arc<ChargeGroup>>,
 }
 
 impl InvoiceDetails {
@@ -132,13 +148,12 @@ impl InvoiceDetails {
         customer_lines: Vec<InvoiceLine>,
         subscriptions: Vec<(InvoiceSubscription, Vec<InvoiceLine>)>,
     ) -> InvoiceDetails {
-        let customer = (!customer_lines.is_empty()).then(|| ChargeGroup::new(GroupKind::Customer, customer_lines));
-        let subscription_groups = subscriptions.into_iter().filter(|(_, lines)| !lines.is_empty()).map(|(s, lines)| {
-            ChargeGroup::new(
-                GroupKind::Subscription { subscription_no: s.subscription_no, description: s.description },
-                lines,
-            )
-        });
+        let customer =
+            (!customer_lines.is_empty()).then(|| Arc::new(ChargeGroup::new(GroupKind::Customer, customer_lines)));
+        let subscription_groups = subscriptions
+            .into_iter()
+            .filter(|(_, lines)| !lines.is_empty())
+            .map(|(s, lines)| Arc::new(ChargeGroup::new(GroupKind::subscription(&s), lines)));
         InvoiceDetails { invoice, groups: customer.into_iter().chain(subscription_groups).collect() }
     }
 
@@ -149,13 +164,7 @@ impl InvoiceDetails {
 
     /// VAT per rate, lowest rate first.
     pub fn vat_by_rate(&self) -> Vec<VatLine> {
-        let mut by_rate: BTreeMap<Decimal, (Decimal, Decimal)> = BTreeMap::new();
-        for line in self.groups.iter().flat_map(|g| &g.lines) {
-            let entry = by_rate.entry(line.vat_rate.normalize()).or_default();
-            entry.0 += line.amount;
-            entry.1 += line.vat_amount;
-        }
-        by_rate.into_iter().map(|(rate, (base, vat))| VatLine { rate, base, vat }).collect()
+        vat_by_rate(self.groups.iter().flat_map(|g| &g.lines))
     }
 
     /// How the lines compare with the invoiced amount.
@@ -167,6 +176,28 @@ impl InvoiceDetails {
     pub fn currency(&self) -> &str {
         self.invoice.currency.as_deref().unwrap_or("SEK")
     }
+}
+
+/// VAT per rate over `lines`, lowest rate first.
+pub fn vat_by_rate<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Vec<VatLine> {
+    let mut by_rate: BTreeMap<Decimal, (Decimal, Decimal)> = BTreeMap::new();
+    for line in lines {
+        let entry = by_rate.entry(line.vat_rate.normalize()).or_default();
+        entry.0 += line.amount;
+        entry.1 += line.vat_amount;
+    }
+    by_rate.into_iter().map(|(rate, (base, vat))| VatLine { rate, base, vat }).collect()
+}
+
+/// True when a line bills part of a period: a fractional quantity over a period that is not
+/// whole calendar months (a product started, ended or changed mid-period). The contract has no
+/// proration flag [assumed], so this is read from the line itself.
+pub fn is_proration(line: &InvoiceLine) -> bool {
+    let whole_months = match (line.period_start, line.period_end) {
+        (Some(start), Some(end)) => start.day() == 1 && end == end.end_of_month(),
+        _ => true,
+    };
+    !line.quantity.fract().is_zero() && !whole_months
 }
 
 /// True when a line credits the customer (a credit note line or the credited part of a proration).
@@ -244,7 +275,7 @@ pub(crate) mod tests {
     #[test]
     fn groups_customer_charges_first_then_each_subscription_with_lines() {
         let d = sample(None);
-        let keys: Vec<String> = d.groups.iter().map(ChargeGroup::key).collect();
+        let keys: Vec<String> = d.groups.iter().map(|g| g.key()).collect();
         assert_eq!(keys, ["customer", "subscription-46701", "subscription-46703"]);
         assert_eq!(d.groups[1].totals.amount, dec("278.00"));
         assert_eq!(d.groups[1].totals.vat, dec("49.75"));
@@ -275,6 +306,24 @@ pub(crate) mod tests {
         assert_eq!(off.reconciliation().difference(), Some(dec("35")));
         assert!(!off.reconciliation().is_reconciled());
         assert_eq!(sample(None).reconciliation().difference(), None);
+    }
+
+    #[test]
+    fn prorations_are_fractional_quantities_over_part_of_a_month() {
+        let mut credit = line("Kreditering Mobil 5 GB 15–30 sep", "-106.13", "25");
+        credit.quantity = dec("-0.5333");
+        credit.period_start = Some("2026-09-15".parse().unwrap());
+        credit.period_end = Some("2026-09-30".parse().unwrap());
+        assert!(is_proration(&credit) && is_credit(&credit));
+        let mut usage = line("Samtal till Norden", "23.20", "25");
+        usage.quantity = dec("8");
+        usage.period_start = Some("2026-10-01".parse().unwrap());
+        usage.period_end = Some("2026-10-01".parse().unwrap());
+        assert!(!is_proration(&usage), "a whole number of calls on one day is usage, not a proration");
+        let mut month = usage.clone();
+        month.quantity = dec("1.5");
+        month.period_end = Some("2026-10-31".parse().unwrap());
+        assert!(!is_proration(&month), "a whole month is not prorated, whatever the quantity");
     }
 
     #[test]

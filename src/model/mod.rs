@@ -1,8 +1,12 @@
-//! Pure data models the views render: grouping, totals and reconciliation. No DOM, no HTTP:
-//! everything here is checked natively by `cargo test`.
+//! Pure data models the views render: grouping, totals, reconciliation, filtering and sorting,
+//! the rows of a virtualized table, and CSV. No DOM, no HTTP: `cargo test` checks them natively.
 
+pub mod csv;
 pub mod invoice;
+pub mod lines;
 pub mod recurring;
+pub mod rows;
 
 pub use invoice::{ChargeGroup, GroupKind, InvoiceDetails, Reconciliation, Totals, VatLine};
+pub use lines::{LineQuery, ShownGroup, SortColumn, SortDirection};
 pub use recurring::{CustomerOverview, SubscriptionProducts};

@@ -1,17 +1,61 @@
-//! One invoice, loaded by following its links: header, charges table and reconciliation.
+//! One invoice, loaded progressively by following its links: the header as soon as the invoice
+//! arrives, then each group of charges as its pages arrive, every group requested concurrently.
 
-use super::{use_load, ErrorView, InvoiceHeader, InvoiceTable, Load, Loading};
-use crate::api::ApiClient;
+use super::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
+use crate::api::{ApiClient, ApiError};
 use crate::format::texts;
-use billing_contract::Link;
+use crate::model::{ChargeGroup, GroupKind};
+use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use std::sync::Arc;
+
+/// One group of an invoice's charges and how far it has loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupSlot {
+    /// Customer level or a subscription.
+    pub kind: GroupKind,
+    /// Where its lines are; `None` when the API gave no link (no lines).
+    pub link: Option<Link>,
+    /// Loading, loaded or failed.
+    pub state: SlotState,
+}
+
+/// How far a group has loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SlotState {
+    /// Pages are arriving; `lines` have arrived so far.
+    Loading { lines: usize },
+    /// Every page arrived.
+    Ready(Arc<ChargeGroup>),
+    /// A page failed; the group can be retried on its own.
+    Failed(ApiError),
+}
+
+impl GroupSlot {
+    /// A loaded group.
+    pub fn ready(group: Arc<ChargeGroup>) -> GroupSlot {
+        GroupSlot { kind: group.kind.clone(), link: None, state: SlotState::Ready(group) }
+    }
+}
+
+/// Where the invoice itself is.
+#[derive(Clone, Debug, PartialEq)]
+enum Stage {
+    Loading,
+    Failed(ApiError),
+    Ready(Arc<Invoice>),
+}
 
 /// Loads and shows one invoice with every charge on it.
 ///
+/// The header shows as soon as the invoice arrives; each group's lines show as soon as that group
+/// has loaded, with a progress indicator until all have. A group that fails says so and can be
+/// retried while the rest shows. A late answer for an earlier invoice never replaces the
+/// current one.
+///
 /// - `client`: the API client.
-/// - `invoice`: the invoice's link (its `@id`); a new link loads that invoice, and a late
-///   answer for an earlier one never replaces it.
+/// - `invoice`: the invoice's link (its `@id`); a new link loads that invoice.
 /// - `locale`: the viewer's locale.
 #[component]
 pub fn InvoiceView(
@@ -19,24 +63,168 @@ pub fn InvoiceView(
     #[prop(into)] invoice: Signal<Link>,
     #[prop(into)] locale: String,
 ) -> impl IntoView {
-    let (state, retry) = use_load(
-        move || invoice.get(),
-        move |link| {
-            let client = client.clone();
-            async move { client.invoice_details(&link).await.map(Arc::new) }
-        },
-    );
+    let loader = Loader {
+        client,
+        slots: RwSignal::new(Vec::new()),
+        list_error: RwSignal::new(None),
+        stage: RwSignal::new(Stage::Loading),
+        generation: StoredValue::new(0),
+    };
+    let (stage, slots, list_error) = (loader.stage, loader.slots, loader.list_error);
+    let reloads = RwSignal::new(0u32);
+    Effect::new({
+        let loader = loader.clone();
+        move |_| {
+            reloads.track();
+            let link = invoice.get();
+            if let Some(generation) = loader.next_generation() {
+                spawn_local(loader.clone().load(link, generation));
+            }
+        }
+    });
+    let reload = Callback::new(move |()| reloads.update(|n| *n += 1));
+    let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
     let t = texts(&locale);
     view! {
-        <section class="bw-invoice" part="invoice" aria-busy=move || matches!(state.get(), Load::Loading).to_string()>
-            {move || match state.get() {
-                Load::Loading => view! { <Loading label=t.loading /> }.into_any(),
-                Load::Failed(error) => view! { <ErrorView error=error retry=retry locale=locale.clone() /> }.into_any(),
-                Load::Ready(details) => view! {
-                    <InvoiceHeader details=details.clone() locale=locale.clone() />
-                    <InvoiceTable details=details locale=locale.clone() />
-                }.into_any(),
+        <section class="bw-invoice" part="invoice" aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
+            {move || match stage.get() {
+                Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
+                Stage::Failed(error) => view! { <ErrorView error=error retry=reload locale=locale.clone() /> }.into_any(),
+                Stage::Ready(invoice) => {
+                    let error_locale = locale.clone();
+                    view! {
+                        <InvoiceHeader invoice=invoice.clone() locale=locale.clone() />
+                        {move || list_error.get().map(|e| view! { <ErrorView error=e retry=reload locale=error_locale.clone() /> })}
+                        <InvoiceCharges invoice=invoice slots=slots on_retry=retry_group locale=locale.clone() />
+                    }
+                    .into_any()
+                }
             }}
         </section>
+    }
+}
+
+/// Loads an invoice's groups into signals, dropping anything that arrives for an older load.
+#[derive(Clone)]
+struct Loader {
+    client: ApiClient,
+    slots: RwSignal<Vec<GroupSlot>>,
+    list_error: RwSignal<Option<ApiError>>,
+    stage: RwSignal<Stage>,
+    generation: StoredValue<u64>,
+}
+
+impl Loader {
+    /// Starts a new load: earlier loads' answers are dropped from now on.
+    fn next_generation(&self) -> Option<u64> {
+        let generation = self.generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        })?;
+        self.stage.try_set(Stage::Loading);
+        self.slots.try_set(Vec::new());
+        self.list_error.try_set(None);
+        Some(generation)
+    }
+
+    fn is_current(&self, generation: u64) -> bool {
+        self.generation.try_get_value() == Some(generation)
+    }
+
+    async fn load(self, link: Link, generation: u64) {
+        let invoice: Invoice = match self.client.get(link.as_str()).await {
+            Ok(invoice) => invoice,
+            Err(error) => {
+                if self.is_current(generation) {
+                    self.stage.try_set(Stage::Failed(error));
+                }
+                return;
+            }
+        };
+        if !self.is_current(generation) {
+            return;
+        }
+        let invoice = Arc::new(invoice);
+        if let Some(lines) = invoice.recurring_products.clone() {
+            self.add_group(GroupKind::Customer, Some(lines), generation);
+        }
+        self.stage.try_set(Stage::Ready(invoice.clone()));
+        let Some(subscriptions) = invoice.subscriptions.as_ref() else { return };
+        match self.client.get_all::<InvoiceSubscription>(subscriptions).await {
+            Ok(subscriptions) if self.is_current(generation) => {
+                for s in subscriptions {
+                    self.add_group(GroupKind::subscription(&s), s.recurring_products, generation);
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                if self.is_current(generation) {
+                    self.list_error.try_set(Some(error));
+                }
+            }
+        }
+    }
+
+    fn add_group(&self, kind: GroupKind, link: Option<Link>, generation: u64) {
+        let state = if link.is_some() {
+            SlotState::Loading { lines: 0 }
+        } else {
+            SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new())))
+        };
+        let Some(index) = self.slots.try_update(|slots| {
+            slots.push(GroupSlot { kind, link: link.clone(), state });
+            slots.len() - 1
+        }) else {
+            return;
+        };
+        if let Some(link) = link {
+            spawn_local(self.clone().load_group(index, link, generation));
+        }
+    }
+
+    fn retry_group(&self, index: usize) {
+        let Some(generation) = self.generation.try_get_value() else { return };
+        let link = self.slots.try_with_untracked(|slots| slots.get(index).and_then(|s| s.link.clone())).flatten();
+        if let Some(link) = link {
+            self.set_state(index, SlotState::Loading { lines: 0 }, generation);
+            spawn_local(self.clone().load_group(index, link, generation));
+        }
+    }
+
+    async fn load_group(self, index: usize, link: Link, generation: u64) {
+        let progress = self.clone();
+        let lines = self
+            .client
+            .get_all_with::<InvoiceLine>(&link, move |page| {
+                if progress.is_current(generation) {
+                    progress.slots.try_update(|slots| {
+                        if let Some(GroupSlot { state: SlotState::Loading { lines }, .. }) = slots.get_mut(index) {
+                            *lines += page.len();
+                        }
+                    });
+                }
+            })
+            .await;
+        // The view may be gone (another invoice chosen, or the element removed): then drop it all.
+        if !self.is_current(generation) {
+            return;
+        }
+        let kind = self.slots.try_with_untracked(|slots| slots.get(index).map(|s| s.kind.clone())).flatten();
+        let Some(kind) = kind else { return };
+        let state = match lines {
+            Ok(lines) => SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines))),
+            Err(error) => SlotState::Failed(error),
+        };
+        self.set_state(index, state, generation);
+    }
+
+    fn set_state(&self, index: usize, state: SlotState, generation: u64) {
+        if self.is_current(generation) {
+            self.slots.try_update(|slots| {
+                if let Some(slot) = slots.get_mut(index) {
+                    slot.state = state;
+                }
+            });
+        }
     }
 }

@@ -1,0 +1,361 @@
+//! The charges table: one row group per group of charges, sortable columns (APG sortable
+//! table), and, for large invoices, a sized scroll container that keeps only the rows in view
+//! in the DOM (with `aria-rowcount` and `aria-rowindex`).
+
+use super::invoice_charges::TableModel;
+use super::invoice_view::{GroupSlot, SlotState};
+use super::shared::Shared;
+use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::model::invoice::{is_credit, is_proration};
+use crate::model::rows::{window, Row};
+use crate::model::{GroupKind, LineQuery, SortColumn, SortDirection};
+use billing_contract::{Invoice, InvoiceLine};
+use leptos::prelude::*;
+use std::collections::HashSet;
+use std::sync::Arc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Tables with more rows than this are virtualized.
+const VIRTUALIZE_ABOVE_ROWS: usize = 300;
+/// Rows rendered beyond each edge of the viewport.
+const OVERSCAN_ROWS: usize = 12;
+/// Row height assumed until one is measured, in pixels.
+const DEFAULT_ROW_HEIGHT: f64 = 33.0;
+/// Columns of the table.
+const COLUMNS: usize = 9;
+
+/// The table of charges. See the module docs.
+#[component]
+pub(crate) fn ChargesTable(
+    invoice: Arc<Invoice>,
+    slots: Signal<Vec<GroupSlot>>,
+    model: Memo<Shared<TableModel>>,
+    query: RwSignal<LineQuery>,
+    collapsed: RwSignal<HashSet<usize>>,
+    printing: RwSignal<bool>,
+    on_retry: Option<Callback<usize>>,
+    formatter: Formatter,
+) -> impl IntoView {
+    let t = texts(formatter.locale());
+    let container = NodeRef::<leptos::html::Div>::new();
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = RwSignal::new(600.0f64);
+    let row_height = RwSignal::new(DEFAULT_ROW_HEIGHT);
+    let virtualized = Memo::new(move |_| !printing.get() && model.with(|m| m.rows.len() > VIRTUALIZE_ABOVE_ROWS));
+    let range = Memo::new(move |_| {
+        let rows = model.with(|m| m.rows.len());
+        if virtualized.get() {
+            window(rows, row_height.get(), scroll_top.get(), viewport.get(), OVERSCAN_ROWS)
+        } else {
+            0..rows
+        }
+    });
+
+    // Measure a line row once rows are in the DOM (rows have one fixed height).
+    Effect::new(move |_| {
+        range.track();
+        if !virtualized.get() {
+            return;
+        }
+        if let Some(Ok(Some(row))) = container.get().map(|c| c.query_selector("tr.bw-line")) {
+            set_if_changed(row_height, row.get_bounding_client_rect().height());
+        }
+    });
+    observe_height(container, viewport);
+    // A new filter starts at the top, where the first matches are.
+    Effect::new(move |previous: Option<String>| {
+        let filter = query.with(|q| q.filter.clone());
+        if previous.is_some_and(|p| p != filter) {
+            if let Some(element) = container.get_untracked() {
+                element.set_scroll_top(0);
+                scroll_top.set(0.0);
+            }
+        }
+        filter
+    });
+
+    let header_cells = SortColumn::ALL
+        .into_iter()
+        .map(|column| {
+            let sorted = move || query.with(|q| q.sort.filter(|(c, _)| *c == column).map(|(_, d)| d));
+            view! {
+                <th scope="col" class:bw-num=column.is_numeric() aria-sort=move || sorted().map(|d| match d {
+                    SortDirection::Ascending => "ascending",
+                    SortDirection::Descending => "descending",
+                })>
+                    <button type="button" class="bw-sort" on:click=move |_| query.update(|q| *q = q.toggled(column))>
+                        {column_label(t, column)}
+                        <span class="bw-sort-icon" aria-hidden="true">{move || match sorted() {
+                            Some(SortDirection::Ascending) => "▲",
+                            Some(SortDirection::Descending) => "▼",
+                            None => "↕",
+                        }}</span>
+                    </button>
+                </th>
+            }
+        })
+        .collect_view();
+
+    let currency = invoice.currency.clone().unwrap_or_else(|| "SEK".into());
+    let caption = format!("{} ({currency})", fill(t.charges_caption, &[&invoice.invoice_no]));
+    let body = move || {
+        let m = model.get();
+        let slots = slots.get();
+        let filtered = query.with(LineQuery::is_filtered);
+        let rows = range.get();
+        let height = row_height.get_untracked();
+        let ctx = RowContext { t, f: &formatter, model: &m, slots: &slots, collapsed, on_retry, filtered };
+        let mut views: Vec<AnyView> = Vec::new();
+        if virtualized.get() && rows.start > 0 {
+            views.push(spacer(rows.start as f64 * height));
+        }
+        let mut index = rows.start;
+        while index < rows.end {
+            let group = m.rows.get(index).map(row_group);
+            let mut segment = Vec::new();
+            while index < rows.end && m.rows.get(index).map(row_group) == group {
+                if let Some(row) = m.rows.get(index) {
+                    segment.push(ctx.render(*row, index));
+                }
+                index += 1;
+            }
+            views.push(view! { <tbody class="bw-group" part="charge-group">{segment}</tbody> }.into_any());
+        }
+        if virtualized.get() && rows.end < m.rows.len() {
+            views.push(spacer((m.rows.len() - rows.end) as f64 * height));
+        }
+        views
+    };
+
+    view! {
+        <div
+            class="bw-table-scroll bw-charges-scroll"
+            class:bw-virtual=move || virtualized.get()
+            node_ref=container
+            tabindex="0"
+            role="region"
+            aria-label=t.charges_region
+            part="charges"
+            on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
+        >
+            <table class="bw-table bw-charges" aria-rowcount=move || (model.with(|m| m.rows.len()) + 1).to_string()>
+                <caption>{caption}<span class="bw-visually-hidden">{t.sortable_hint}</span></caption>
+                <thead><tr aria-rowindex="1">{header_cells}</tr></thead>
+                {body}
+            </table>
+        </div>
+    }
+}
+
+fn set_if_changed(signal: RwSignal<f64>, value: f64) {
+    if value > 0.0 && signal.try_get_untracked().is_some_and(|old| (old - value).abs() > 0.5) {
+        signal.try_set(value);
+    }
+}
+
+/// Keeps `height` equal to the element's visible height, whatever resizes it (the window, the
+/// host page's layout, print).
+fn observe_height(element: NodeRef<leptos::html::Div>, height: RwSignal<f64>) {
+    type Observer = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
+    let observer = StoredValue::new_local(None::<Observer>);
+    Effect::new(move |_| {
+        let Some(target) = element.get() else { return };
+        let measured = target.clone();
+        let callback = Closure::<dyn FnMut()>::new(move || set_if_changed(height, f64::from(measured.client_height())));
+        if let Ok(resize) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            resize.observe(&target);
+            observer.set_value(Some((resize, callback)));
+        }
+    });
+    on_cleanup(move || {
+        observer.try_with_value(|o| {
+            if let Some((resize, _)) = o {
+                resize.disconnect();
+            }
+        });
+    });
+}
+
+fn row_group(row: &Row) -> usize {
+    match *row {
+        Row::GroupHead { group } | Row::Line { group, .. } | Row::GroupStatus { group } | Row::Subtotal { group } => {
+            group
+        }
+    }
+}
+
+fn spacer(height: f64) -> AnyView {
+    view! {
+        <tbody aria-hidden="true" class="bw-spacer">
+            <tr style:height=format!("{height}px")><td colspan=COLUMNS></td></tr>
+        </tbody>
+    }
+    .into_any()
+}
+
+fn column_label(t: &Texts, column: SortColumn) -> &'static str {
+    match column {
+        SortColumn::Product => t.col_product,
+        SortColumn::Description => t.col_description,
+        SortColumn::Period => t.col_period,
+        SortColumn::Quantity => t.col_quantity,
+        SortColumn::UnitPrice => t.col_unit_price,
+        SortColumn::Amount => t.col_amount_excl,
+        SortColumn::VatRate => t.col_vat_rate,
+        SortColumn::Vat => t.col_vat,
+        SortColumn::Total => t.col_amount_incl,
+    }
+}
+
+/// A group's name: "Customer-level charges" or "Subscription 4670… – description".
+pub(crate) fn group_title(t: &Texts, kind: &GroupKind) -> String {
+    match kind {
+        GroupKind::Customer => t.customer_charges.to_owned(),
+        GroupKind::Subscription { subscription_no, description } => {
+            let name = fill(t.subscription, &[subscription_no]);
+            match description {
+                Some(d) if !d.is_empty() => format!("{name} – {d}"),
+                _ => name,
+            }
+        }
+    }
+}
+
+/// What rendering one row needs.
+struct RowContext<'a> {
+    t: &'static Texts,
+    f: &'a Formatter,
+    model: &'a TableModel,
+    slots: &'a [GroupSlot],
+    collapsed: RwSignal<HashSet<usize>>,
+    on_retry: Option<Callback<usize>>,
+    filtered: bool,
+}
+
+impl RowContext<'_> {
+    fn render(&self, row: Row, index: usize) -> AnyView {
+        let row_index = (index + 2).to_string();
+        let slot_index = self.model.visible.get(row_group(&row)).copied().unwrap_or_default();
+        let Some(slot) = self.slots.get(slot_index) else { return ().into_any() };
+        let shown = self.model.shown.get(slot_index).and_then(Option::as_ref);
+        let t = self.t;
+        match row {
+            Row::GroupHead { .. } => {
+                let expanded = !self.collapsed.with_untracked(|c| c.contains(&slot_index));
+                let collapsed = self.collapsed;
+                let count = match shown {
+                    Some(s) if s.lines.len() != s.group.lines.len() => {
+                        format!("{} / {}", self.f.count(s.lines.len()), t.line_count(self.f, s.group.lines.len()))
+                    }
+                    Some(s) => t.line_count(self.f, s.lines.len()),
+                    None => String::new(),
+                };
+                view! {
+                    <tr class="bw-group-head" aria-rowindex=row_index>
+                        <th scope="rowgroup" colspan=COLUMNS>
+                            <button
+                                type="button"
+                                class="bw-toggle"
+                                aria-expanded=expanded.to_string()
+                                on:click=move |_| collapsed.update(|c| {
+                                    if !c.remove(&slot_index) {
+                                        c.insert(slot_index);
+                                    }
+                                })
+                            >
+                                <span class="bw-chevron" aria-hidden="true">{if expanded { "▾" } else { "▸" }}</span>
+                                <span class="bw-group-title">{group_title(t, &slot.kind)}</span>
+                            </button>
+                            <span class="bw-count">{count}</span>
+                        </th>
+                    </tr>
+                }
+                .into_any()
+            }
+            Row::Line { index: position, .. } => {
+                let line = shown.and_then(|s| s.lines.get(position).and_then(|&i| s.group.lines.get(i)));
+                match line {
+                    Some(line) => line_row(t, self.f, line, row_index).into_any(),
+                    None => ().into_any(),
+                }
+            }
+            Row::GroupStatus { .. } => {
+                let status = match &slot.state {
+                    SlotState::Loading { lines } => view! {
+                        <span class="bw-spinner" aria-hidden="true"></span>
+                        {fill(t.loading_lines_so_far, &[&self.f.count(*lines)])}
+                    }
+                    .into_any(),
+                    SlotState::Failed(error) => {
+                        let problem = error.problem();
+                        let title = problem.map(|p| p.title.clone()).unwrap_or_else(|| error.to_string());
+                        let detail = problem.and_then(|p| p.detail.clone());
+                        let instance = problem.and_then(|p| p.instance.clone());
+                        let retry = self.on_retry;
+                        view! {
+                            <span class="bw-error-inline" role="alert">
+                                {t.group_failed}" "<strong>{title}</strong>
+                                {detail.map(|d| format!(" – {d}"))}
+                                {instance.map(|i| view! { " · "{t.error_id}": "<code class="bw-instance">{i}</code> })}
+                            </span>
+                            {retry.map(|retry| view! {
+                                " "<button type="button" class="bw-button bw-link" on:click=move |_| retry.run(slot_index)>{t.retry}</button>
+                            })}
+                        }
+                        .into_any()
+                    }
+                    SlotState::Ready(_) => ().into_any(),
+                };
+                view! {
+                    <tr class="bw-group-status" aria-rowindex=row_index>
+                        <td colspan=COLUMNS>{status}</td>
+                    </tr>
+                }
+                .into_any()
+            }
+            Row::Subtotal { .. } => {
+                let Some(totals) = shown.map(|s| s.totals) else { return ().into_any() };
+                let label = if self.filtered { t.shown_excl_vat } else { t.subtotal };
+                view! {
+                    <tr class="bw-subtotal" aria-rowindex=row_index>
+                        <th scope="row" colspan="5">{label}" – "{group_title(t, &slot.kind)}</th>
+                        <td class="bw-num">{self.f.amount(totals.amount)}</td>
+                        <td></td>
+                        <td class="bw-num">{self.f.amount(totals.vat)}</td>
+                        <td class="bw-num">{self.f.amount(totals.total)}</td>
+                    </tr>
+                }
+                .into_any()
+            }
+        }
+    }
+}
+
+fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: String) -> impl IntoView {
+    let credit = is_credit(line);
+    let proration = is_proration(line);
+    let period = match (line.period_start, line.period_end) {
+        (Some(a), Some(b)) if a == b => f.date(a),
+        (Some(a), Some(b)) => format!("{} – {}", f.date(a), f.date(b)),
+        (Some(d), None) | (None, Some(d)) => f.date(d),
+        (None, None) => String::new(),
+    };
+    view! {
+        <tr class="bw-line" class:bw-credit=credit aria-rowindex=row_index>
+            <td class="bw-product">{line.product_no.clone()}</td>
+            <td class="bw-description" title=line.description.clone()>
+                {line.description.clone()}
+                {credit.then(|| view! { " "<span class="bw-tag">{t.credit}</span> })}
+                {proration.then(|| view! { " "<span class="bw-tag bw-tag-muted">{t.proration}</span> })}
+            </td>
+            <td class="bw-period">{period}</td>
+            <td class="bw-num">{f.quantity(line.quantity)}</td>
+            <td class="bw-num">{f.amount(line.unit_price)}</td>
+            <td class="bw-num">{f.amount(line.amount)}</td>
+            <td class="bw-num">{f.rate(line.vat_rate)}</td>
+            <td class="bw-num">{f.amount(line.vat_amount)}</td>
+            <td class="bw-num">{f.amount(line.total_amount)}</td>
+        </tr>
+    }
+}

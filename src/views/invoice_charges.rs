@@ -1,0 +1,221 @@
+//! Everything about an invoice's charges: the toolbar (filter, expand, CSV, print), the
+//! charges table, and the totals with the reconciliation.
+
+use super::charges_table::ChargesTable;
+use super::download::save_text_file;
+use super::invoice_summary::InvoiceSummary;
+use super::invoice_view::{GroupSlot, SlotState};
+use super::shared::{unique_id, Shared};
+use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::model::csv::{lines_csv, CsvLabels};
+use crate::model::lines::show;
+use crate::model::rows::{flatten, GroupShape, Row};
+use crate::model::{InvoiceDetails, LineQuery, ShownGroup};
+use billing_contract::Invoice;
+use leptos::prelude::*;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// What the table shows for the current groups, query and collapsed groups.
+#[derive(Debug, Default)]
+pub(crate) struct TableModel {
+    /// Per slot: the shown lines, once the group has loaded.
+    pub shown: Vec<Option<ShownGroup>>,
+    /// The slots that appear, in order (a loaded group with no shown line is left out).
+    pub visible: Vec<usize>,
+    /// The rows of the table body; `Row` group numbers index `visible`.
+    pub rows: Vec<Row>,
+    /// Lines loaded, and of those shown.
+    pub loaded_lines: usize,
+    pub shown_lines: usize,
+    /// Groups loaded, failed, and in all.
+    pub ready_groups: usize,
+    pub failed_groups: usize,
+    pub groups: usize,
+}
+
+impl TableModel {
+    fn build(slots: &[GroupSlot], query: &LineQuery, collapsed: &HashSet<usize>) -> TableModel {
+        let mut model = TableModel { groups: slots.len(), ..TableModel::default() };
+        let mut shapes = Vec::new();
+        for (index, slot) in slots.iter().enumerate() {
+            let shown = match &slot.state {
+                SlotState::Ready(group) => {
+                    model.ready_groups += 1;
+                    model.loaded_lines += group.lines.len();
+                    Some(show(group, query))
+                }
+                SlotState::Failed(_) => {
+                    model.failed_groups += 1;
+                    None
+                }
+                SlotState::Loading { .. } => None,
+            };
+            let shown_lines = shown.as_ref().map(|s| s.lines.len());
+            model.shown_lines += shown_lines.unwrap_or(0);
+            if shown_lines != Some(0) {
+                model.visible.push(index);
+                shapes.push(GroupShape { shown_lines, expanded: !collapsed.contains(&index) });
+            }
+            model.shown.push(shown);
+        }
+        model.rows = flatten(&shapes);
+        model
+    }
+
+    /// The shown groups that have loaded, in order.
+    pub fn shown_groups(&self) -> Vec<ShownGroup> {
+        self.shown.iter().flatten().filter(|s| !s.lines.is_empty()).cloned().collect()
+    }
+
+    /// True when every group has loaded.
+    pub fn is_complete(&self) -> bool {
+        self.ready_groups == self.groups
+    }
+
+    /// True when no group is still loading (each loaded or failed).
+    pub fn is_settled(&self) -> bool {
+        self.ready_groups + self.failed_groups == self.groups
+    }
+}
+
+/// An invoice's charges with everything to work with them.
+///
+/// - `invoice`: the invoice (for its number, currency and amount).
+/// - `slots`: the groups of charges as they load.
+/// - `on_retry`: retries one failed group (by its index in `slots`).
+/// - `locale`: the viewer's locale.
+#[component]
+pub fn InvoiceCharges(
+    invoice: Arc<Invoice>,
+    #[prop(into)] slots: Signal<Vec<GroupSlot>>,
+    #[prop(optional)] on_retry: Option<Callback<usize>>,
+    #[prop(into)] locale: String,
+) -> impl IntoView {
+    let t = texts(&locale);
+    let f = Formatter::new(&locale);
+    let query = RwSignal::new(LineQuery::default());
+    let collapsed = RwSignal::new(HashSet::<usize>::new());
+    let printing = RwSignal::new(false);
+    let model =
+        Memo::new(move |_| Shared::new(slots.with(|s| query.with(|q| collapsed.with(|c| TableModel::build(s, q, c))))));
+    watch_print_mode(printing);
+
+    let filter_id = unique_id("bw-filter");
+    let invoice_no = invoice.invoice_no.clone();
+    let download = {
+        let f = f.clone();
+        move |_| {
+            let csv = lines_csv(&model.get_untracked().shown_groups(), &csv_labels(t), f.decimal_separator());
+            // A refused download leaves the page as it was; there is nothing to undo.
+            let _ = save_text_file(&format!("invoice-{invoice_no}.csv"), "text/csv;charset=utf-8", &csv);
+        }
+    };
+    let statement = {
+        let f = f.clone();
+        move || status_text(t, &f, &model.get(), &query.get())
+    };
+    let progress = {
+        let f = f.clone();
+        move || {
+            let m = model.get();
+            (!m.is_settled()).then(|| {
+                let text = fill(t.loading_progress, &[&f.count(m.ready_groups + m.failed_groups), &f.count(m.groups), &t.line_count(&f, m.loaded_lines)]);
+                view! {
+                    <div class="bw-progress" part="progress">
+                        <progress max=m.groups.max(1) value=m.ready_groups + m.failed_groups aria-label=text.clone()></progress>
+                        <span>{text}</span>
+                    </div>
+                }
+            })
+        }
+    };
+
+    view! {
+        <div class="bw-charges-block">
+            <div class="bw-toolbar" part="toolbar">
+                <label for=filter_id.clone()>{t.filter_label}</label>
+                <input
+                    id=filter_id
+                    type="search"
+                    class="bw-input"
+                    autocomplete="off"
+                    placeholder=t.filter_placeholder
+                    prop:value=move || query.with(|q| q.filter.clone())
+                    on:input=move |ev| query.update(|q| q.filter = event_target_value(&ev))
+                />
+                <span class="bw-toolbar-gap"></span>
+                <button type="button" class="bw-button bw-secondary" on:click=move |_| collapsed.set(HashSet::new())>{t.expand_all}</button>
+                <button type="button" class="bw-button bw-secondary" on:click=move |_| collapsed.set((0..slots.with_untracked(Vec::len)).collect())>{t.collapse_all}</button>
+                <button type="button" class="bw-button bw-secondary" data-action="csv" on:click=download>{t.download_csv}</button>
+                <button type="button" class="bw-button bw-secondary" on:click=move |_| print_page()>{t.print}</button>
+            </div>
+            {progress}
+            <p class="bw-status" role="status" aria-live="polite">{statement}</p>
+            <ChargesTable invoice=invoice.clone() slots=slots model=model query=query collapsed=collapsed printing=printing on_retry=on_retry formatter=f.clone() />
+            <InvoiceSummary invoice=invoice model=model query=query formatter=f />
+        </div>
+    }
+}
+
+/// The charges of an invoice whose lines have all loaded (no progressive loading).
+///
+/// - `details`: the invoice and its groups.
+/// - `locale`: the viewer's locale.
+#[component]
+pub fn InvoiceTable(details: Arc<InvoiceDetails>, #[prop(into)] locale: String) -> impl IntoView {
+    let slots: Vec<GroupSlot> = details.groups.iter().cloned().map(GroupSlot::ready).collect();
+    view! { <InvoiceCharges invoice=Arc::new(details.invoice.clone()) slots=Signal::stored(slots) locale=locale /> }
+}
+
+fn status_text(t: &Texts, f: &Formatter, m: &TableModel, q: &LineQuery) -> String {
+    if q.is_filtered() {
+        if m.shown_lines == 0 {
+            return fill(t.no_lines_match, &[q.filter.trim()]);
+        }
+        return fill(t.showing_filtered, &[&f.count(m.shown_lines), &f.count(m.loaded_lines), q.filter.trim()]);
+    }
+    if m.is_complete() && m.groups > 0 {
+        return fill(t.lines_in_groups, &[&f.count(m.loaded_lines), &f.count(m.visible.len())]);
+    }
+    String::new()
+}
+
+fn csv_labels(t: &'static Texts) -> CsvLabels {
+    CsvLabels {
+        headings: [
+            t.col_group,
+            t.col_subscription,
+            t.col_product,
+            t.col_description,
+            t.col_period_start,
+            t.col_period_end,
+            t.col_quantity,
+            t.col_unit_price,
+            t.col_amount_excl,
+            t.col_vat_rate,
+            t.col_vat,
+            t.col_amount_incl,
+            t.col_kind,
+        ],
+        customer_level: t.customer_charges,
+        credit: t.credit,
+        proration: t.proration,
+    }
+}
+
+fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
+/// Tracks the browser's print mode, so that a print shows every line, not a scroll window.
+fn watch_print_mode(printing: RwSignal<bool>) {
+    let before = window_event_listener_untyped("beforeprint", move |_| printing.set(true));
+    let after = window_event_listener_untyped("afterprint", move |_| printing.set(false));
+    on_cleanup(move || {
+        before.remove();
+        after.remove();
+    });
+}

@@ -1,0 +1,30 @@
+//! An invoice's key facts.
+
+use crate::format::{i18n::fill, texts, Formatter};
+use billing_contract::{Date, Invoice};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The invoice's number, dates, customer and amount.
+///
+/// - `invoice`: the invoice.
+/// - `locale`: the viewer's locale.
+#[component]
+pub fn InvoiceHeader(invoice: Arc<Invoice>, #[prop(into)] locale: String) -> impl IntoView {
+    let t = texts(&locale);
+    let f = Formatter::new(&locale);
+    let date = |d: Option<Date>| d.map(|d| f.date(d)).unwrap_or_default();
+    let currency = invoice.currency.clone().unwrap_or_else(|| "SEK".into());
+    let amount = invoice.invoice_amount.map(|a| f.money(a, &currency)).unwrap_or_default();
+    view! {
+        <header class="bw-invoice-header" part="invoice-header">
+            <h2 class="bw-title">{fill(t.invoice, &[&invoice.invoice_no])}</h2>
+            <dl class="bw-facts">
+                <div><dt>{t.invoice_date}</dt><dd>{date(invoice.invoice_date)}</dd></div>
+                <div><dt>{t.due_date}</dt><dd>{date(invoice.due_date)}</dd></div>
+                <div><dt>{t.customer}</dt><dd>{invoice.customer_no.clone().unwrap_or_default()}</dd></div>
+                <div class="bw-fact-amount"><dt>{t.amount}</dt><dd data-testid="invoice-amount">{amount}</dd></div>
+            </dl>
+        </header>
+    }
+}

@@ -1,0 +1,82 @@
+//! The invoice's totals: the shown lines excluding VAT, VAT per rate, the total, the invoiced
+//! amount, and any difference between the lines and the invoiced amount, stated and explained.
+
+use super::invoice_charges::TableModel;
+use super::shared::Shared;
+use crate::format::{i18n::fill, texts, Formatter};
+use crate::model::invoice::vat_by_rate;
+use crate::model::{LineQuery, Reconciliation, Totals};
+use billing_contract::{Decimal, Invoice};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Totals of what the table shows, and the reconciliation once every group has loaded.
+#[component]
+pub(crate) fn InvoiceSummary(
+    invoice: Arc<Invoice>,
+    model: Memo<Shared<TableModel>>,
+    query: RwSignal<LineQuery>,
+    formatter: Formatter,
+) -> impl IntoView {
+    let t = texts(formatter.locale());
+    let f = formatter;
+    let currency = invoice.currency.clone().unwrap_or_else(|| "SEK".into());
+    move || {
+        let m = model.get();
+        let q = query.get();
+        let filtered = q.is_filtered();
+        let shown = m.shown_groups();
+        let totals = Totals::of(shown.iter().flat_map(|s| s.lines()));
+        let all_lines: Decimal = m.shown.iter().flatten().map(|s| s.group.totals.total).sum();
+        let reconciliation = Reconciliation { lines_total: all_lines, invoice_amount: invoice.invoice_amount };
+        let settled = m.is_settled();
+        let complete = m.is_complete();
+        let row = |label: String, value: Decimal, class: &'static str| {
+            view! {
+                <tr class=class>
+                    <th scope="row">{label}</th>
+                    <td class="bw-num">{f.money(value, &currency)}</td>
+                </tr>
+            }
+        };
+        let vat_rows = vat_by_rate(shown.iter().flat_map(|s| s.lines()))
+            .into_iter()
+            .map(|v| row(fill(t.vat_on, &[&f.rate(v.rate), &f.money(v.base, &currency)]), v.vat, "bw-vat"))
+            .collect_view();
+        let difference = reconciliation.difference().filter(|d| complete && !d.is_zero());
+        let caption =
+            if filtered { fill(t.totals_caption_filtered, &[q.filter.trim()]) } else { t.totals_caption.to_owned() };
+        let note = if !settled {
+            Some(view! { <p class="bw-note" role="note">{t.totals_loading}</p> }.into_any())
+        } else if !complete {
+            Some(view! { <p class="bw-note bw-note-warning" role="note">{t.totals_partial}</p> }.into_any())
+        } else if let Some(d) = difference {
+            let text = fill(t.difference_explained, &[&f.money(d, &currency)]);
+            Some(
+                view! { <p class="bw-note bw-note-warning" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+                    .into_any(),
+            )
+        } else if reconciliation.is_reconciled() {
+            Some(
+                view! { <p class="bw-note bw-note-ok"><span aria-hidden="true">"✓ "</span>{t.reconciled}</p> }
+                    .into_any(),
+            )
+        } else {
+            None
+        };
+        view! {
+            <table class="bw-table bw-summary" part="totals">
+                <caption>{caption}</caption>
+                <tbody>
+                    {row((if filtered { t.shown_excl_vat } else { t.subtotal_excl_vat }).to_owned(), totals.amount, "bw-sum")}
+                    {vat_rows}
+                    {row((if filtered { t.shown_incl_vat } else { t.total_incl_vat }).to_owned(), totals.total, "bw-total")}
+                    {filtered.then(|| row(t.invoice_total_all_lines.to_owned(), all_lines, "bw-all-lines"))}
+                    {invoice.invoice_amount.map(|a| row(t.invoiced_amount.to_owned(), a, "bw-invoiced"))}
+                    {difference.map(|d| row(t.difference.to_owned(), d, "bw-difference"))}
+                </tbody>
+            </table>
+            {note}
+        }
+    }
+}
