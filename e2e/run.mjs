@@ -30,6 +30,10 @@ test('private customer: invoices newest first, recurring products per subscripti
 
   const customer = await api(`/billing/customer/v1/${OWNER}/customers/${PRIVATE}`);
   const subscriptions = await allItems(customer.subscriptions);
+  assertEqual(await page.$$eval('.bw-recurring', (e) => e.length), 0, 'recurring products load only when their tab is chosen');
+  await page.focus('[role=tab][aria-selected=true]');
+  await page.keyboard.press('ArrowRight');
+  assertEqual(await page.getAttribute('[role=tab][aria-selected=true]', 'id'), 'bw-tab-recurring', 'arrow keys move between tabs');
   await page.waitForSelector('.bw-recurring h3');
   const headings = await texts(page, '.bw-recurring h3');
   assertEqual(headings.length, 1 + subscriptions.length, 'customer section plus one per subscription');
@@ -39,6 +43,7 @@ test('private customer: invoices newest first, recurring products per subscripti
   const firstTable = await texts(page, '.bw-recurring .bw-subscription:first-child tbody tr td:nth-child(2)');
   assertEqual(firstTable, ownProducts.map((p) => p.description), 'customer-level products as the API lists them');
   assert(new URL(page.url()).searchParams.get('customer') === PRIVATE, 'the URL keeps the customer');
+  assertEqual(new URL(page.url()).searchParams.get('tab'), 'recurring', 'and the tab');
 });
 
 test('opening an invoice shows every line, grouped, with a total that reconciles', async (page) => {
@@ -196,6 +201,7 @@ test('a customer number with space, & and / travels as one encoded segment', asy
   await page.goto(`${BASE}/?customer=${enc(SPECIAL)}`);
   await page.waitForSelector('.bw-invoice-list tbody tr');
   assertEqual(await texts(page, '.bw-invoice-list tbody th'), invoices.map((i) => i.invoiceNo), 'its invoices are listed');
+  await page.click('#bw-tab-recurring');
   await page.waitForSelector('.bw-recurring h3');
   assertEqual(await page.$$eval('.bw-recurring .bw-error', (e) => e.length), 0, 'its recurring products load');
   const apiRequests = traffic.requests.filter((r) => r.url.includes('/billing/customer/'));
@@ -205,12 +211,13 @@ test('a customer number with space, & and / travels as one encoded segment', asy
 test('an unknown customer shows the API problem with its instance id', async (page, ctx) => {
   ctx.expectedErrors.push(/status of 404/);
   await page.goto(`${BASE}/?customer=99999999`);
+  await page.waitForSelector('.bw-invoices .bw-empty');
+  await page.click('#bw-tab-recurring');
   await page.waitForSelector('.bw-recurring .bw-error');
   assertEqual(await texts(page, '.bw-recurring .bw-error-title'), ['Customer not found'], 'the problem title');
   const instance = await texts(page, '.bw-recurring .bw-instance');
   assert(instance.length === 1 && instance[0].length > 0, 'the instance id support asks for is shown');
   assert((await texts(page, '.bw-recurring .bw-error-detail'))[0].includes('99999999'), 'the detail names the customer');
-  await page.waitForSelector('.bw-invoices .bw-empty');
 });
 
 test('credentials stay on the server: no token in any request or response the page saw', async (page) => {

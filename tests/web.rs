@@ -326,9 +326,10 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
         },
     ]);
     let retried = RwSignal::new(Vec::<usize>::new());
+    let arrived = Signal::stored(vec![0, 0, 500]);
     let (host, _handle) = mount(move || {
         view! {
-            <InvoiceCharges invoice=Arc::new(invoice("100")) slots=slots
+            <InvoiceCharges invoice=Arc::new(invoice("100")) slots=slots arrived=arrived
                 on_retry=Callback::new(move |i| retried.update(|r| r.push(i))) locale="en-GB" />
         }
     });
@@ -337,7 +338,7 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
     assert_eq!(failure.len(), 1);
     assert!(failure[0].contains("Upstream timeout") && failure[0].contains("req-77"), "{failure:?}");
     assert!(texts(&host, ".bw-group-status")[1].contains("500 lines so far"));
-    assert_eq!(texts(&host, ".bw-progress span"), ["Loading charges: 2 of 3 groups, 1 line so far"]);
+    assert_eq!(texts(&host, ".bw-progress span"), ["Loading charges: 2 of 3 groups, 500 lines so far"]);
     assert!(texts(&host, ".bw-note")[0].starts_with("Still loading"));
     click(&host, ".bw-group-status button");
     assert_eq!(retried.get_untracked(), [1]);

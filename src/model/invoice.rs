@@ -1,6 +1,6 @@
 //! An invoice's charges, grouped as the invoice bills them, with the sums that explain its amount.
 
-use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription};
+use billing_contract::{Date, Decimal, Invoice, InvoiceLine, InvoiceSubscription};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -189,15 +189,40 @@ pub fn vat_by_rate<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Vec<
     by_rate.into_iter().map(|(rate, (base, vat))| VatLine { rate, base, vat }).collect()
 }
 
-/// True when a line bills part of a period: a fractional quantity over a period that is not
-/// whole calendar months (a product started, ended or changed mid-period). The contract has no
-/// proration flag [assumed], so this is read from the line itself.
+/// True when a line bills part of a period: its quantity is fractional and a whole multiple of the share of
+/// calendar months its period covers, and that share is not whole (a product started, ended or
+/// changed mid-month: 16 days of September is 0.5333). The contract has no proration flag
+/// [assumed], so it is read from the line; usage (8 calls, 0.98 GB on one day) does not match.
 pub fn is_proration(line: &InvoiceLine) -> bool {
-    let whole_months = match (line.period_start, line.period_end) {
-        (Some(start), Some(end)) => start.day() == 1 && end == end.end_of_month(),
-        _ => true,
-    };
-    !line.quantity.fract().is_zero() && !whole_months
+    let (Some(start), Some(end)) = (line.period_start, line.period_end) else { return false };
+    let Some(covered) = months_covered(start, end) else { return false };
+    if covered.fract().is_zero() || line.quantity.fract().is_zero() {
+        return false;
+    }
+    let ratio = line.quantity.abs() / covered;
+    // Quantities are rounded to 4 decimals, so allow for that in the ratio.
+    !ratio.is_zero() && (ratio - ratio.round()).abs() < Decimal::new(5, 3)
+}
+
+/// The share of calendar months from `start` to `end` inclusive (16 days of a 30-day month is
+/// 0.5333…), or `None` for a reversed or implausibly long period.
+fn months_covered(start: Date, end: Date) -> Option<Decimal> {
+    if end < start {
+        return None;
+    }
+    let mut covered = Decimal::ZERO;
+    let mut month = start;
+    for _ in 0..240 {
+        let last = month.end_of_month();
+        let until = if end < last { end } else { last };
+        let days = Decimal::from(u32::from(until.day()) - u32::from(month.day()) + 1);
+        covered += days / Decimal::from(month.days_in_month());
+        if end <= last {
+            return Some(covered);
+        }
+        month = month.first_of_month_offset(1);
+    }
+    None
 }
 
 /// True when a line credits the customer (a credit note line or the credited part of a proration).
@@ -320,10 +345,20 @@ pub(crate) mod tests {
         usage.period_start = Some("2026-10-01".parse().unwrap());
         usage.period_end = Some("2026-10-01".parse().unwrap());
         assert!(!is_proration(&usage), "a whole number of calls on one day is usage, not a proration");
+        let mut data = usage.clone();
+        data.quantity = dec("0.98");
+        assert!(!is_proration(&data), "0.98 GB on one day is usage");
         let mut month = usage.clone();
         month.quantity = dec("1.5");
         month.period_end = Some("2026-10-31".parse().unwrap());
         assert!(!is_proration(&month), "a whole month is not prorated, whatever the quantity");
+        let mut change = usage.clone();
+        change.quantity = dec("1.5333");
+        change.period_start = Some("2026-09-15".parse().unwrap());
+        change.period_end = Some("2026-10-31".parse().unwrap());
+        assert!(is_proration(&change), "16 days of September and all of October");
+        change.quantity = dec("3.0667");
+        assert!(is_proration(&change), "two of them");
     }
 
     #[test]

@@ -30,6 +30,7 @@ const COLUMNS: usize = 9;
 pub(crate) fn ChargesTable(
     invoice: Arc<Invoice>,
     slots: Signal<Vec<GroupSlot>>,
+    arrived: Signal<Vec<usize>>,
     model: Memo<Shared<TableModel>>,
     query: RwSignal<LineQuery>,
     collapsed: RwSignal<HashSet<usize>>,
@@ -105,7 +106,7 @@ pub(crate) fn ChargesTable(
         let filtered = query.with(LineQuery::is_filtered);
         let rows = range.get();
         let height = row_height.get_untracked();
-        let ctx = RowContext { t, f: &formatter, model: &m, slots: &slots, collapsed, on_retry, filtered };
+        let ctx = RowContext { t, f: &formatter, model: &m, slots: &slots, arrived, collapsed, on_retry, filtered };
         let mut views: Vec<AnyView> = Vec::new();
         if virtualized.get() && rows.start > 0 {
             views.push(spacer(rows.start as f64 * height));
@@ -141,6 +142,11 @@ pub(crate) fn ChargesTable(
         >
             <table class="bw-table bw-charges" aria-rowcount=move || (model.with(|m| m.rows.len()) + 1).to_string()>
                 <caption>{caption}<span class="bw-visually-hidden">{t.sortable_hint}</span></caption>
+                <colgroup>
+                    <col class="bw-col-product" /><col class="bw-col-description" /><col class="bw-col-period" />
+                    <col class="bw-col-qty" /><col class="bw-col-money" /><col class="bw-col-money" />
+                    <col class="bw-col-rate" /><col class="bw-col-money" /><col class="bw-col-money" />
+                </colgroup>
                 <thead><tr aria-rowindex="1">{header_cells}</tr></thead>
                 {body}
             </table>
@@ -228,6 +234,7 @@ struct RowContext<'a> {
     f: &'a Formatter,
     model: &'a TableModel,
     slots: &'a [GroupSlot],
+    arrived: Signal<Vec<usize>>,
     collapsed: RwSignal<HashSet<usize>>,
     on_retry: Option<Callback<usize>>,
     filtered: bool,
@@ -282,11 +289,15 @@ impl RowContext<'_> {
             }
             Row::GroupStatus { .. } => {
                 let status = match &slot.state {
-                    SlotState::Loading { lines } => view! {
-                        <span class="bw-spinner" aria-hidden="true"></span>
-                        {fill(t.loading_lines_so_far, &[&self.f.count(*lines)])}
+                    SlotState::Loading => {
+                        let (arrived, f) = (self.arrived, self.f.clone());
+                        let so_far = move || arrived.with(|a| a.get(slot_index).copied().unwrap_or(0));
+                        view! {
+                            <span class="bw-spinner" aria-hidden="true"></span>
+                            {move || fill(t.loading_lines_so_far, &[&f.count(so_far())])}
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     SlotState::Failed(error) => {
                         let problem = error.problem();
                         let title = problem.map(|p| p.title.clone()).unwrap_or_else(|| error.to_string());

@@ -10,10 +10,10 @@ use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::csv::{lines_csv, CsvLabels};
 use crate::model::lines::show;
 use crate::model::rows::{flatten, GroupShape, Row};
-use crate::model::{InvoiceDetails, LineQuery, ShownGroup};
+use crate::model::{ChargeGroup, InvoiceDetails, LineQuery, ShownGroup};
 use billing_contract::Invoice;
 use leptos::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What the table shows for the current groups, query and collapsed groups.
@@ -34,8 +34,40 @@ pub(crate) struct TableModel {
     pub groups: usize,
 }
 
+/// Shown groups computed for one query, by group identity: a group that has not changed is not
+/// filtered and sorted again when another group arrives.
+#[derive(Default)]
+struct ShownCache {
+    query: LineQuery,
+    groups: HashMap<usize, ShownGroup>,
+}
+
+impl ShownCache {
+    fn show(&mut self, group: &Arc<ChargeGroup>, query: &LineQuery) -> ShownGroup {
+        if self.query != *query {
+            self.query = query.clone();
+            self.groups.clear();
+        }
+        let key = Arc::as_ptr(group) as usize;
+        self.groups.entry(key).or_insert_with(|| show(group, query)).clone()
+    }
+
+    /// Forgets groups no longer present (a reloaded invoice).
+    fn retain(&mut self, slots: &[GroupSlot]) {
+        let live: HashSet<usize> = slots
+            .iter()
+            .filter_map(|s| match &s.state {
+                SlotState::Ready(g) => Some(Arc::as_ptr(g) as usize),
+                _ => None,
+            })
+            .collect();
+        self.groups.retain(|k, _| live.contains(k));
+    }
+}
+
 impl TableModel {
-    fn build(slots: &[GroupSlot], query: &LineQuery, collapsed: &HashSet<usize>) -> TableModel {
+    fn build(slots: &[GroupSlot], query: &LineQuery, collapsed: &HashSet<usize>, cache: &mut ShownCache) -> TableModel {
+        cache.retain(slots);
         let mut model = TableModel { groups: slots.len(), ..TableModel::default() };
         let mut shapes = Vec::new();
         for (index, slot) in slots.iter().enumerate() {
@@ -43,7 +75,7 @@ impl TableModel {
                 SlotState::Ready(group) => {
                     model.ready_groups += 1;
                     model.loaded_lines += group.lines.len();
-                    Some(show(group, query))
+                    Some(cache.show(group, query))
                 }
                 SlotState::Failed(_) => {
                     model.failed_groups += 1;
@@ -83,12 +115,16 @@ impl TableModel {
 ///
 /// - `invoice`: the invoice (for its number, currency and amount).
 /// - `slots`: the groups of charges as they load.
+/// - `arrived`: per group, the lines arrived so far (for progress).
 /// - `on_retry`: retries one failed group (by its index in `slots`).
 /// - `locale`: the viewer's locale.
 #[component]
 pub fn InvoiceCharges(
     invoice: Arc<Invoice>,
     #[prop(into)] slots: Signal<Vec<GroupSlot>>,
+    /// Lines arrived so far per group, while groups load.
+    #[prop(optional, into)]
+    arrived: Signal<Vec<usize>>,
     #[prop(optional)] on_retry: Option<Callback<usize>>,
     #[prop(into)] locale: String,
 ) -> impl IntoView {
@@ -97,8 +133,13 @@ pub fn InvoiceCharges(
     let query = RwSignal::new(LineQuery::default());
     let collapsed = RwSignal::new(HashSet::<usize>::new());
     let printing = RwSignal::new(false);
-    let model =
-        Memo::new(move |_| Shared::new(slots.with(|s| query.with(|q| collapsed.with(|c| TableModel::build(s, q, c))))));
+    let cache = StoredValue::new(ShownCache::default());
+    let model = Memo::new(move |_| {
+        let build = |s: &Vec<GroupSlot>, q: &LineQuery, c: &HashSet<usize>| {
+            cache.try_update_value(|cache| TableModel::build(s, q, c, cache)).unwrap_or_default()
+        };
+        Shared::new(slots.with(|s| query.with(|q| collapsed.with(|c| build(s, q, c)))))
+    });
     watch_print_mode(printing);
 
     let filter_id = unique_id("bw-filter");
@@ -120,7 +161,8 @@ pub fn InvoiceCharges(
         move || {
             let m = model.get();
             (!m.is_settled()).then(|| {
-                let text = fill(t.loading_progress, &[&f.count(m.ready_groups + m.failed_groups), &f.count(m.groups), &t.line_count(&f, m.loaded_lines)]);
+                let lines = arrived.with(|a| a.iter().sum::<usize>()).max(m.loaded_lines);
+                let text = fill(t.loading_progress, &[&f.count(m.ready_groups + m.failed_groups), &f.count(m.groups), &t.line_count(&f, lines)]);
                 view! {
                     <div class="bw-progress" part="progress">
                         <progress max=m.groups.max(1) value=m.ready_groups + m.failed_groups aria-label=text.clone()></progress>
@@ -152,7 +194,7 @@ pub fn InvoiceCharges(
             </div>
             {progress}
             <p class="bw-status" role="status" aria-live="polite">{statement}</p>
-            <ChargesTable invoice=invoice.clone() slots=slots model=model query=query collapsed=collapsed printing=printing on_retry=on_retry formatter=f.clone() />
+            <ChargesTable invoice=invoice.clone() slots=slots arrived=arrived model=model query=query collapsed=collapsed printing=printing on_retry=on_retry formatter=f.clone() />
             <InvoiceSummary invoice=invoice model=model query=query formatter=f />
         </div>
     }

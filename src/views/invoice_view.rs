@@ -24,8 +24,8 @@ pub struct GroupSlot {
 /// How far a group has loaded.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SlotState {
-    /// Pages are arriving; `lines` have arrived so far.
-    Loading { lines: usize },
+    /// Pages are arriving.
+    Loading,
     /// Every page arrived.
     Ready(Arc<ChargeGroup>),
     /// A page failed; the group can be retried on its own.
@@ -66,11 +66,12 @@ pub fn InvoiceView(
     let loader = Loader {
         client,
         slots: RwSignal::new(Vec::new()),
+        arrived: RwSignal::new(Vec::new()),
         list_error: RwSignal::new(None),
         stage: RwSignal::new(Stage::Loading),
         generation: StoredValue::new(0),
     };
-    let (stage, slots, list_error) = (loader.stage, loader.slots, loader.list_error);
+    let (stage, slots, arrived, list_error) = (loader.stage, loader.slots, loader.arrived, loader.list_error);
     let reloads = RwSignal::new(0u32);
     Effect::new({
         let loader = loader.clone();
@@ -95,7 +96,7 @@ pub fn InvoiceView(
                     view! {
                         <InvoiceHeader invoice=invoice.clone() locale=locale.clone() />
                         {move || list_error.get().map(|e| view! { <ErrorView error=e retry=reload locale=error_locale.clone() /> })}
-                        <InvoiceCharges invoice=invoice slots=slots on_retry=retry_group locale=locale.clone() />
+                        <InvoiceCharges invoice=invoice slots=slots arrived=arrived on_retry=retry_group locale=locale.clone() />
                     }
                     .into_any()
                 }
@@ -109,6 +110,8 @@ pub fn InvoiceView(
 struct Loader {
     client: ApiClient,
     slots: RwSignal<Vec<GroupSlot>>,
+    /// Lines arrived so far per group, apart from `slots` so that progress does not re-lay the table.
+    arrived: RwSignal<Vec<usize>>,
     list_error: RwSignal<Option<ApiError>>,
     stage: RwSignal<Stage>,
     generation: StoredValue<u64>,
@@ -123,6 +126,7 @@ impl Loader {
         })?;
         self.stage.try_set(Stage::Loading);
         self.slots.try_set(Vec::new());
+        self.arrived.try_set(Vec::new());
         self.list_error.try_set(None);
         Some(generation)
     }
@@ -145,18 +149,27 @@ impl Loader {
             return;
         }
         let invoice = Arc::new(invoice);
+        // Requests first, rendering after: a state change renders at once, so the next requests
+        // are sent before the invoice is shown. Spawned tasks run in order.
         if let Some(lines) = invoice.recurring_products.clone() {
-            self.add_group(GroupKind::Customer, Some(lines), generation);
+            self.add_groups(vec![(GroupKind::Customer, Some(lines))], generation);
         }
-        self.stage.try_set(Stage::Ready(invoice.clone()));
-        let Some(subscriptions) = invoice.subscriptions.as_ref() else { return };
-        match self.client.get_all::<InvoiceSubscription>(subscriptions).await {
-            Ok(subscriptions) if self.is_current(generation) => {
-                for s in subscriptions {
-                    self.add_group(GroupKind::subscription(&s), s.recurring_products, generation);
-                }
+        if let Some(subscriptions) = invoice.subscriptions.clone() {
+            spawn_local(self.clone().load_subscriptions(subscriptions, generation));
+        }
+        let stage = self.stage;
+        spawn_local(async move {
+            stage.try_set(Stage::Ready(invoice));
+        });
+    }
+
+    async fn load_subscriptions(self, link: Link, generation: u64) {
+        match self.client.get_all::<InvoiceSubscription>(&link).await {
+            Ok(subscriptions) => {
+                let groups =
+                    subscriptions.into_iter().map(|s| (GroupKind::subscription(&s), s.recurring_products)).collect();
+                self.add_groups(groups, generation);
             }
-            Ok(_) => {}
             Err(error) => {
                 if self.is_current(generation) {
                     self.list_error.try_set(Some(error));
@@ -165,28 +178,41 @@ impl Loader {
         }
     }
 
-    fn add_group(&self, kind: GroupKind, link: Option<Link>, generation: u64) {
-        let state = if link.is_some() {
-            SlotState::Loading { lines: 0 }
-        } else {
-            SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new())))
-        };
-        let Some(index) = self.slots.try_update(|slots| {
-            slots.push(GroupSlot { kind, link: link.clone(), state });
-            slots.len() - 1
-        }) else {
+    /// Starts loading `groups` and adds them to the table in one update, after their requests
+    /// have gone out.
+    fn add_groups(&self, groups: Vec<(GroupKind, Option<Link>)>, generation: u64) {
+        let Some(first) = self.slots.try_with_untracked(Vec::len) else { return };
+        if !self.is_current(generation) {
             return;
-        };
-        if let Some(link) = link {
-            spawn_local(self.clone().load_group(index, link, generation));
         }
+        let slots: Vec<GroupSlot> = groups
+            .into_iter()
+            .enumerate()
+            .map(|(offset, (kind, link))| {
+                let state = match &link {
+                    Some(link) => {
+                        spawn_local(self.clone().load_group(first + offset, link.clone(), generation));
+                        SlotState::Loading
+                    }
+                    None => SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new()))),
+                };
+                GroupSlot { kind, link, state }
+            })
+            .collect();
+        let (all, arrived) = (self.slots, self.arrived);
+        spawn_local(async move {
+            let count = slots.len();
+            all.try_update(|all| all.extend(slots));
+            arrived.try_update(|arrived| arrived.resize(first + count, 0));
+        });
     }
 
     fn retry_group(&self, index: usize) {
         let Some(generation) = self.generation.try_get_value() else { return };
         let link = self.slots.try_with_untracked(|slots| slots.get(index).and_then(|s| s.link.clone())).flatten();
         if let Some(link) = link {
-            self.set_state(index, SlotState::Loading { lines: 0 }, generation);
+            self.set_state(index, SlotState::Loading, generation);
+            self.arrived.try_update(|arrived| arrived.get_mut(index).map(|n| *n = 0));
             spawn_local(self.clone().load_group(index, link, generation));
         }
     }
@@ -197,11 +223,7 @@ impl Loader {
             .client
             .get_all_with::<InvoiceLine>(&link, move |page| {
                 if progress.is_current(generation) {
-                    progress.slots.try_update(|slots| {
-                        if let Some(GroupSlot { state: SlotState::Loading { lines }, .. }) = slots.get_mut(index) {
-                            *lines += page.len();
-                        }
-                    });
+                    progress.arrived.try_update(|arrived| arrived.get_mut(index).map(|n| *n += page.len()));
                 }
             })
             .await;

@@ -2,7 +2,7 @@
 
 use super::{InvoiceList, InvoiceView, RecurringProductsView};
 use crate::api::ApiClient;
-use crate::format::{i18n::fill, texts};
+use crate::format::{i18n::fill, texts, Texts};
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
 
@@ -38,6 +38,8 @@ pub fn DemoSite() -> impl IntoView {
         query.get("invoice").map(|number| OpenInvoice { link: Link(paths::invoice(&owner_no, &number)), number }),
     );
     let draft = RwSignal::new(customer.get_untracked().unwrap_or_default());
+    let tab =
+        RwSignal::new(if query.get("tab").as_deref() == Some("recurring") { Tab::Recurring } else { Tab::Invoices });
 
     Effect::new({
         let owner_no = owner_no.clone();
@@ -46,6 +48,7 @@ pub fn DemoSite() -> impl IntoView {
                 &owner_no,
                 customer.get().as_deref(),
                 open_invoice.with(|o| o.as_ref().map(|o| o.number.clone())).as_deref(),
+                tab.get(),
             )
         }
     });
@@ -68,25 +71,37 @@ pub fn DemoSite() -> impl IntoView {
                 let on_open = Callback::new(move |invoice: Invoice| {
                     open_invoice.set(Some(OpenInvoice { number: invoice.invoice_no, link: invoice.id }));
                 });
-                let invoice_view = {
-                    let (client, locale) = (client.clone(), locale.clone());
-                    move || match open_invoice.get() {
-                        Some(open) => view! { <InvoiceView client=client.clone() invoice=open.link locale=locale.clone() /> }.into_any(),
-                        None => view! { <p class="bw-note">{t.choose_invoice}</p> }.into_any(),
+                let (client, owner_no, locale) = (client.clone(), owner_no.clone(), locale.clone());
+                // Only the selected tab is rendered, so only its data is requested.
+                let panel = move || match tab.get() {
+                    Tab::Invoices => {
+                        let invoice_view = {
+                            let (client, locale) = (client.clone(), locale.clone());
+                            move || match open_invoice.get() {
+                                Some(open) => view! { <InvoiceView client=client.clone() invoice=open.link locale=locale.clone() /> }.into_any(),
+                                None => view! { <p class="bw-note">{t.choose_invoice}</p> }.into_any(),
+                            }
+                        };
+                        view! {
+                            <div class="bw-site-grid">
+                                <section class="bw-panel bw-panel-list" aria-label=t.invoices>
+                                    <InvoiceList client=client.clone() owner_no=owner_no.clone() customer_no=customer_no selected=selected on_open=on_open locale=locale.clone() />
+                                </section>
+                                <div class="bw-panel bw-panel-main">{invoice_view}</div>
+                            </div>
+                        }
+                        .into_any()
                     }
+                    Tab::Recurring => view! {
+                        <section class="bw-panel">
+                            <RecurringProductsView client=client.clone() owner_no=owner_no.clone() customer_no=customer_no locale=locale.clone() />
+                        </section>
+                    }
+                    .into_any(),
                 };
                 view! {
-                    <div class="bw-site-grid">
-                        <section class="bw-panel bw-panel-list" aria-labelledby="bw-invoices-heading">
-                            <h2 id="bw-invoices-heading">{t.invoices}</h2>
-                            <InvoiceList client=client.clone() owner_no=owner_no.clone() customer_no=customer_no selected=selected on_open=on_open locale=locale.clone() />
-                        </section>
-                        <div class="bw-panel bw-panel-main">{invoice_view}</div>
-                    </div>
-                    <section class="bw-panel" aria-labelledby="bw-recurring-heading">
-                        <h2 id="bw-recurring-heading">{t.recurring_products}</h2>
-                        <RecurringProductsView client=client.clone() owner_no=owner_no.clone() customer_no=customer_no locale=locale.clone() />
-                    </section>
+                    <Tabs tab=tab t=t />
+                    <div role="tabpanel" id=move || tab.get().panel_id() aria-labelledby=move || tab.get().tab_id()>{panel}</div>
                 }
             })
         }
@@ -119,6 +134,74 @@ pub fn DemoSite() -> impl IntoView {
     }
 }
 
+/// The customer views, one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Invoices,
+    Recurring,
+}
+
+impl Tab {
+    const ALL: [Tab; 2] = [Tab::Invoices, Tab::Recurring];
+
+    fn tab_id(self) -> &'static str {
+        match self {
+            Tab::Invoices => "bw-tab-invoices",
+            Tab::Recurring => "bw-tab-recurring",
+        }
+    }
+
+    fn panel_id(self) -> &'static str {
+        match self {
+            Tab::Invoices => "bw-panel-invoices",
+            Tab::Recurring => "bw-panel-recurring",
+        }
+    }
+}
+
+/// The APG tabs pattern: one tab stop, arrow keys, Home and End move between tabs.
+#[component]
+fn Tabs(tab: RwSignal<Tab>, t: &'static Texts) -> impl IntoView {
+    let select = move |next: Tab| {
+        tab.set(next);
+        if let Some(button) =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(next.tab_id()))
+        {
+            if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
+                let _ = button.focus();
+            }
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let current = Tab::ALL.iter().position(|x| *x == tab.get_untracked()).unwrap_or(0);
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (current + 1) % Tab::ALL.len(),
+            "ArrowLeft" => (current + Tab::ALL.len() - 1) % Tab::ALL.len(),
+            "Home" => 0,
+            "End" => Tab::ALL.len() - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        select(Tab::ALL[next]);
+    };
+    view! {
+        <div role="tablist" class="bw-tabs" aria-label=t.customer on:keydown=on_key>
+            {Tab::ALL.iter().map(|&this| {
+                let label = match this {
+                    Tab::Invoices => t.invoices,
+                    Tab::Recurring => t.recurring_products,
+                };
+                view! {
+                    <button type="button" role="tab" class="bw-tab" id=this.tab_id() aria-controls=this.panel_id()
+                        aria-selected=move || (tab.get() == this).to_string()
+                        tabindex=move || if tab.get() == this { "0" } else { "-1" }
+                        on:click=move |_| select(this)>{label}</button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
 /// The page's query parameters.
 struct Query(Option<web_sys::UrlSearchParams>);
 
@@ -132,7 +215,7 @@ fn read_query() -> Query {
     Query(web_sys::UrlSearchParams::new_with_str(&read_search()).ok())
 }
 
-fn write_query(owner_no: &str, customer: Option<&str>, invoice: Option<&str>) {
+fn write_query(owner_no: &str, customer: Option<&str>, invoice: Option<&str>, tab: Tab) {
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&read_search()) else { return };
     let set = |name: &str, value: Option<&str>| match value {
         Some(v) => params.set(name, v),
@@ -141,6 +224,7 @@ fn write_query(owner_no: &str, customer: Option<&str>, invoice: Option<&str>) {
     set("owner", (owner_no != DEMO_OWNER_NO).then_some(owner_no));
     set("customer", customer);
     set("invoice", invoice);
+    set("tab", (tab == Tab::Recurring).then_some("recurring"));
     let search = String::from(params.to_string());
     let url = if search.is_empty() { "?".to_owned() } else { format!("?{search}") };
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

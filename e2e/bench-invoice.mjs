@@ -1,0 +1,105 @@
+// Benchmark of the invoice view on the release bundle: invoices of 50, 5,012 and 50,012 lines
+// from the sandbox, through the proxy, in headless Chromium. Prints medians of RUNS cold loads.
+//   node e2e/bench-invoice.mjs [runs]        (scripts/bench.sh builds everything first)
+import { startServices, launchBrowser, BASE } from './harness.mjs';
+
+const RUNS = Number(process.argv[2] || 5);
+const CASES = [
+  { lines: '50', invoice: '604001', paintTarget: 150 },
+  { lines: '5,012', invoice: '604002' },
+  { lines: '50,012', invoice: '604004', afterDataTarget: 300 },
+];
+const TARGET_SORT_FILTER = 150;
+const TARGET_DOM_ROWS = 200;
+
+// Runs in the page before any script: records when the first invoice line is painted and when
+// every group has loaded, and reports both on the console, so that the benchmark does not touch
+// the page (Playwright's injected helpers cost tens of milliseconds) until loading is over.
+function instrument() {
+  window.__bench = {};
+  addEventListener('TrunkApplicationStarted', (e) => { window.__bench.memory = e.detail && e.detail.wasm && e.detail.wasm.memory; });
+  const afterPaint = (f) => requestAnimationFrame(() => setTimeout(f));
+  new MutationObserver((_, observer) => {
+    if (!window.__bench.firstLinePainted && document.querySelector('tr.bw-line')) {
+      window.__bench.firstLinePainted = -1;
+      afterPaint(() => { window.__bench.firstLinePainted = performance.now(); console.debug('bench:first-line'); });
+    }
+    const note = document.querySelector('.bw-summary + .bw-note');
+    if (window.__bench.firstLinePainted && note && !/^Still loading/.test(note.textContent) && !document.querySelector('.bw-progress')) {
+      observer.disconnect();
+      afterPaint(() => console.debug('bench:settled'));
+    }
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+const signal = (page, text) => page.waitForEvent('console', { predicate: (m) => m.text() === text, timeout: 120000 });
+
+/** Milliseconds from an action in the page to the next painted frame after it. */
+async function timed(page, action, arg) {
+  return page.evaluate(async ([source, a]) => {
+    const run = new Function('a', source);
+    const t0 = performance.now();
+    run(a);
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+    return performance.now() - t0;
+  }, [action, arg]);
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+const services = await startServices();
+const browser = await launchBrowser();
+const results = [];
+try {
+  for (const c of CASES) {
+    const samples = [];
+    for (let run = 0; run < RUNS; run++) {
+      const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
+      const page = await context.newPage();
+      await page.addInitScript(instrument);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const settled = signal(page, 'bench:settled');
+      await Promise.all([signal(page, 'bench:first-line'), page.goto(`${BASE}/?customer=5566778899&invoice=${c.invoice}`)]);
+      await settled;
+      const firstLine = await page.evaluate(() => window.__bench.firstLinePainted);
+      const firstPage = await page.evaluate(() => Math.min(...performance.getEntriesByType('resource')
+        .filter((e) => /\/recurring-products/.test(e.name) && /\/invoices\//.test(e.name)).map((e) => e.responseEnd)));
+      const sort = await timed(page, "document.querySelectorAll('thead .bw-sort')[8].click()");
+      const filter = await timed(page, "const i = document.querySelector('input[type=search]'); i.value = a; i.dispatchEvent(new Event('input'))", 'roaming');
+      const clear = await timed(page, "const i = document.querySelector('input[type=search]'); i.value = ''; i.dispatchEvent(new Event('input'))");
+      const domRows = await page.$$eval('.bw-charges tr', (r) => r.length);
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const jsHeap = metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+      const wasmMemory = await page.evaluate(() => (window.__bench.memory ? window.__bench.memory.buffer.byteLength : 0));
+      samples.push({ firstLine, afterData: firstLine - firstPage, sort, filter, clear, domRows, jsHeap, wasmMemory });
+      await context.close();
+    }
+    const m = (k) => median(samples.map((s) => s[k]));
+    results.push({ c, firstLine: m('firstLine'), afterData: m('afterData'), sort: m('sort'), filter: m('filter'), clear: m('clear'), domRows: m('domRows'), jsHeap: m('jsHeap'), wasmMemory: m('wasmMemory') });
+  }
+} finally {
+  await browser.close();
+  services.stop();
+}
+
+const ms = (x) => `${x.toFixed(0)} ms`;
+const mb = (x) => `${(x / 1048576).toFixed(1)} MB`;
+const verdict = (value, target) => (target === undefined ? '' : value <= target ? ' ok' : ' OVER');
+console.log(`\nInvoice view, release bundle, headless Chromium, median of ${RUNS} cold loads (${new Date().toISOString().slice(0, 10)}):\n`);
+console.log('lines   | first line painted | after 1st data page | re-sort | filter | clear filter | DOM rows | JS heap | wasm memory');
+console.log('--------|--------------------|---------------------|---------|--------|--------------|----------|---------|------------');
+for (const r of results) {
+  console.log([
+    r.c.lines.padEnd(7),
+    (ms(r.firstLine) + verdict(r.firstLine, r.c.paintTarget)).padEnd(18),
+    (ms(r.afterData) + verdict(r.afterData, r.c.afterDataTarget)).padEnd(19),
+    (ms(r.sort) + verdict(r.sort, TARGET_SORT_FILTER)).padEnd(7),
+    (ms(r.filter) + verdict(r.filter, TARGET_SORT_FILTER)).padEnd(6),
+    ms(r.clear).padEnd(12),
+    (String(r.domRows) + verdict(r.domRows, TARGET_DOM_ROWS)).padEnd(8),
+    mb(r.jsHeap).padEnd(7),
+    mb(r.wasmMemory),
+  ].join(' | '));
+}
+console.log(`\nTargets: 50 lines painted within 150 ms of navigation; 50,000 lines: first lines within 300 ms of the first data page, sort and filter under ${TARGET_SORT_FILTER} ms, under ${TARGET_DOM_ROWS} DOM rows.`);

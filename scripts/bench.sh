@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Benchmarks (figures, not tests): builds the release bundle and the services, then measures
+# the invoice view on invoices of 50, 5,012 and 50,012 lines. Usage: scripts/bench.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh --browser
+cargo fetch --locked
+trunk build --release --offline
+cargo build --locked --profile service -p billing-sandbox -p billing-proxy
+node e2e/bench-invoice.mjs "${1:-5}"
