@@ -322,7 +322,7 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
         GroupSlot {
             kind: GroupKind::Subscription { subscription_no: "46703456789".into(), description: None },
             link: None,
-            state: SlotState::Loading { lines: 500 },
+            state: SlotState::Loading,
         },
     ]);
     let retried = RwSignal::new(Vec::<usize>::new());

@@ -23,6 +23,17 @@ impl Formatter {
         &self.locale
     }
 
+    /// Builds the formatters the invoice and list views use. The browser's first `Intl`
+    /// formatter starts ICU, which takes tens of milliseconds: call this while a request is in
+    /// flight so that the start-up overlaps the network instead of delaying the first render.
+    pub fn warm_up(&self) {
+        let one = Decimal::ONE;
+        let _ = (self.amount(one), self.quantity(one), self.rate(one), self.count(1));
+        if let Some(date) = Date::new(2000, 1, 1) {
+            let _ = self.date(date);
+        }
+    }
+
     /// An amount in a currency with two decimals, e.g. `1 234,50 kr` (sv-SE, SEK).
     pub fn money(&self, amount: Decimal, currency: &str) -> String {
         let style = Style::Currency(currency.to_owned());

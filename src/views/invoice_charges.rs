@@ -81,7 +81,7 @@ impl TableModel {
                     model.failed_groups += 1;
                     None
                 }
-                SlotState::Loading { .. } => None,
+                SlotState::Loading => None,
             };
             let shown_lines = shown.as_ref().map(|s| s.lines.len());
             model.shown_lines += shown_lines.unwrap_or(0);

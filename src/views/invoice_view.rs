@@ -3,7 +3,7 @@
 
 use super::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use crate::api::{ApiClient, ApiError};
-use crate::format::texts;
+use crate::format::{texts, Formatter};
 use crate::model::{ChargeGroup, GroupKind};
 use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
 use leptos::prelude::*;
@@ -65,11 +65,13 @@ pub fn InvoiceView(
 ) -> impl IntoView {
     let loader = Loader {
         client,
+        formatter: Formatter::new(&locale),
         slots: RwSignal::new(Vec::new()),
         arrived: RwSignal::new(Vec::new()),
         list_error: RwSignal::new(None),
         stage: RwSignal::new(Stage::Loading),
         generation: StoredValue::new(0),
+        pending: StoredValue::new(Pending::default()),
     };
     let (stage, slots, arrived, list_error) = (loader.stage, loader.slots, loader.arrived, loader.list_error);
     let reloads = RwSignal::new(0u32);
@@ -109,12 +111,30 @@ pub fn InvoiceView(
 #[derive(Clone)]
 struct Loader {
     client: ApiClient,
+    formatter: Formatter,
     slots: RwSignal<Vec<GroupSlot>>,
     /// Lines arrived so far per group, apart from `slots` so that progress does not re-lay the table.
     arrived: RwSignal<Vec<usize>>,
     list_error: RwSignal<Option<ApiError>>,
     stage: RwSignal<Stage>,
     generation: StoredValue<u64>,
+    /// Changes waiting for the next animation frame: answers arriving together render once,
+    /// and no answer waits for another's rendering before its follow-up requests go out.
+    pending: StoredValue<Pending>,
+}
+
+/// Changes to the groups, applied together at the next animation frame.
+#[derive(Default)]
+struct Pending {
+    new_slots: Vec<GroupSlot>,
+    states: Vec<(usize, SlotState)>,
+    arrived: Vec<(usize, usize)>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.new_slots.is_empty() && self.states.is_empty() && self.arrived.is_empty()
+    }
 }
 
 impl Loader {
@@ -124,6 +144,7 @@ impl Loader {
             *g += 1;
             *g
         })?;
+        self.pending.try_set_value(Pending::default());
         self.stage.try_set(Stage::Loading);
         self.slots.try_set(Vec::new());
         self.arrived.try_set(Vec::new());
@@ -136,7 +157,10 @@ impl Loader {
     }
 
     async fn load(self, link: Link, generation: u64) {
-        let invoice: Invoice = match self.client.get(link.as_str()).await {
+        // The request goes out first; ICU starts while it is in flight.
+        let (invoice, ()) =
+            futures::join!(self.client.get::<Invoice>(link.as_str()), async { self.formatter.warm_up() });
+        let invoice: Invoice = match invoice {
             Ok(invoice) => invoice,
             Err(error) => {
                 if self.is_current(generation) {
@@ -178,13 +202,14 @@ impl Loader {
         }
     }
 
-    /// Starts loading `groups` and adds them to the table in one update, after their requests
-    /// have gone out.
+    /// Starts loading `groups` and adds them to the table at the next frame.
     fn add_groups(&self, groups: Vec<(GroupKind, Option<Link>)>, generation: u64) {
-        let Some(first) = self.slots.try_with_untracked(Vec::len) else { return };
+        let Some(shown) = self.slots.try_with_untracked(Vec::len) else { return };
+        let Some(waiting) = self.pending.try_with_value(|p| p.new_slots.len()) else { return };
         if !self.is_current(generation) {
             return;
         }
+        let first = shown + waiting;
         let slots: Vec<GroupSlot> = groups
             .into_iter()
             .enumerate()
@@ -199,11 +224,51 @@ impl Loader {
                 GroupSlot { kind, link, state }
             })
             .collect();
-        let (all, arrived) = (self.slots, self.arrived);
-        spawn_local(async move {
-            let count = slots.len();
-            all.try_update(|all| all.extend(slots));
-            arrived.try_update(|arrived| arrived.resize(first + count, 0));
+        self.batch(generation, |p| p.new_slots.extend(slots));
+    }
+
+    /// Records a change and applies it, with every other change recorded before the next
+    /// animation frame, in one update.
+    fn batch(&self, generation: u64, change: impl FnOnce(&mut Pending)) {
+        if !self.is_current(generation) {
+            return;
+        }
+        let Some(first) = self.pending.try_update_value(|p| {
+            let first = p.is_empty();
+            change(p);
+            first
+        }) else {
+            return;
+        };
+        if first {
+            let this = self.clone();
+            request_animation_frame(move || this.flush(generation));
+        }
+    }
+
+    fn flush(&self, generation: u64) {
+        let Some(p) = self.pending.try_update_value(std::mem::take) else { return };
+        if !self.is_current(generation) || p.is_empty() {
+            return;
+        }
+        let Pending { new_slots, states, arrived } = p;
+        let count = new_slots.len();
+        self.slots.try_update(|slots| {
+            slots.extend(new_slots);
+            for (index, state) in states {
+                if let Some(slot) = slots.get_mut(index) {
+                    slot.state = state;
+                }
+            }
+        });
+        self.arrived.try_update(|lines| {
+            let needed = lines.len() + count;
+            lines.resize(needed, 0);
+            for (index, more) in arrived {
+                if let Some(n) = lines.get_mut(index) {
+                    *n += more;
+                }
+            }
         });
     }
 
@@ -211,8 +276,8 @@ impl Loader {
         let Some(generation) = self.generation.try_get_value() else { return };
         let link = self.slots.try_with_untracked(|slots| slots.get(index).and_then(|s| s.link.clone())).flatten();
         if let Some(link) = link {
-            self.set_state(index, SlotState::Loading, generation);
             self.arrived.try_update(|arrived| arrived.get_mut(index).map(|n| *n = 0));
+            self.set_state(index, SlotState::Loading, generation);
             spawn_local(self.clone().load_group(index, link, generation));
         }
     }
@@ -222,9 +287,8 @@ impl Loader {
         let lines = self
             .client
             .get_all_with::<InvoiceLine>(&link, move |page| {
-                if progress.is_current(generation) {
-                    progress.arrived.try_update(|arrived| arrived.get_mut(index).map(|n| *n += page.len()));
-                }
+                let lines = page.len();
+                progress.batch(generation, |p| p.arrived.push((index, lines)));
             })
             .await;
         // The view may be gone (another invoice chosen, or the element removed): then drop it all.
@@ -232,6 +296,12 @@ impl Loader {
             return;
         }
         let kind = self.slots.try_with_untracked(|slots| slots.get(index).map(|s| s.kind.clone())).flatten();
+        let kind = kind.or_else(|| {
+            let shown = self.slots.try_with_untracked(Vec::len)?;
+            self.pending
+                .try_with_value(|p| p.new_slots.get(index.checked_sub(shown)?).map(|s| s.kind.clone()))
+                .flatten()
+        });
         let Some(kind) = kind else { return };
         let state = match lines {
             Ok(lines) => SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines))),
@@ -241,12 +311,6 @@ impl Loader {
     }
 
     fn set_state(&self, index: usize, state: SlotState, generation: u64) {
-        if self.is_current(generation) {
-            self.slots.try_update(|slots| {
-                if let Some(slot) = slots.get_mut(index) {
-                    slot.state = state;
-                }
-            });
-        }
+        self.batch(generation, |p| p.states.push((index, state)));
     }
 }
