@@ -488,3 +488,19 @@ fn money_is_formatted_by_intl_for_the_locale_and_exactly() {
     assert_eq!(Formatter::new("sv-SE").rate(dec("25.00")), "25\u{a0}%");
     assert_eq!(Formatter::new("not a locale!").amount(dec("1.5")), "1.50", "a bad locale falls back to English");
 }
+
+/// In the browser build JSON numbers reach `Decimal` as their own text: exact beyond a double's
+/// precision, where a float round trip would already have changed the digits.
+#[wasm_bindgen_test]
+fn json_amounts_reach_decimal_exactly_in_the_browser_build() {
+    let line: InvoiceLine = serde_json::from_str(
+        r#"{"quantity": 3, "unitPrice": 0.1, "amount": 12345678901234567.89, "vatRate": 25.00,
+            "vatAmount": 3086419725308641.97, "totalAmount": 15432098626543209.86, "status": 200}"#,
+    )
+    .unwrap();
+    assert_eq!(line.amount.to_string(), "12345678901234567.89");
+    assert_eq!(line.amount + line.vat_amount, line.total_amount);
+    assert_eq!(line.unit_price * line.quantity, dec("0.3"));
+    let problem: Problem = serde_json::from_str(r#"{"title":"x","status":404}"#).unwrap();
+    assert_eq!(problem.status, Some(404), "plain integers still read as integers");
+}

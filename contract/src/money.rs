@@ -1,8 +1,10 @@
 //! Money and other decimal quantities.
 //!
 //! [doc] PayEx sends money as a JSON number with decimals (`"invoiceAmount": 499.00`). We parse
-//! every such number into [`Decimal`] straight from its shortest decimal text, so `248.75`
-//! stays exactly `248.75`, and never sum money in floating point.
+//! every such number into [`Decimal`] from its decimal text, so `248.75` stays exactly `248.75`,
+//! and never sum money in floating point. With serde_json's `arbitrary_precision` (the widget's
+//! browser build) that text is the JSON's own digits; otherwise it is the double's shortest text,
+//! which is the same for any amount of up to 15 significant digits.
 
 pub use rust_decimal::Decimal;
 
@@ -28,9 +30,13 @@ pub mod number {
         deserializer.deserialize_any(DecimalVisitor)
     }
 
+    /// How serde_json (with `arbitrary_precision`) hands over a number: a one-entry map from this
+    /// key to the number's text.
+    const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
     struct DecimalVisitor;
 
-    impl Visitor<'_> for DecimalVisitor {
+    impl<'de> Visitor<'de> for DecimalVisitor {
         type Value = Decimal;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -53,7 +59,18 @@ pub mod number {
                 .map_err(|e| E::custom(format!("number {v} is out of range: {e}")))
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-            Decimal::from_str(v.trim()).map_err(|e| E::custom(format!("{v:?} is not a number: {e}")))
+            Decimal::from_str(v.trim())
+                .or_else(|_| Decimal::from_scientific(v.trim()))
+                .map_err(|e| E::custom(format!("{v:?} is not a number: {e}")))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            match map.next_key::<String>()? {
+                Some(key) if key == JSON_NUMBER_TOKEN => {
+                    let text: String = map.next_value()?;
+                    self.visit_str(&text)
+                }
+                _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+            }
         }
     }
 }
@@ -113,6 +130,17 @@ mod tests {
         assert_eq!(total, Decimal::from(1));
         let float_total: f64 = (0..10).map(|_| 0.1f64).sum();
         assert_ne!(float_total, 1.0, "the float sum drifts; the decimal one must not");
+    }
+
+    #[test]
+    fn reads_the_number_text_that_serde_json_hands_over_with_arbitrary_precision() {
+        use serde::de::value::{Error, MapDeserializer};
+        // Beyond a double's 15-16 digits: only the text keeps every digit.
+        let entries = vec![("$serde_json::private::Number", "12345678901234567.89")];
+        let parsed = number::deserialize(MapDeserializer::<_, Error>::new(entries.into_iter())).unwrap();
+        assert_eq!(parsed.to_string(), "12345678901234567.89");
+        let other = vec![("unexpected", "1")];
+        assert!(number::deserialize(MapDeserializer::<_, Error>::new(other.into_iter())).is_err());
     }
 
     #[test]

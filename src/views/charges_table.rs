@@ -194,7 +194,7 @@ fn row_group(row: &Row) -> usize {
 fn spacer(height: f64) -> AnyView {
     view! {
         <tbody aria-hidden="true" class="bw-spacer">
-            <tr style:height=format!("{height}px")><td colspan=COLUMNS></td></tr>
+            <tr style:height=format!("{}px", height.round() as i64)><td colspan=COLUMNS></td></tr>
         </tbody>
     }
     .into_any()

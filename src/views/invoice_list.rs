@@ -1,6 +1,6 @@
 //! A customer's invoices, newest first; choosing one opens it.
 
-use super::{use_load, ErrorView, Load, Loading};
+use super::{use_load, LoadState};
 use crate::api::ApiClient;
 use crate::format::{i18n::fill, texts, Formatter};
 use billing_contract::Invoice;
@@ -87,11 +87,7 @@ pub fn InvoiceList(
     };
     view! {
         <div class="bw-invoices">
-            {move || match state.get() {
-                Load::Loading => view! { <Loading label=t.loading /> }.into_any(),
-                Load::Failed(error) => view! { <ErrorView error=error retry=retry locale=locale.clone() /> }.into_any(),
-                Load::Ready(invoices) => table(invoices),
-            }}
+            <LoadState state=state retry=retry locale=locale ready=table />
         </div>
     }
 }

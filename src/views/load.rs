@@ -1,6 +1,8 @@
 //! Loading data for a view: one state signal, a retry, and no stale answers.
 
+use super::{ErrorView, Loading};
 use crate::api::ApiError;
+use crate::format::texts;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
@@ -71,4 +73,29 @@ where
         });
     });
     (state.read_only(), Callback::new(move |()| retries.update(|n| *n += 1)))
+}
+
+/// Renders a [`Load`]: the loading placeholder, the error with a retry, or `ready(data)`.
+///
+/// - `state`: the data's state, from [`use_load`].
+/// - `retry`: what the error's button runs.
+/// - `locale`: the viewer's locale.
+/// - `ready`: renders the data.
+#[component]
+pub fn LoadState<T, V>(
+    state: ReadSignal<Load<T>>,
+    retry: Callback<()>,
+    #[prop(into)] locale: String,
+    ready: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let t = texts(&locale);
+    move || match state.get() {
+        Load::Loading => view! { <Loading label=t.loading /> }.into_any(),
+        Load::Failed(error) => view! { <ErrorView error=error retry=retry locale=locale.clone() /> }.into_any(),
+        Load::Ready(data) => ready(data).into_any(),
+    }
 }

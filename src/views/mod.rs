@@ -17,7 +17,7 @@ pub use invoice_charges::{InvoiceCharges, InvoiceTable};
 pub use invoice_header::InvoiceHeader;
 pub use invoice_list::InvoiceList;
 pub use invoice_view::{GroupSlot, InvoiceView, SlotState};
-pub use load::{use_load, Load};
+pub use load::{use_load, Load, LoadState};
 pub use recurring_products::{RecurringProductsTable, RecurringProductsView};
 pub use site::DemoSite;
 pub use status::{ErrorView, Loading};

@@ -1,6 +1,6 @@
 //! The recurring products (billable charges) on a customer and each of its subscriptions.
 
-use super::{use_load, ErrorView, Load, Loading};
+use super::{use_load, LoadState};
 use crate::api::ApiClient;
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::CustomerOverview;
@@ -29,14 +29,11 @@ pub fn RecurringProductsView(
             async move { client.customer_overview(&owner, &customer).await.map(Arc::new) }
         },
     );
-    let t = texts(&locale);
+    let table_locale = locale.clone();
     view! {
         <div class="bw-recurring" part="recurring-products">
-            {move || match state.get() {
-                Load::Loading => view! { <Loading label=t.loading /> }.into_any(),
-                Load::Failed(error) => view! { <ErrorView error=error retry=retry locale=locale.clone() /> }.into_any(),
-                Load::Ready(overview) => view! { <RecurringProductsTable overview=overview locale=locale.clone() /> }.into_any(),
-            }}
+            <LoadState state=state retry=retry locale=locale
+                ready=move |overview| view! { <RecurringProductsTable overview=overview locale=table_locale.clone() /> } />
         </div>
     }
 }
