@@ -2,9 +2,9 @@
 //!
 //! [doc] PayEx sends money as a JSON number with decimals (`"invoiceAmount": 499.00`). We parse
 //! every such number into [`Decimal`] from its decimal text, so `248.75` stays exactly `248.75`,
-//! and never sum money in floating point. With serde_json's `arbitrary_precision` (the widget's
-//! browser build) that text is the JSON's own digits; otherwise it is the double's shortest text,
-//! which is the same for any amount of up to 15 significant digits.
+//! and never sum money in floating point: the double's shortest text, which is the literal PayEx
+//! wrote for any amount of up to 15 significant digits. (A deserializer that hands over a number's
+//! own text, such as serde_json with `arbitrary_precision`, is read exactly as well.)
 
 pub use rust_decimal::Decimal;
 
@@ -78,7 +78,7 @@ pub mod number {
 /// Serde adapter for an optional decimal sent as a JSON number or `null`.
 pub mod option_number {
     use super::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     /// Writes `Some` as a JSON number and `None` as `null`.
     pub fn serialize<S: Serializer>(value: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
@@ -90,9 +90,26 @@ pub mod option_number {
 
     /// Reads a JSON number, numeric string or `null`.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
-        #[derive(Deserialize)]
-        struct Wrapped(#[serde(with = "super::number")] Decimal);
-        Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|Wrapped(d)| d))
+        deserializer.deserialize_option(OptionVisitor)
+    }
+
+    struct OptionVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for OptionVisitor {
+        type Value = Option<Decimal>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a decimal number or null")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<Decimal>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Decimal>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Decimal>, D::Error> {
+            super::number::deserialize(deserializer).map(Some)
+        }
     }
 }
 

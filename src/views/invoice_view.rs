@@ -39,6 +39,15 @@ impl GroupSlot {
     }
 }
 
+/// Resolves at the next animation frame.
+async fn next_frame() {
+    let (sender, receiver) = futures::channel::oneshot::channel::<()>();
+    request_animation_frame(move || {
+        let _ = sender.send(());
+    });
+    let _ = receiver.await;
+}
+
 /// Where the invoice itself is.
 #[derive(Clone, Debug, PartialEq)]
 enum Stage {
@@ -190,6 +199,8 @@ impl Loader {
     async fn load_subscriptions(self, link: Link, generation: u64) {
         match self.client.get_all::<InvoiceSubscription>(&link).await {
             Ok(subscriptions) => {
+                // Let the lines already here paint before a flood of answers competes with them.
+                next_frame().await;
                 let groups =
                     subscriptions.into_iter().map(|s| (GroupKind::subscription(&s), s.recurring_products)).collect();
                 self.add_groups(groups, generation);
