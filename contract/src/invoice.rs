@@ -41,6 +41,13 @@ pub struct Invoice {
     pub subscriptions: Option<Link>,
 }
 
+impl Invoice {
+    /// The currency code; `SEK` when the invoice does not say [assumed: the ledger's currency].
+    pub fn currency_code(&self) -> &str {
+        self.currency.as_deref().unwrap_or("SEK")
+    }
+}
+
 /// An item of the invoice list: the invoice shape, possibly without amount.
 pub type InvoiceSummary = Invoice;
 

@@ -3,7 +3,6 @@
 use super::ApiError;
 use billing_contract::{Collection, Link};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 /// Pages followed at most for one collection; protects against a `next` that loops.
 const MAX_PAGES: usize = 10_000;
@@ -67,35 +66,6 @@ impl ApiClient {
     /// GETs every item of a collection, following `navigation.next`.
     pub async fn get_all<T: DeserializeOwned>(&self, link: &Link) -> Result<Vec<T>, ApiError> {
         self.get_all_with(link, |_| {}).await
-    }
-
-    /// Sends a JSON body with `method` (POST or PUT) and reads the JSON answer.
-    pub async fn send<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: &str,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let url = self.url(path);
-        let builder = match method {
-            "PUT" => gloo_net::http::Request::put(&url),
-            _ => gloo_net::http::Request::post(&url),
-        };
-        let request =
-            builder.header("Accept", "application/json").json(body).map_err(|e| ApiError::Network(e.to_string()))?;
-        read_json(&url, request.send().await).await
-    }
-
-    /// DELETEs a resource.
-    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
-        let url = self.url(path);
-        let response = gloo_net::http::Request::delete(&url).header("Accept", "application/json").send().await;
-        let response = response.map_err(|e| ApiError::Network(e.to_string()))?;
-        if response.ok() {
-            Ok(())
-        } else {
-            Err(error_from(response).await)
-        }
     }
 }
 

@@ -1,10 +1,8 @@
 //! Loading whole views' worth of resources by following the API's links, concurrently.
 
 use super::{ApiClient, ApiError};
-use crate::model::{CustomerOverview, InvoiceDetails, SubscriptionProducts};
-use billing_contract::{
-    paths, Customer, Invoice, InvoiceLine, InvoiceSubscription, Link, RecurringProduct, Subscription,
-};
+use crate::model::{CustomerOverview, SubscriptionProducts};
+use billing_contract::{paths, Customer, Invoice, Link, RecurringProduct, Subscription};
 use futures::future::try_join_all;
 
 impl ApiClient {
@@ -23,23 +21,6 @@ impl ApiClient {
         // The API lists newest first; keep that order even if a page boundary disagrees.
         invoices.sort_by_key(|i| std::cmp::Reverse(i.invoice_date));
         Ok(invoices)
-    }
-
-    /// An invoice with every charge on it: the invoice, its customer-level lines and each
-    /// subscription's lines, requested concurrently.
-    pub async fn invoice_details(&self, invoice_link: &Link) -> Result<InvoiceDetails, ApiError> {
-        let invoice: Invoice = self.get(invoice_link.as_str()).await?;
-        let customer_lines = self.get_all_or_none::<InvoiceLine>(invoice.recurring_products.as_ref());
-        let subscriptions = async {
-            let subscriptions: Vec<InvoiceSubscription> = self.get_all_or_none(invoice.subscriptions.as_ref()).await?;
-            let lines = try_join_all(
-                subscriptions.iter().map(|s| self.get_all_or_none::<InvoiceLine>(s.recurring_products.as_ref())),
-            )
-            .await?;
-            Ok::<_, ApiError>(subscriptions.into_iter().zip(lines).collect::<Vec<_>>())
-        };
-        let (customer_lines, subscriptions) = futures::try_join!(customer_lines, subscriptions)?;
-        Ok(InvoiceDetails::new(invoice, customer_lines, subscriptions))
     }
 
     /// A customer's recurring products: its own, then each subscription's.

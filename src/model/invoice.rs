@@ -171,11 +171,6 @@ impl InvoiceDetails {
     pub fn reconciliation(&self) -> Reconciliation {
         Reconciliation { lines_total: self.totals().total, invoice_amount: self.invoice.invoice_amount }
     }
-
-    /// The currency code, `SEK` if the invoice does not say.
-    pub fn currency(&self) -> &str {
-        self.invoice.currency.as_deref().unwrap_or("SEK")
-    }
 }
 
 /// VAT per rate over `lines`, lowest rate first.

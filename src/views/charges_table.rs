@@ -98,7 +98,7 @@ pub(crate) fn ChargesTable(
         })
         .collect_view();
 
-    let currency = invoice.currency.clone().unwrap_or_else(|| "SEK".into());
+    let currency = invoice.currency_code().to_owned();
     let caption = format!("{} ({currency})", fill(t.charges_caption, &[&invoice.invoice_no]));
     let body = move || {
         let m = model.get();

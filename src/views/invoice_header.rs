@@ -14,7 +14,7 @@ pub fn InvoiceHeader(invoice: Arc<Invoice>, #[prop(into)] locale: String) -> imp
     let t = texts(&locale);
     let f = Formatter::new(&locale);
     let date = |d: Option<Date>| d.map(|d| f.date(d)).unwrap_or_default();
-    let currency = invoice.currency.clone().unwrap_or_else(|| "SEK".into());
+    let currency = invoice.currency_code().to_owned();
     let amount = invoice.invoice_amount.map(|a| f.money(a, &currency)).unwrap_or_default();
     view! {
         <header class="bw-invoice-header" part="invoice-header">

@@ -48,8 +48,7 @@ pub fn InvoiceList(
                 };
                 let chosen = invoice.clone();
                 let date = |d: Option<billing_contract::Date>| d.map(|d| f.date(d)).unwrap_or_default();
-                let currency = invoice.currency.clone().unwrap_or_else(|| "SEK".into());
-                let amount = invoice.invoice_amount.map(|a| f.money(a, &currency)).unwrap_or_default();
+                let amount = invoice.invoice_amount.map(|a| f.money(a, invoice.currency_code())).unwrap_or_default();
                 view! {
                     <tr aria-current=current>
                         <th scope="row">

@@ -20,7 +20,7 @@ pub(crate) fn InvoiceSummary(
 ) -> impl IntoView {
     let t = texts(formatter.locale());
     let f = formatter;
-    let currency = invoice.currency.clone().unwrap_or_else(|| "SEK".into());
+    let currency = invoice.currency_code().to_owned();
     move || {
         let m = model.get();
         let q = query.get();

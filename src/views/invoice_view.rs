@@ -227,7 +227,7 @@ impl Loader {
             .map(|(offset, (kind, link))| {
                 let state = match &link {
                     Some(link) => {
-                        spawn_local(self.clone().load_group(first + offset, link.clone(), generation));
+                        spawn_local(self.clone().load_group(first + offset, kind.clone(), link.clone(), generation));
                         SlotState::Loading
                     }
                     None => SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new()))),
@@ -285,15 +285,16 @@ impl Loader {
 
     fn retry_group(&self, index: usize) {
         let Some(generation) = self.generation.try_get_value() else { return };
-        let link = self.slots.try_with_untracked(|slots| slots.get(index).and_then(|s| s.link.clone())).flatten();
-        if let Some(link) = link {
+        let group =
+            self.slots.try_with_untracked(|slots| slots.get(index).map(|s| (s.kind.clone(), s.link.clone()))).flatten();
+        if let Some((kind, Some(link))) = group {
             self.arrived.try_update(|arrived| arrived.get_mut(index).map(|n| *n = 0));
             self.set_state(index, SlotState::Loading, generation);
-            spawn_local(self.clone().load_group(index, link, generation));
+            spawn_local(self.clone().load_group(index, kind, link, generation));
         }
     }
 
-    async fn load_group(self, index: usize, link: Link, generation: u64) {
+    async fn load_group(self, index: usize, kind: GroupKind, link: Link, generation: u64) {
         let progress = self.clone();
         let lines = self
             .client
@@ -306,14 +307,6 @@ impl Loader {
         if !self.is_current(generation) {
             return;
         }
-        let kind = self.slots.try_with_untracked(|slots| slots.get(index).map(|s| s.kind.clone())).flatten();
-        let kind = kind.or_else(|| {
-            let shown = self.slots.try_with_untracked(Vec::len)?;
-            self.pending
-                .try_with_value(|p| p.new_slots.get(index.checked_sub(shown)?).map(|s| s.kind.clone()))
-                .flatten()
-        });
-        let Some(kind) = kind else { return };
         let state = match lines {
             Ok(lines) => SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines))),
             Err(error) => SlotState::Failed(error),
