@@ -508,3 +508,21 @@ fn json_amounts_reach_decimal_exactly_in_the_browser() {
     let no_amount: Invoice = serde_json::from_str(r#"{"@id":"/i/1","invoiceNo":"1","invoiceAmount":null}"#).unwrap();
     assert_eq!(no_amount.invoice_amount, None);
 }
+
+#[wasm_bindgen_test]
+fn an_invoice_without_charges_says_so_instead_of_an_empty_table() {
+    let empty =
+        Arc::new(InvoiceDetails::new(invoice("0"), vec![], vec![(subscription("46701234567", "Mobil"), vec![])]));
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=empty locale="en-GB" /> });
+    assert_eq!(texts(&host, ".bw-empty"), ["This invoice has no charges."]);
+    assert_eq!(count(&host, "table.bw-charges"), 0);
+}
+
+#[wasm_bindgen_test]
+fn no_charges_message_while_groups_are_still_being_listed() {
+    let listing = RwSignal::new(true);
+    let (host, _handle) = mount(move || {
+        view! { <InvoiceCharges invoice=Arc::new(invoice("0")) slots=Signal::stored(Vec::new()) listing=listing locale="en-GB" /> }
+    });
+    assert_eq!(count(&host, ".bw-empty"), 0, "not before every group is known");
+}

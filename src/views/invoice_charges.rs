@@ -116,6 +116,7 @@ impl TableModel {
 /// - `invoice`: the invoice (for its number, currency and amount).
 /// - `slots`: the groups of charges as they load.
 /// - `arrived`: per group, the lines arrived so far (for progress).
+/// - `listing`: whether more groups may still be added.
 /// - `on_retry`: retries one failed group (by its index in `slots`).
 /// - `locale`: the viewer's locale.
 #[component]
@@ -125,6 +126,9 @@ pub fn InvoiceCharges(
     /// Lines arrived so far per group, while groups load.
     #[prop(optional, into)]
     arrived: Signal<Vec<usize>>,
+    /// True while the invoice's groups are still being listed (no "no charges" before then).
+    #[prop(optional, into)]
+    listing: Signal<bool>,
     #[prop(optional)] on_retry: Option<Callback<usize>>,
     #[prop(into)] locale: String,
 ) -> impl IntoView {
@@ -142,6 +146,10 @@ pub fn InvoiceCharges(
     });
     watch_print_mode(printing);
 
+    // Every group known and loaded, and not one line: say so instead of an empty table.
+    let is_empty = Memo::new(move |_| {
+        !listing.get() && model.with(|m| m.is_settled() && m.failed_groups == 0 && m.loaded_lines == 0)
+    });
     let filter_id = unique_id("bw-filter");
     let invoice_no = invoice.invoice_no.clone();
     let download = {
@@ -194,8 +202,15 @@ pub fn InvoiceCharges(
             </div>
             {progress}
             <p class="bw-status" role="status" aria-live="polite">{statement}</p>
-            <ChargesTable invoice=invoice.clone() slots=slots arrived=arrived model=model query=query collapsed=collapsed printing=printing on_retry=on_retry formatter=f.clone() />
-            <InvoiceSummary invoice=invoice model=model query=query formatter=f />
+            {move || if is_empty.get() {
+                view! { <p class="bw-empty" role="status">{t.no_charges}</p> }.into_any()
+            } else {
+                view! {
+                    <ChargesTable invoice=invoice.clone() slots=slots arrived=arrived model=model query=query collapsed=collapsed printing=printing on_retry=on_retry formatter=f.clone() />
+                    <InvoiceSummary invoice=invoice.clone() model=model query=query formatter=f.clone() />
+                }
+                .into_any()
+            }}
         </div>
     }
 }

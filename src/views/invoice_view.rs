@@ -77,12 +77,14 @@ pub fn InvoiceView(
         formatter: Formatter::new(&locale),
         slots: RwSignal::new(Vec::new()),
         arrived: RwSignal::new(Vec::new()),
+        listing: RwSignal::new(true),
         list_error: RwSignal::new(None),
         stage: RwSignal::new(Stage::Loading),
         generation: StoredValue::new(0),
         pending: StoredValue::new(Pending::default()),
     };
-    let (stage, slots, arrived, list_error) = (loader.stage, loader.slots, loader.arrived, loader.list_error);
+    let (stage, slots, arrived, listing, list_error) =
+        (loader.stage, loader.slots, loader.arrived, loader.listing, loader.list_error);
     let reloads = RwSignal::new(0u32);
     Effect::new({
         let loader = loader.clone();
@@ -107,7 +109,7 @@ pub fn InvoiceView(
                     view! {
                         <InvoiceHeader invoice=invoice.clone() locale=locale.clone() />
                         {move || list_error.get().map(|e| view! { <ErrorView error=e retry=reload locale=error_locale.clone() /> })}
-                        <InvoiceCharges invoice=invoice slots=slots arrived=arrived on_retry=retry_group locale=locale.clone() />
+                        <InvoiceCharges invoice=invoice slots=slots arrived=arrived listing=listing on_retry=retry_group locale=locale.clone() />
                     }
                     .into_any()
                 }
@@ -124,6 +126,8 @@ struct Loader {
     slots: RwSignal<Vec<GroupSlot>>,
     /// Lines arrived so far per group, apart from `slots` so that progress does not re-lay the table.
     arrived: RwSignal<Vec<usize>>,
+    /// True until every group of the invoice is known.
+    listing: RwSignal<bool>,
     list_error: RwSignal<Option<ApiError>>,
     stage: RwSignal<Stage>,
     generation: StoredValue<u64>,
@@ -138,11 +142,12 @@ struct Pending {
     new_slots: Vec<GroupSlot>,
     states: Vec<(usize, SlotState)>,
     arrived: Vec<(usize, usize)>,
+    listed: bool,
 }
 
 impl Pending {
     fn is_empty(&self) -> bool {
-        self.new_slots.is_empty() && self.states.is_empty() && self.arrived.is_empty()
+        self.new_slots.is_empty() && self.states.is_empty() && self.arrived.is_empty() && !self.listed
     }
 }
 
@@ -157,6 +162,7 @@ impl Loader {
         self.stage.try_set(Stage::Loading);
         self.slots.try_set(Vec::new());
         self.arrived.try_set(Vec::new());
+        self.listing.try_set(true);
         self.list_error.try_set(None);
         Some(generation)
     }
@@ -187,8 +193,9 @@ impl Loader {
         if let Some(lines) = invoice.recurring_products.clone() {
             self.add_groups(vec![(GroupKind::Customer, Some(lines))], generation);
         }
-        if let Some(subscriptions) = invoice.subscriptions.clone() {
-            spawn_local(self.clone().load_subscriptions(subscriptions, generation));
+        match invoice.subscriptions.clone() {
+            Some(subscriptions) => spawn_local(self.clone().load_subscriptions(subscriptions, generation)),
+            None => self.batch(generation, |p| p.listed = true),
         }
         let stage = self.stage;
         spawn_local(async move {
@@ -211,6 +218,7 @@ impl Loader {
                 }
             }
         }
+        self.batch(generation, |p| p.listed = true);
     }
 
     /// Starts loading `groups` and adds them to the table at the next frame.
@@ -262,7 +270,7 @@ impl Loader {
         if !self.is_current(generation) || p.is_empty() {
             return;
         }
-        let Pending { new_slots, states, arrived } = p;
+        let Pending { new_slots, states, arrived, listed } = p;
         let count = new_slots.len();
         self.slots.try_update(|slots| {
             slots.extend(new_slots);
@@ -281,6 +289,9 @@ impl Loader {
                 }
             }
         });
+        if listed {
+            self.listing.try_set(false);
+        }
     }
 
     fn retry_group(&self, index: usize) {
