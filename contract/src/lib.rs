@@ -26,6 +26,7 @@ pub mod links;
 pub mod money;
 pub mod paths;
 pub mod problem;
+pub mod proxy_protocol;
 
 pub use customer::{
     Customer, CustomerInput, Periodicity, RecurringProduct, RecurringProductInput, Subscription, SubscriptionInput,
