@@ -3,7 +3,8 @@
 //!
 //! Data flows one way: [`api`] fetches the contract's resources through the same-origin proxy,
 //! [`model`] groups and sums them (pure Rust), [`views`] renders them with Leptos, and
-//! [`format`] turns values into text for the viewer's locale.
+//! [`format`] turns values into text for the viewer's locale, and [`embed`] tells the host
+//! page what happened.
 //!
 //! ```no_run
 //! use billing_widget::{api::ApiClient, views::InvoiceView};
@@ -16,6 +17,7 @@
 //! ```
 
 pub mod api;
+pub mod embed;
 pub mod format;
 pub mod model;
 pub mod views;

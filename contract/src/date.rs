@@ -18,6 +18,9 @@ pub struct Date {
 pub struct DateError(pub String);
 
 impl Date {
+    /// 1970-01-01, a valid date to fall back on.
+    pub const UNIX_EPOCH: Date = Date { year: 1970, month: 1, day: 1 };
+
     /// The date, if `year-month-day` exists on the calendar.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
         (year >= 1 && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(Date {

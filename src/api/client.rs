@@ -1,7 +1,9 @@
 //! The HTTP client: GET a resource, follow a collection's pages, send writes.
 
 use super::ApiError;
+use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
 use billing_contract::{Collection, Link};
+use gloo_net::http::{Method, Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 
 /// Pages followed at most for one collection; protects against a `next` that loops.
@@ -19,16 +21,43 @@ const MAX_PAGES: usize = 10_000;
 /// let customer: Customer = client.get(&contract::paths::customer("100200", "15615616")).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ApiClient {
     base: String,
+    session: Option<String>,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        // The session token is a credential: never in logs or panic messages.
+        f.debug_struct("ApiClient")
+            .field("base", &self.base)
+            .field("session", &self.session.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 impl ApiClient {
     /// A client for the API at `base` (an origin such as `https://crm.example`, or empty for
     /// the page's own origin).
     pub fn new(base: &str) -> ApiClient {
-        ApiClient { base: base.trim_end_matches('/').to_owned() }
+        ApiClient { base: base.trim_end_matches('/').to_owned(), session: None }
+    }
+
+    /// This client sending a host-signed session token with every request (the proxy's
+    /// `signed-session` mode); an empty token sends none.
+    pub fn with_session_token(mut self, token: &str) -> ApiClient {
+        self.session = Some(token.trim().to_owned()).filter(|t| !t.is_empty());
+        self
+    }
+
+    /// A request with the headers every call carries.
+    fn request(&self, method: Method, url: &str) -> RequestBuilder {
+        let request = RequestBuilder::new(url).method(method).header("Accept", "application/json");
+        match &self.session {
+            Some(token) => request.header(SESSION_HEADER, token),
+            None => request,
+        }
     }
 
     /// The full URL of an API path or link.
@@ -39,8 +68,27 @@ impl ApiClient {
     /// GETs one resource.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let url = self.url(path);
-        let request = gloo_net::http::Request::get(&url).header("Accept", "application/json");
+        let request = self.request(Method::GET, &url);
         read_json(&url, request.send().await).await
+    }
+
+    /// Sends a write (`method` as the API advertised it) with an optional JSON body. Writes
+    /// carry the proxy's CSRF marker. Succeeds on any 2xx answer, whose body is not read.
+    pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<(), ApiError> {
+        let url = self.url(path);
+        let method = Method::from_bytes(method.as_bytes()).map_err(|e| ApiError::Request(e.to_string()))?;
+        let request = self.request(method, &url).header(CSRF_HEADER, CSRF_VALUE);
+        let request: Result<Request, _> = match json_body {
+            Some(body) => request.header("Content-Type", "application/json").body(body),
+            None => request.build(),
+        };
+        let response = request.map_err(|e| ApiError::Request(e.to_string()))?.send().await;
+        let response = response.map_err(|e| ApiError::Network(e.to_string()))?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(error_from(response).await)
+        }
     }
 
     /// GETs every item of a collection, following `navigation.next` page by page.

@@ -14,6 +14,10 @@ pub enum ApiError {
     /// The request did not reach the API (offline, proxy down, blocked).
     #[error("the billing service could not be reached: {0}")]
     Network(String),
+    /// The request could not be made (an advertised method this client cannot send, a body
+    /// that cannot be written).
+    #[error("the request could not be made: {0}")]
+    Request(String),
     /// The API answered with something this client cannot read.
     #[error("unexpected answer from {url}: {message}")]
     Decode { url: String, message: String },

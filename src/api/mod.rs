@@ -4,10 +4,12 @@
 //! the HTTP client that fetches them, follows links and pages, and turns failures into
 //! [`ApiError`]s.
 
+mod changes;
 mod client;
 mod error;
 mod resources;
 
 pub use billing_contract as contract;
+pub use changes::{Change, SendChange};
 pub use client::ApiClient;
 pub use error::ApiError;

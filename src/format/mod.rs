@@ -3,6 +3,8 @@
 
 pub mod i18n;
 mod intl;
+mod parse;
 
 pub use i18n::{texts, Texts};
 pub use intl::Formatter;
+pub use parse::parse_decimal;

@@ -2,11 +2,13 @@
 //! the rows of a virtualized table, and CSV. No DOM, no HTTP: `cargo test` checks them natively.
 
 pub mod csv;
+pub mod drafts;
 pub mod invoice;
 pub mod lines;
 pub mod recurring;
 pub mod rows;
 
+pub use drafts::{FormErrors, FormField, ProductDraft, ProductField, SubscriptionDraft, SubscriptionField};
 pub use invoice::{ChargeGroup, GroupKind, InvoiceDetails, Reconciliation, Totals, VatLine};
 pub use lines::{LineQuery, ShownGroup, SortColumn, SortDirection};
-pub use recurring::{CustomerOverview, SubscriptionProducts};
+pub use recurring::{Cost, CustomerOverview, ProductStatus, SubscriptionProducts};

@@ -1,6 +1,8 @@
-//! A customer's recurring products: the customer's own, then each subscription's.
+//! A customer's recurring products: the customer's own, then each subscription's, with each
+//! product's status on a given day and what it costs per month and per year including VAT.
 
-use billing_contract::{Customer, RecurringProduct, Subscription};
+use billing_contract::{Customer, Date, Decimal, RecurringProduct, Subscription};
+use rust_decimal::RoundingStrategy;
 
 /// One subscription with its recurring products.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,5 +28,167 @@ impl CustomerOverview {
     /// True when the customer has neither products nor subscriptions.
     pub fn is_empty(&self) -> bool {
         self.products.is_empty() && self.subscriptions.is_empty()
+    }
+
+    /// Every product, the customer's first.
+    pub fn all_products(&self) -> impl Iterator<Item = &RecurringProduct> {
+        self.products.iter().chain(self.subscriptions.iter().flat_map(|s| s.products.iter()))
+    }
+
+    /// How many products have ended on `today`.
+    pub fn ended_count(&self, today: Date) -> usize {
+        self.all_products().filter(|p| ProductStatus::of(p, today) == ProductStatus::Ended).count()
+    }
+
+    /// What the customer's active products cost, all levels together.
+    pub fn active_cost(&self, today: Date) -> Cost {
+        Cost::of_active(self.all_products(), today)
+    }
+}
+
+/// Where a product is in its life on a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProductStatus {
+    /// Starts after that day.
+    Upcoming,
+    /// Billed on that day: started, and not ended.
+    Active,
+    /// Its last billed day is before that day.
+    Ended,
+}
+
+impl ProductStatus {
+    /// The status of `product` on `today` (the viewer's local date): upcoming before its start
+    /// date, ended after its end date, active from start to end inclusive.
+    pub fn of(product: &RecurringProduct, today: Date) -> ProductStatus {
+        if product.start_date > today {
+            ProductStatus::Upcoming
+        } else if product.end_date.is_some_and(|end| end < today) {
+            ProductStatus::Ended
+        } else {
+            ProductStatus::Active
+        }
+    }
+}
+
+/// A price including VAT, per month and per year, rounded to öre/cents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// Per month including VAT.
+    pub per_month: Decimal,
+    /// Per year including VAT.
+    pub per_year: Decimal,
+}
+
+impl Cost {
+    /// What one product costs including VAT, or `None` for a periodicity this client does not
+    /// know (it cannot be spread over months).
+    ///
+    /// The yearly price is exact before rounding (`quantity × unit price × (1 + VAT) × 12 /
+    /// months`); the monthly one is that divided by 12. Each is rounded half away from zero to
+    /// two decimals, so that a column of shown prices adds up to its shown total.
+    pub fn of(product: &RecurringProduct) -> Option<Cost> {
+        let months = Decimal::from(product.periodicity.months()?);
+        let per_period =
+            product.quantity * product.unit_price * (Decimal::ONE_HUNDRED + product.vat_rate) / Decimal::ONE_HUNDRED;
+        let per_year = per_period * Decimal::from(12) / months;
+        Some(Cost { per_month: round(per_year / Decimal::from(12)), per_year: round(per_year) })
+    }
+
+    /// The sum of the costs of the products active on `today`; products of unknown
+    /// periodicity are left out.
+    pub fn of_active<'a>(products: impl IntoIterator<Item = &'a RecurringProduct>, today: Date) -> Cost {
+        products.into_iter().filter(|p| ProductStatus::of(p, today) == ProductStatus::Active).filter_map(Cost::of).fold(
+            Cost::default(),
+            |sum, c| Cost { per_month: sum.per_month + c.per_month, per_year: sum.per_year + c.per_year },
+        )
+    }
+}
+
+fn round(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use billing_contract::{Link, Periodicity};
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn product(price: &str, vat: &str, periodicity: Periodicity, start: &str, end: Option<&str>) -> RecurringProduct {
+        RecurringProduct {
+            id: Link("/p".into()),
+            recurring_product_no: "1".into(),
+            product_no: "P".into(),
+            description: "Product".into(),
+            quantity: Decimal::ONE,
+            unit_price: dec(price),
+            vat_rate: dec(vat),
+            periodicity,
+            start_date: date(start),
+            end_date: end.map(date),
+            operations: vec![],
+        }
+    }
+
+    #[test]
+    fn status_counts_the_start_and_end_days_as_active() {
+        let p = product("100", "25", Periodicity::Monthly, "2026-03-01", Some("2026-03-31"));
+        assert_eq!(ProductStatus::of(&p, date("2026-02-28")), ProductStatus::Upcoming);
+        assert_eq!(ProductStatus::of(&p, date("2026-03-01")), ProductStatus::Active);
+        assert_eq!(ProductStatus::of(&p, date("2026-03-31")), ProductStatus::Active);
+        assert_eq!(ProductStatus::of(&p, date("2026-04-01")), ProductStatus::Ended);
+        let open = product("100", "25", Periodicity::Monthly, "2026-03-01", None);
+        assert_eq!(ProductStatus::of(&open, date("2099-12-31")), ProductStatus::Active);
+    }
+
+    #[test]
+    fn costs_include_vat_and_spread_the_period_over_months() {
+        let monthly = Cost::of(&product("199.00", "25", Periodicity::Monthly, "2026-01-01", None)).unwrap();
+        assert_eq!(monthly, Cost { per_month: dec("248.75"), per_year: dec("2985.00") });
+        // 207.00 a quarter at 6 %: 219.42 a quarter, 877.68 a year, 73.14 a month.
+        let quarterly = Cost::of(&product("207.00", "6", Periodicity::Quarterly, "2026-01-01", None)).unwrap();
+        assert_eq!(quarterly, Cost { per_month: dec("73.14"), per_year: dec("877.68") });
+        // 948.00 a year without VAT: 79.00 a month.
+        let yearly = Cost::of(&product("948.00", "0", Periodicity::Yearly, "2026-01-01", None)).unwrap();
+        assert_eq!(yearly, Cost { per_month: dec("79.00"), per_year: dec("948.00") });
+        // 100.00 every six months at 25 %: 250.00 a year, 20.833… a month, rounded to 20.83.
+        let half = Cost::of(&product("100", "25", Periodicity::Semiannually, "2026-01-01", None)).unwrap();
+        assert_eq!(half, Cost { per_month: dec("20.83"), per_year: dec("250.00") });
+        assert_eq!(Cost::of(&product("1", "25", Periodicity::Unknown, "2026-01-01", None)), None);
+    }
+
+    #[test]
+    fn discounts_are_negative_costs_and_quantities_multiply() {
+        let mut discount = product("-50.00", "25", Periodicity::Monthly, "2026-01-01", None);
+        assert_eq!(Cost::of(&discount).unwrap().per_month, dec("-62.50"));
+        discount.quantity = dec("2");
+        assert_eq!(Cost::of(&discount).unwrap().per_year, dec("-1500.00"));
+    }
+
+    #[test]
+    fn totals_count_only_active_products_and_add_up_exactly() {
+        let today = date("2026-11-21");
+        let products = [
+            product("0.10", "25", Periodicity::Monthly, "2026-01-01", None),
+            product("0.20", "25", Periodicity::Monthly, "2026-01-01", None),
+            product("1000", "25", Periodicity::Monthly, "2027-01-01", None),
+            product("1000", "25", Periodicity::Monthly, "2025-01-01", Some("2026-04-20")),
+            product("1000", "25", Periodicity::Unknown, "2025-01-01", None),
+        ];
+        let total = Cost::of_active(&products, today);
+        assert_eq!(
+            total,
+            Cost { per_month: dec("0.38"), per_year: dec("4.50") },
+            "0.125 + 0.25 per month, rounded per row"
+        );
     }
 }

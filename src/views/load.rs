@@ -29,6 +29,10 @@ impl<T> From<Result<T, ApiError>> for Load<T> {
 
 /// Runs `fetch(source())` now, again whenever `source` changes, and on retry.
 ///
+/// A retry while data is shown re-reads it in the background: the data stays on screen until
+/// the new answer replaces it (after a change is saved, say). A retry after a failure shows
+/// the loading state again.
+///
 /// Only the newest request's answer is kept: a late answer for an earlier source (say, the
 /// invoice chosen before the current one) is dropped, and so is any answer arriving after the
 /// view is gone.
@@ -55,16 +59,21 @@ where
     let state = RwSignal::new(Load::Loading);
     let retries = RwSignal::new(0u32);
     let generation = StoredValue::new(0u64);
+    let retried = StoredValue::new(false);
     Effect::new(move |_| {
         retries.track();
         let request = fetch(source());
+        let refresh = retried.try_update_value(std::mem::take).unwrap_or(false)
+            && state.with_untracked(|s| matches!(s, Load::Ready(_)));
         let Some(current) = generation.try_update_value(|g| {
             *g += 1;
             *g
         }) else {
             return;
         };
-        state.set(Load::Loading);
+        if !refresh {
+            state.set(Load::Loading);
+        }
         spawn_local(async move {
             let result = request.await;
             if generation.try_get_value() == Some(current) {
@@ -72,7 +81,11 @@ where
             }
         });
     });
-    (state.read_only(), Callback::new(move |()| retries.update(|n| *n += 1)))
+    let retry = Callback::new(move |()| {
+        retried.set_value(true);
+        retries.update(|n| *n += 1);
+    });
+    (state.read_only(), retry)
 }
 
 /// Renders a [`Load`]: the loading placeholder, the error with a retry, or `ready(data)`.

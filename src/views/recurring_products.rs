@@ -1,130 +1,123 @@
-//! The recurring products (billable charges) on a customer and each of its subscriptions.
+//! The recurring products (billable charges) on a customer and each of its subscriptions,
+//! loaded from the API, with the changes CRM staff may make.
 
-use super::{use_load, LoadState};
+use super::editing::Editing;
+use super::product_form::session_expired;
+use super::{use_load, Load, LoadState, Mode, RecurringProductsTable};
 use crate::api::ApiClient;
-use crate::format::{i18n::fill, texts, Formatter, Texts};
-use crate::model::CustomerOverview;
-use billing_contract::RecurringProduct;
+use crate::embed::{dispatch, ChangeAction, ChangeNotice, HostEvent};
+use crate::format::{i18n::fill, texts, Texts};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Loads and shows a customer's recurring products.
 ///
+/// In CRM mode, each change the API offers can be made; after a change is saved the products
+/// are read again (the view shows the server's state), the change is announced, and a
+/// `payex-recurring-products-changed` event goes to the host page. A 401 from the API sends
+/// `payex-authentication-required`. See [`crate::embed`] for the events' details.
+///
 /// - `client`: the API client.
 /// - `owner_no`: the ledger.
 /// - `customer_no`: the customer; a new number reloads.
 /// - `locale`: the viewer's locale.
+/// - `mode`: CRM (default) or self-service (read-only).
+///
+/// # Usage
+///
+/// ```no_run
+/// use billing_widget::{api::ApiClient, views::{Mode, RecurringProductsView}};
+/// use leptos::prelude::*;
+/// leptos::mount::mount_to_body(|| view! {
+///     <RecurringProductsView client=ApiClient::new("") owner_no="100200"
+///         customer_no="15615616".to_string() locale="sv-SE" mode=Mode::SelfService />
+/// });
+/// ```
 #[component]
 pub fn RecurringProductsView(
     client: ApiClient,
     #[prop(into)] owner_no: String,
     #[prop(into)] customer_no: Signal<String>,
     #[prop(into)] locale: String,
+    #[prop(optional)] mode: Mode,
 ) -> impl IntoView {
-    let (state, retry) = use_load(
-        move || customer_no.get(),
-        move |customer| {
-            let client = client.clone();
-            let owner = owner_no.clone();
-            async move { client.customer_overview(&owner, &customer).await.map(Arc::new) }
-        },
-    );
-    let table_locale = locale.clone();
-    view! {
-        <div class="bw-recurring" part="recurring-products">
-            <LoadState state=state retry=retry locale=locale
-                ready=move |overview| view! { <RecurringProductsTable overview=overview locale=table_locale.clone() /> } />
-        </div>
-    }
-}
-
-/// A customer's products, then each subscription (number, description, dates) with its own.
-///
-/// - `overview`: the loaded products.
-/// - `locale`: the viewer's locale.
-#[component]
-pub fn RecurringProductsTable(overview: Arc<CustomerOverview>, #[prop(into)] locale: String) -> impl IntoView {
     let t = texts(&locale);
-    let f = Formatter::new(&locale);
-    if overview.is_empty() {
-        return view! { <p class="bw-empty" role="status">{t.no_recurring_at_all}</p> }.into_any();
-    }
-    let subscriptions = overview
-        .subscriptions
-        .iter()
-        .map(|s| {
-            let sub = &s.subscription;
-            let mut title = fill(t.subscription, &[&sub.subscription_no]);
-            if let Some(d) = sub.description.as_deref().filter(|d| !d.is_empty()) {
-                title = format!("{title} – {d}");
+    let root = NodeRef::<leptos::html::Div>::new();
+    let status_ref = NodeRef::<leptos::html::P>::new();
+    let announcement = RwSignal::new(String::new());
+    let show_ended = RwSignal::new(false);
+    let (state, reload) = {
+        let (client, owner_no) = (client.clone(), owner_no.clone());
+        use_load(
+            move || customer_no.get(),
+            move |customer| {
+                let (client, owner) = (client.clone(), owner_no.clone());
+                async move {
+                    match client.customer_overview(&owner, &customer).await {
+                        Ok(overview) => Ok(Arc::new(overview)),
+                        Err(e) if e.status() == Some(401) => Err(session_expired(t, e)),
+                        Err(e) => Err(e),
+                    }
+                }
+            },
+        )
+    };
+    let tell_host = move |event: HostEvent| {
+        if let Some(root) = root.get_untracked() {
+            dispatch(&root, &event);
+        }
+    };
+    // A read refused for an expired session is told to the host, which may refresh it.
+    Effect::new(move |_| {
+        if let Load::Failed(error) = state.get() {
+            if error.status() == Some(401) {
+                let instance = error.problem().and_then(|p| p.instance.clone());
+                tell_host(HostEvent::AuthenticationRequired { instance });
             }
-            let dates = [
-                sub.start_date.map(|d| fill(t.started, &[&f.date(d)])),
-                sub.end_date.map(|d| fill(t.ended, &[&f.date(d)])),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-            view! {
-                <section class="bw-subscription" part="subscription">
-                    <h3>{title.clone()}</h3>
-                    {(!dates.is_empty()).then(|| view! { <p class="bw-meta">{dates}</p> })}
-                    {products_table(t, &f, &title, &s.products)}
-                </section>
-            }
-        })
-        .collect_view();
-    view! {
-        <section class="bw-subscription" part="customer-products">
-            <h3>{t.customer_products}</h3>
-            {products_table(t, &f, t.customer_products, &overview.products)}
-        </section>
-        {subscriptions}
-    }
-    .into_any()
-}
+        }
+    });
 
-fn products_table(t: &'static Texts, f: &Formatter, caption: &str, products: &[RecurringProduct]) -> AnyView {
-    if products.is_empty() {
-        return view! { <p class="bw-empty">{t.no_products}</p> }.into_any();
-    }
-    let rows = products
-        .iter()
-        .map(|p| {
-            view! {
-                <tr>
-                    <td>{p.product_no.clone()}</td>
-                    <td>{p.description.clone()}</td>
-                    <td class="bw-num">{f.quantity(p.quantity)}</td>
-                    <td class="bw-num">{f.amount(p.unit_price)}</td>
-                    <td class="bw-num">{f.rate(p.vat_rate)}</td>
-                    <td>{t.periodicity(p.periodicity)}</td>
-                    <td>{f.date(p.start_date)}</td>
-                    <td>{p.end_date.map(|d| f.date(d)).unwrap_or_else(|| t.until_further_notice.to_owned())}</td>
-                </tr>
+    let editing = (mode == Mode::Crm).then(|| Editing {
+        send: client.change_sender(),
+        owner_no: owner_no.clone(),
+        customer_no: customer_no.get_untracked(),
+        on_saved: Callback::new(move |notice: ChangeNotice| {
+            announcement.set(announce(t, &notice));
+            if let Some(status) = status_ref.get_untracked() {
+                let _ = status.focus();
             }
-        })
-        .collect_view();
+            tell_host(HostEvent::RecurringProductsChanged(notice));
+            reload.run(());
+        }),
+        on_unauthorized: Callback::new(move |instance| tell_host(HostEvent::AuthenticationRequired { instance })),
+    });
+    let table_locale = locale.clone();
+    let ready = move |overview| {
+        // The customer may have changed since the view was made: notices name the one shown.
+        let editing = editing.clone().map(|e| Editing { customer_no: customer_no.get_untracked(), ..e });
+        view! {
+            <RecurringProductsTable overview=overview locale=table_locale.clone() mode=mode
+                show_ended=show_ended editing=editing />
+        }
+    };
     view! {
-        <div class="bw-table-scroll">
-            <table class="bw-table bw-products">
-                <caption class="bw-visually-hidden">{caption.to_owned()}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.col_product}</th>
-                        <th scope="col">{t.col_description}</th>
-                        <th scope="col" class="bw-num">{t.col_quantity}</th>
-                        <th scope="col" class="bw-num">{t.col_unit_price_excl}</th>
-                        <th scope="col" class="bw-num">{t.col_vat_rate}</th>
-                        <th scope="col">{t.col_periodicity}</th>
-                        <th scope="col">{t.col_start}</th>
-                        <th scope="col">{t.col_end}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+        <div class="bw-recurring" part="recurring-products" node_ref=root>
+            <p class="bw-change-status" role="status" tabindex="-1" node_ref=status_ref>{move || announcement.get()}</p>
+            <LoadState state=state retry=reload locale=locale ready=ready />
         </div>
     }
-    .into_any()
+}
+
+/// The sentence announcing a saved change.
+fn announce(t: &'static Texts, notice: &ChangeNotice) -> String {
+    let name = notice.description.clone().or_else(|| notice.product_no.clone()).unwrap_or_default();
+    match notice.action {
+        ChangeAction::ProductAdded => fill(t.product_added, &[&name]),
+        ChangeAction::ProductUpdated => fill(t.product_updated, &[&name]),
+        ChangeAction::ProductEnded => fill(t.product_ended, &[&name]),
+        ChangeAction::ProductDeleted => fill(t.product_deleted, &[&name]),
+        ChangeAction::SubscriptionAdded => {
+            fill(t.subscription_added, &[notice.subscription_no.as_deref().unwrap_or_default()])
+        }
+    }
 }

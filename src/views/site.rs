@@ -1,6 +1,6 @@
 //! The standalone demo site: pick a customer, then an invoice.
 
-use super::{InvoiceList, InvoiceView, RecurringProductsView};
+use super::{InvoiceList, InvoiceView, Mode, RecurringProductsView};
 use crate::api::ApiClient;
 use crate::format::{i18n::fill, texts, Texts};
 use billing_contract::{paths, Invoice, Link};
@@ -24,7 +24,7 @@ struct OpenInvoice {
     link: Link,
 }
 
-/// The demo site. Its state lives in the URL (`?owner=&customer=&invoice=&lang=`), so a reload
+/// The demo site. Its state lives in the URL (`?owner=&customer=&invoice=&tab=&mode=&lang=`), so a reload
 /// or a shared link shows the same view.
 #[component]
 pub fn DemoSite() -> impl IntoView {
@@ -40,6 +40,7 @@ pub fn DemoSite() -> impl IntoView {
     let draft = RwSignal::new(customer.get_untracked().unwrap_or_default());
     let tab =
         RwSignal::new(if query.get("tab").as_deref() == Some("recurring") { Tab::Recurring } else { Tab::Invoices });
+    let mode = RwSignal::new(query.get("mode").and_then(|m| m.parse::<Mode>().ok()).unwrap_or_default());
 
     Effect::new({
         let owner_no = owner_no.clone();
@@ -49,6 +50,7 @@ pub fn DemoSite() -> impl IntoView {
                 customer.get().as_deref(),
                 open_invoice.with(|o| o.as_ref().map(|o| o.number.clone())).as_deref(),
                 tab.get(),
+                mode.get(),
             )
         }
     });
@@ -92,12 +94,18 @@ pub fn DemoSite() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Tab::Recurring => view! {
-                        <section class="bw-panel">
-                            <RecurringProductsView client=client.clone() owner_no=owner_no.clone() customer_no=customer_no locale=locale.clone() />
-                        </section>
+                    Tab::Recurring => {
+                        let (client, owner_no, locale) = (client.clone(), owner_no.clone(), locale.clone());
+                        view! {
+                            <section class="bw-panel">
+                                {move || view! {
+                                    <RecurringProductsView client=client.clone() owner_no=owner_no.clone()
+                                        customer_no=customer_no locale=locale.clone() mode=mode.get() />
+                                }}
+                            </section>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                 };
                 view! {
                     <Tabs tab=tab t=t />
@@ -121,6 +129,14 @@ pub fn DemoSite() -> impl IntoView {
                         {DEMO_CUSTOMERS.iter().map(|(no, label)| view! { <option value=*no>{*label}</option> }).collect_view()}
                     </datalist>
                 </form>
+                <div role="group" aria-label=t.view_as class="bw-demo-customers">
+                    <span class="bw-meta">{t.view_as}</span>
+                    {[(Mode::Crm, t.mode_crm), (Mode::SelfService, t.mode_self_service)].into_iter().map(|(this, label)| view! {
+                        <button type="button" class="bw-chip" data-mode=this.as_str()
+                            aria-pressed=move || (mode.get() == this).to_string()
+                            on:click=move |_| mode.set(this)>{label}</button>
+                    }).collect_view()}
+                </div>
                 <nav aria-label=t.demo_customers class="bw-demo-customers">
                     {DEMO_CUSTOMERS.iter().map(|(no, label)| view! {
                         <button type="button" class="bw-chip" title=*label
@@ -215,7 +231,7 @@ fn read_query() -> Query {
     Query(web_sys::UrlSearchParams::new_with_str(&read_search()).ok())
 }
 
-fn write_query(owner_no: &str, customer: Option<&str>, invoice: Option<&str>, tab: Tab) {
+fn write_query(owner_no: &str, customer: Option<&str>, invoice: Option<&str>, tab: Tab, mode: Mode) {
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&read_search()) else { return };
     let set = |name: &str, value: Option<&str>| match value {
         Some(v) => params.set(name, v),
@@ -225,6 +241,7 @@ fn write_query(owner_no: &str, customer: Option<&str>, invoice: Option<&str>, ta
     set("customer", customer);
     set("invoice", invoice);
     set("tab", (tab == Tab::Recurring).then_some("recurring"));
+    set("mode", (mode != Mode::Crm).then_some(mode.as_str()));
     let search = String::from(params.to_string());
     let url = if search.is_empty() { "?".to_owned() } else { format!("?{search}") };
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -24,11 +24,13 @@ pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
 /// - `error`: what failed.
 /// - `retry`: run again; no button without it.
 /// - `locale`: the viewer's locale.
+/// - `hide_fields`: leave out the field problems (a form shows them on its fields).
 #[component]
 pub fn ErrorView(
     error: ApiError,
     #[prop(optional)] retry: Option<Callback<()>>,
     #[prop(into)] locale: String,
+    #[prop(optional)] hide_fields: bool,
 ) -> impl IntoView {
     let t = texts(&locale);
     let (title, detail, instance, problem_type) = match &error {
@@ -40,7 +42,7 @@ pub fn ErrorView(
         ),
         other => (t.could_not_load.to_owned(), Some(other.to_string()), None, None),
     };
-    let fields = error.problem().map(|p| p.problems.clone()).unwrap_or_default();
+    let fields = error.problem().filter(|_| !hide_fields).map(|p| p.problems.clone()).unwrap_or_default();
     view! {
         <div class="bw-error" role="alert">
             <p class="bw-error-title">{title}</p>

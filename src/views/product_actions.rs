@@ -1,0 +1,163 @@
+//! Ending and deleting a recurring product, each confirmed in place before it is sent.
+
+use super::editing::Editing;
+use super::form_fields::{field_view, focus_first_error, Control, FieldSpec};
+use super::product_form::{FormButtons, FormSummary};
+use super::shared::unique_id;
+use crate::api::{ApiError, Change};
+use crate::embed::{ChangeAction, ChangeNotice};
+use crate::format::{i18n::fill, texts};
+use crate::model::{FormErrors, ProductDraft, ProductField};
+use billing_contract::customer::validation;
+use billing_contract::{Date, Operation, RecurringProduct};
+use leptos::prelude::*;
+
+/// Asks for the last day to bill a product and ends it through its `update-recurring-product`
+/// operation (the rest of the product is sent unchanged).
+///
+/// - `product`: the product to end.
+/// - `operation`: its advertised update operation.
+/// - `end`: the end date offered.
+/// - `notice`: the notice to give once ended (its action is set here).
+/// - `editing`, `on_saved`, `on_cancel`, `locale`: as for the other change forms.
+#[component]
+pub fn EndProductForm(
+    product: RecurringProduct,
+    operation: Operation,
+    end: Date,
+    notice: ChangeNotice,
+    editing: Editing,
+    on_saved: Callback<ChangeNotice>,
+    on_cancel: Callback<()>,
+    #[prop(into)] locale: String,
+) -> impl IntoView {
+    let t = texts(&locale);
+    let end_date = RwSignal::new(end.to_string());
+    let errors = RwSignal::new(FormErrors::<ProductField>::default());
+    let failure = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let form_id = unique_id("bw-end-form");
+    let heading_id = format!("{form_id}-heading");
+    Effect::new(move |_| {
+        if let Some(form) = form_ref.get() {
+            super::product_form::focus_first_control(&form);
+        }
+    });
+
+    let title = fill(t.end_on, &[&product.description]);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let focus_errors = move || {
+            if let Some(form) = form_ref.get_untracked() {
+                errors.with_untracked(|e| focus_first_error(&form, e));
+            }
+        };
+        // The product as it is, with the new end date, checked by the contract's rules.
+        let end_text = end_date.get_untracked();
+        let checked = if end_text.trim().is_empty() {
+            Err(FormErrors { fields: vec![(ProductField::EndDate, "is required".into())], other: vec![] })
+        } else {
+            let draft = ProductDraft { end_date: end_text, ..ProductDraft::of_product(&product, '.') };
+            draft.to_input(&validation::swedish_vat_rates())
+        };
+        match checked {
+            Err(found) => {
+                errors.set(found);
+                failure.set(None);
+                focus_errors();
+            }
+            Ok(input) => {
+                let notice = ChangeNotice { action: ChangeAction::ProductEnded, ..notice.clone() };
+                let change = Change::UpdateProduct { operation: operation.clone(), input };
+                editing.submit(change, busy, move |result| match result {
+                    Ok(()) => {
+                        on_saved.try_run(notice);
+                    }
+                    Err(error) => {
+                        let placed =
+                            error.problem().map(|p| FormErrors::from_problems(&p.problems)).unwrap_or_default();
+                        errors.try_set(placed);
+                        failure.try_set(Some(error));
+                        focus_errors();
+                    }
+                });
+            }
+        }
+    };
+    let spec = FieldSpec {
+        field: ProductField::EndDate,
+        label: t.field_end_date,
+        control: Control::date(),
+        required: true,
+        hint: None,
+    };
+    let heading_id_ref = heading_id.clone();
+    view! {
+        <form class="bw-form bw-confirm" node_ref=form_ref novalidate aria-labelledby=heading_id_ref
+            aria-busy=move || busy.get().then_some("true") on:submit=on_submit>
+            <h4 id=heading_id>{title}</h4>
+            <FormSummary errors=errors failure=failure t=t locale=locale />
+            <div class="bw-form-grid">{field_view(&form_id, spec, end_date, errors, t)}</div>
+            <FormButtons busy=busy submit_label=t.end_submit on_cancel=on_cancel t=t />
+        </form>
+    }
+}
+
+/// Asks whether to delete a product, and deletes it through its `delete-recurring-product`
+/// operation. Focus starts on Cancel, the harmless choice.
+///
+/// - `description`: the product's description, to name it.
+/// - `operation`: its advertised delete operation.
+/// - `notice`: the notice to give once deleted.
+/// - `editing`, `on_saved`, `on_cancel`, `locale`: as for the other change forms.
+#[component]
+pub fn DeleteProductConfirm(
+    #[prop(into)] description: String,
+    operation: Operation,
+    notice: ChangeNotice,
+    editing: Editing,
+    on_saved: Callback<ChangeNotice>,
+    on_cancel: Callback<()>,
+    #[prop(into)] locale: String,
+) -> impl IntoView {
+    let t = texts(&locale);
+    let failure = RwSignal::new(None::<ApiError>);
+    let errors = RwSignal::new(FormErrors::<ProductField>::default());
+    let busy = RwSignal::new(false);
+    let cancel_ref = NodeRef::<leptos::html::Button>::new();
+    let text_id = unique_id("bw-delete-confirm");
+    Effect::new(move |_| {
+        if let Some(cancel) = cancel_ref.get() {
+            let _ = cancel.focus();
+        }
+    });
+    let confirm = move |_| {
+        let notice = ChangeNotice { action: ChangeAction::ProductDeleted, ..notice.clone() };
+        let change = Change::DeleteProduct { operation: operation.clone() };
+        editing.submit(change, busy, move |result| match result {
+            Ok(()) => {
+                on_saved.try_run(notice);
+            }
+            Err(error) => {
+                failure.try_set(Some(error));
+            }
+        });
+    };
+    let text_id_ref = text_id.clone();
+    view! {
+        <div class="bw-form bw-confirm" role="group" aria-labelledby=text_id_ref
+            aria-busy=move || busy.get().then_some("true")>
+            <p id=text_id class="bw-confirm-text">{fill(t.delete_confirm, &[&description])}</p>
+            <FormSummary errors=errors failure=failure t=t locale=locale />
+            <div class="bw-form-buttons">
+                <button type="button" class="bw-button bw-danger" aria-disabled=move || busy.get().then_some("true")
+                    on:click=confirm>
+                    {move || if busy.get() { t.saving } else { t.delete_submit }}
+                </button>
+                <button type="button" class="bw-button bw-secondary" node_ref=cancel_ref
+                    on:click=move |_| on_cancel.run(())>{t.cancel}</button>
+            </div>
+        </div>
+    }
+}

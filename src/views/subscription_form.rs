@@ -1,0 +1,133 @@
+//! The form that adds a subscription to a customer.
+
+use super::editing::Editing;
+use super::form_fields::{field_view, focus_first_error, Control, FieldSpec};
+use super::product_form::{focus_first_control, FormButtons, FormSummary};
+use super::shared::unique_id;
+use crate::api::{ApiError, Change};
+use crate::embed::{ChangeAction, ChangeNotice};
+use crate::format::texts;
+use crate::model::{FormErrors, SubscriptionDraft, SubscriptionField};
+use billing_contract::customer::validation::DESCRIPTION_MAX_CHARS;
+use billing_contract::{Date, Operation};
+use leptos::prelude::*;
+
+/// Adds a subscription through the customer's advertised `add-subscription` operation.
+///
+/// - `operation`: where to send it.
+/// - `start`: the start date offered.
+/// - `editing`: how to send and whom to tell.
+/// - `on_saved`: the subscription was added (the caller closes the form).
+/// - `on_cancel`: the person gave up.
+/// - `locale`: the viewer's locale.
+#[component]
+pub fn SubscriptionForm(
+    operation: Operation,
+    start: Date,
+    editing: Editing,
+    on_saved: Callback<ChangeNotice>,
+    on_cancel: Callback<()>,
+    #[prop(into)] locale: String,
+) -> impl IntoView {
+    let t = texts(&locale);
+    let initial = SubscriptionDraft::new_subscription(start);
+    let values = [
+        (SubscriptionField::SubscriptionNo, RwSignal::new(initial.subscription_no)),
+        (SubscriptionField::Description, RwSignal::new(initial.description)),
+        (SubscriptionField::StartDate, RwSignal::new(initial.start_date)),
+    ];
+    let [(_, number), (_, description), (_, start_date)] = values;
+    let errors = RwSignal::new(FormErrors::<SubscriptionField>::default());
+    let failure = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let form_id = unique_id("bw-subscription-form");
+    let heading_id = format!("{form_id}-heading");
+
+    Effect::new(move |_| {
+        if let Some(form) = form_ref.get() {
+            focus_first_control(&form);
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let focus_errors = move || {
+            if let Some(form) = form_ref.get_untracked() {
+                errors.with_untracked(|e| focus_first_error(&form, e));
+            }
+        };
+        let draft = SubscriptionDraft {
+            subscription_no: number.get_untracked(),
+            description: description.get_untracked(),
+            start_date: start_date.get_untracked(),
+        };
+        match draft.to_input() {
+            Err(found) => {
+                errors.set(found);
+                failure.set(None);
+                focus_errors();
+            }
+            Ok(input) => {
+                let notice = ChangeNotice {
+                    subscription_no: Some(input.subscription_no.clone()),
+                    description: input.description.clone(),
+                    ..editing.notice(ChangeAction::SubscriptionAdded)
+                };
+                let change = Change::AddSubscription { operation: operation.clone(), input };
+                editing.submit(change, busy, move |result| match result {
+                    Ok(()) => {
+                        on_saved.try_run(notice);
+                    }
+                    Err(error) => {
+                        let placed =
+                            error.problem().map(|p| FormErrors::from_problems(&p.problems)).unwrap_or_default();
+                        errors.try_set(placed);
+                        failure.try_set(Some(error));
+                        focus_errors();
+                    }
+                });
+            }
+        }
+    };
+
+    let specs = [
+        FieldSpec {
+            field: SubscriptionField::SubscriptionNo,
+            label: t.field_subscription_no,
+            control: Control::text(Some(50)),
+            required: true,
+            hint: None,
+        },
+        FieldSpec {
+            field: SubscriptionField::Description,
+            label: t.field_description,
+            control: Control::text(Some(DESCRIPTION_MAX_CHARS)),
+            required: false,
+            hint: None,
+        },
+        FieldSpec {
+            field: SubscriptionField::StartDate,
+            label: t.field_start_date,
+            control: Control::date(),
+            required: false,
+            hint: None,
+        },
+    ];
+    let controls = specs
+        .into_iter()
+        .zip(values)
+        .map(|(spec, (_, value))| field_view(&form_id, spec, value, errors, t))
+        .collect_view();
+
+    let heading_id_ref = heading_id.clone();
+    view! {
+        <form class="bw-form" node_ref=form_ref novalidate aria-labelledby=heading_id_ref
+            aria-busy=move || busy.get().then_some("true") on:submit=on_submit>
+            <h4 id=heading_id>{t.new_subscription}</h4>
+            <FormSummary errors=errors failure=failure t=t locale=locale />
+            <div class="bw-form-grid">{controls}</div>
+            <FormButtons busy=busy submit_label=t.add_subscription on_cancel=on_cancel t=t />
+        </form>
+    }
+}
