@@ -1,32 +1,26 @@
 //! Components mounted into a real DOM in headless Chromium (`wasm-bindgen-test`).
 #![cfg(target_arch = "wasm32")]
 
-use billing_contract::{
-    Customer, Decimal, Invoice, InvoiceLine, InvoiceSubscription, Link, Periodicity, Problem, RecurringProduct,
-    Subscription,
-};
+use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription, Link, Problem};
 use billing_widget::api::ApiError;
 use billing_widget::format::Formatter;
-use billing_widget::model::{ChargeGroup, CustomerOverview, GroupKind, InvoiceDetails, SubscriptionProducts};
+use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
-    use_load, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, RecurringProductsTable,
-    SlotState,
+    use_load, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, SlotState,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
+mod common;
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ---- fixtures ---------------------------------------------------------------------------
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
 
 fn line(description: &str, amount: &str, rate: &str) -> InvoiceLine {
     let amount = dec(amount);
@@ -86,52 +80,6 @@ fn details(invoice_amount: &str) -> Arc<InvoiceDetails> {
     ))
 }
 
-/// The widget's stylesheet, so sizes (the virtualized scroll container) are as in production.
-fn with_widget_css() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    if document.get_element_by_id("bw-test-css").is_none() {
-        let style = document.create_element("style").unwrap();
-        style.set_id("bw-test-css");
-        style.set_text_content(Some(include_str!("../style/widget.css")));
-        document.head().unwrap().append_child(&style).unwrap();
-    }
-}
-
-fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> (HtmlElement, impl Drop) {
-    with_widget_css();
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone(), f);
-    (host, handle)
-}
-
-fn texts(host: &HtmlElement, selector: &str) -> Vec<String> {
-    let nodes = host.query_selector_all(selector).unwrap();
-    // Intl separates with no-break spaces; compare with plain ones for readability.
-    (0..nodes.length())
-        .map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default().replace('\u{a0}', " ").trim().to_owned())
-        .collect()
-}
-
-fn click(host: &HtmlElement, selector: &str) {
-    host.query_selector(selector).unwrap().unwrap().unchecked_into::<HtmlElement>().click();
-}
-
-fn count(host: &HtmlElement, selector: &str) -> u32 {
-    host.query_selector_all(selector).unwrap().length()
-}
-
-fn attribute(host: &HtmlElement, selector: &str, name: &str) -> Option<String> {
-    host.query_selector(selector).unwrap().and_then(|e| e.get_attribute(name))
-}
-
-fn type_into(host: &HtmlElement, selector: &str, text: &str) {
-    let input: web_sys::HtmlInputElement = host.query_selector(selector).unwrap().unwrap().unchecked_into();
-    input.set_value(text);
-    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
-}
-
 /// Clicks the sort button of the column whose header reads `label`.
 fn sort_by(host: &HtmlElement, label: &str) {
     let buttons = host.query_selector_all("thead .bw-sort").unwrap();
@@ -140,12 +88,6 @@ fn sort_by(host: &HtmlElement, label: &str) {
         .find(|b| b.text_content().unwrap_or_default().starts_with(label))
         .unwrap_or_else(|| panic!("no sort button {label}"));
     button.unchecked_into::<HtmlElement>().click();
-}
-
-async fn settle() {
-    for _ in 0..3 {
-        leptos::task::tick().await;
-    }
 }
 
 // ---- invoice ------------------------------------------------------------------------------
@@ -351,60 +293,6 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
     assert_eq!(count(&host, ".bw-progress"), 0, "loading is over");
     assert!(texts(&host, ".bw-note")[0].contains("could not be loaded"), "the totals say what they leave out");
     assert_eq!(count(&host, ".bw-summary tr.bw-difference"), 0, "no reconciliation claim while a group is missing");
-}
-
-// ---- recurring products ---------------------------------------------------------------------
-
-fn product(no: &str, description: &str, price: &str, end: Option<&str>) -> RecurringProduct {
-    RecurringProduct {
-        id: Link(format!("/p/{no}")),
-        recurring_product_no: no.into(),
-        product_no: "MOB".into(),
-        description: description.into(),
-        quantity: Decimal::ONE,
-        unit_price: dec(price),
-        vat_rate: dec("25"),
-        periodicity: Periodicity::Monthly,
-        start_date: "2026-01-01".parse().unwrap(),
-        end_date: end.map(|e| e.parse().unwrap()),
-        operations: vec![],
-    }
-}
-
-#[wasm_bindgen_test]
-fn recurring_products_show_the_customer_then_each_subscription() {
-    let overview = Arc::new(CustomerOverview {
-        customer: Customer {
-            id: Link("/c".into()),
-            customer_no: "15615616".into(),
-            recurring_products: None,
-            subscriptions: None,
-            operations: vec![],
-        },
-        products: vec![product("1001", "Pappersfaktura", "29.00", None)],
-        subscriptions: vec![SubscriptionProducts {
-            subscription: Subscription {
-                id: Link("/s".into()),
-                subscription_no: "46701234567".into(),
-                description: Some("Mobil – Anna".into()),
-                start_date: Some("2024-05-01".parse().unwrap()),
-                end_date: None,
-                recurring_products: None,
-                operations: vec![],
-            },
-            products: vec![product("1002", "Mobil 5 GB", "199.00", Some("2026-09-14"))],
-        }],
-    });
-    let (host, _handle) = mount(move || view! { <RecurringProductsTable overview=overview locale="sv-SE" /> });
-    assert_eq!(texts(&host, "h3"), ["On the customer", "Subscription 46701234567 – Mobil – Anna"]);
-    assert_eq!(texts(&host, ".bw-meta"), ["Started 2024-05-01"]);
-    let first_rows = texts(&host, "table.bw-products tbody tr");
-    assert_eq!(first_rows.len(), 2);
-    assert!(
-        first_rows[0].contains("Pappersfaktura") && first_rows[0].contains("Until further notice"),
-        "{first_rows:?}"
-    );
-    assert!(first_rows[1].contains("199,00") && first_rows[1].contains("2026-09-14"), "{first_rows:?}");
 }
 
 // ---- errors and loading -------------------------------------------------------------------

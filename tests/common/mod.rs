@@ -1,0 +1,64 @@
+//! What the browser test files share: mounting into a real DOM and reading it back.
+#![allow(dead_code)] // each test file uses its own part
+
+use billing_contract::Decimal;
+use leptos::prelude::*;
+use std::str::FromStr;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// The widget's stylesheet, so sizes (the virtualized scroll container) are as in production.
+pub fn with_widget_css() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    if document.get_element_by_id("bw-test-css").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("bw-test-css");
+        style.set_text_content(Some(include_str!("../../style/widget.css")));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
+}
+
+pub fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> (HtmlElement, impl Drop) {
+    with_widget_css();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), f);
+    (host, handle)
+}
+
+pub fn texts(host: &HtmlElement, selector: &str) -> Vec<String> {
+    let nodes = host.query_selector_all(selector).unwrap();
+    // Intl separates with no-break spaces; compare with plain ones for readability.
+    (0..nodes.length())
+        .map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default().replace('\u{a0}', " ").trim().to_owned())
+        .collect()
+}
+
+pub fn click(host: &HtmlElement, selector: &str) {
+    host.query_selector(selector).unwrap().unwrap().unchecked_into::<HtmlElement>().click();
+}
+
+pub fn count(host: &HtmlElement, selector: &str) -> u32 {
+    host.query_selector_all(selector).unwrap().length()
+}
+
+pub fn attribute(host: &HtmlElement, selector: &str, name: &str) -> Option<String> {
+    host.query_selector(selector).unwrap().and_then(|e| e.get_attribute(name))
+}
+
+pub fn type_into(host: &HtmlElement, selector: &str, text: &str) {
+    let input: web_sys::HtmlInputElement = host.query_selector(selector).unwrap().unwrap().unchecked_into();
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+pub async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}

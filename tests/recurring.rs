@@ -1,0 +1,537 @@
+//! The recurring-products overview and its change forms, mounted in headless Chromium
+//! (`wasm-bindgen-test`). Changes go to a stand-in for the API that records them.
+#![cfg(target_arch = "wasm32")]
+
+use billing_contract::problem::FieldProblem;
+use billing_contract::{Customer, Date, Link, OperationRel, Periodicity, Problem, RecurringProduct, Subscription};
+use billing_widget::api::{ApiError, Change, SendChange};
+use billing_widget::embed::{ChangeAction, ChangeNotice};
+use billing_widget::model::{CustomerOverview, SubscriptionProducts};
+use billing_widget::views::{Editing, Mode, RecurringProductsTable};
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+mod common;
+use common::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---- fixtures ---------------------------------------------------------------------------
+
+const TODAY: &str = "2026-11-21";
+
+fn today() -> Date {
+    TODAY.parse().unwrap()
+}
+
+const ALL_PRODUCT_OPS: &[OperationRel] = &[OperationRel::UpdateRecurringProduct, OperationRel::DeleteRecurringProduct];
+
+fn product(
+    no: &str,
+    description: &str,
+    price: &str,
+    start: &str,
+    end: Option<&str>,
+    ops: &[OperationRel],
+) -> RecurringProduct {
+    let href = format!("/products/{no}");
+    RecurringProduct {
+        id: Link(href.clone()),
+        recurring_product_no: no.into(),
+        product_no: format!("P-{no}"),
+        description: description.into(),
+        quantity: dec("1"),
+        unit_price: dec(price),
+        vat_rate: dec("25"),
+        periodicity: Periodicity::Monthly,
+        start_date: start.parse().unwrap(),
+        end_date: end.map(|e| e.parse().unwrap()),
+        operations: ops.iter().map(|op| op.at(&href)).collect(),
+    }
+}
+
+fn customer(ops: &[OperationRel]) -> Customer {
+    Customer {
+        id: Link("/customers/15615616".into()),
+        customer_no: "15615616".into(),
+        recurring_products: None,
+        subscriptions: None,
+        operations: ops.iter().map(|op| op.at("/customers/15615616/x")).collect(),
+    }
+}
+
+fn subscription(no: &str, description: Option<&str>, ops: &[OperationRel]) -> Subscription {
+    let href = format!("/customers/15615616/subscriptions/{no}");
+    Subscription {
+        id: Link(href.clone()),
+        subscription_no: no.into(),
+        description: description.map(Into::into),
+        start_date: Some("2025-06-01".parse().unwrap()),
+        end_date: None,
+        recurring_products: None,
+        operations: ops.iter().map(|op| op.at(&format!("{href}/recurring-products"))).collect(),
+    }
+}
+
+/// The customer pays 29.00 (active) and has one subscription with an active 199.00, an upcoming
+/// 95.20 and an ended 169.81, all monthly at 25 %. Every operation is offered everywhere.
+fn overview() -> Arc<CustomerOverview> {
+    Arc::new(CustomerOverview {
+        customer: customer(&[OperationRel::AddSubscription, OperationRel::AddRecurringProduct]),
+        products: vec![product("1", "Pappersfaktura", "29.00", "2025-06-01", None, ALL_PRODUCT_OPS)],
+        subscriptions: vec![SubscriptionProducts {
+            subscription: subscription("46701234567", Some("Mobil – Anna"), &[OperationRel::AddRecurringProduct]),
+            products: vec![
+                product("2", "Mobil 20 GB", "199.00", "2026-09-15", None, ALL_PRODUCT_OPS),
+                product("3", "Streaming Film", "95.20", "2027-01-01", None, ALL_PRODUCT_OPS),
+                product("4", "Ljudböcker", "169.81", "2025-06-01", Some("2026-04-20"), ALL_PRODUCT_OPS),
+            ],
+        }],
+    })
+}
+
+/// A stand-in for the API: records each change and answers with what the test queues (an
+/// answer not yet queued keeps the request in flight until it is).
+#[derive(Clone, Default)]
+struct FakeApi {
+    sent: Arc<Mutex<Vec<Change>>>,
+    answers: Arc<Mutex<Vec<oneshot::Receiver<Result<(), ApiError>>>>>,
+}
+
+impl FakeApi {
+    /// The next change gets this answer at once.
+    fn answer(&self, result: Result<(), ApiError>) {
+        let (tx, rx) = oneshot::channel();
+        let _ = tx.send(result);
+        self.answers.lock().unwrap().push(rx);
+    }
+
+    /// The next change waits for the returned sender.
+    fn hold(&self) -> oneshot::Sender<Result<(), ApiError>> {
+        let (tx, rx) = oneshot::channel();
+        self.answers.lock().unwrap().push(rx);
+        tx
+    }
+
+    fn sent(&self) -> Vec<Change> {
+        self.sent.lock().unwrap().clone()
+    }
+
+    fn sender(&self) -> SendChange {
+        let api = self.clone();
+        Arc::new(move |change| {
+            api.sent.lock().unwrap().push(change);
+            let answer = {
+                let mut answers = api.answers.lock().unwrap();
+                (!answers.is_empty()).then(|| answers.remove(0))
+            };
+            Box::pin(async move {
+                match answer {
+                    Some(rx) => rx.await.unwrap_or(Err(ApiError::Network("dropped".into()))),
+                    None => Ok(()),
+                }
+            })
+        })
+    }
+}
+
+/// What the view reported to its caller.
+#[derive(Clone, Default)]
+struct Reports {
+    saved: Arc<Mutex<Vec<ChangeNotice>>>,
+    unauthorized: Arc<Mutex<Vec<Option<String>>>>,
+}
+
+fn editing(api: &FakeApi, reports: &Reports) -> Editing {
+    let (saved, unauthorized) = (reports.saved.clone(), reports.unauthorized.clone());
+    Editing {
+        send: api.sender(),
+        owner_no: "100200".into(),
+        customer_no: "15615616".into(),
+        on_saved: Callback::new(move |notice| saved.lock().unwrap().push(notice)),
+        on_unauthorized: Callback::new(move |instance| unauthorized.lock().unwrap().push(instance)),
+    }
+}
+
+fn mount_crm(overview: Arc<CustomerOverview>, api: &FakeApi, reports: &Reports) -> (HtmlElement, impl Drop) {
+    let editing = editing(api, reports);
+    mount(move || {
+        view! {
+            <RecurringProductsTable overview=overview locale="en-GB" mode=Mode::Crm today=today()
+                editing=Some(editing) />
+        }
+    })
+}
+
+fn button_labels(host: &HtmlElement, selector: &str) -> Vec<String> {
+    let nodes = host.query_selector_all(selector).unwrap();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .map(|n| {
+            let e: web_sys::Element = n.unchecked_into();
+            e.get_attribute("aria-label").unwrap_or_else(|| e.text_content().unwrap_or_default())
+        })
+        .collect()
+}
+
+fn click_labelled(host: &HtmlElement, label: &str) {
+    let selector = format!("button[aria-label=\"{label}\"]");
+    let button = host.query_selector(&selector).unwrap().unwrap_or_else(|| panic!("no button {label}"));
+    button.unchecked_into::<HtmlElement>().click();
+}
+
+fn field(host: &HtmlElement, name: &str) -> web_sys::Element {
+    host.query_selector(&format!("form [name=\"{name}\"]")).unwrap().unwrap_or_else(|| panic!("no field {name}"))
+}
+
+fn value_of(host: &HtmlElement, name: &str) -> String {
+    let element = field(host, name);
+    match element.dyn_ref::<web_sys::HtmlInputElement>() {
+        Some(input) => input.value(),
+        None => element.unchecked_into::<web_sys::HtmlSelectElement>().value(),
+    }
+}
+
+fn choose(host: &HtmlElement, name: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = field(host, name).unchecked_into();
+    select.set_value(value);
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+}
+
+fn fill_field(host: &HtmlElement, name: &str, text: &str) {
+    type_into(host, &format!("form [name=\"{name}\"]"), text);
+}
+
+fn submit(host: &HtmlElement) {
+    click(host, "form button[type=submit]");
+}
+
+fn focused_name() -> Option<String> {
+    let document = web_sys::window().unwrap().document().unwrap();
+    document.active_element().and_then(|e| e.get_attribute("name"))
+}
+
+fn row_texts(host: &HtmlElement) -> Vec<String> {
+    texts(host, "tr.bw-product")
+}
+
+// ---- overview ----------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn statuses_come_from_the_dates_and_today() {
+    let (host, _handle) =
+        mount(|| view! { <RecurringProductsTable overview=overview() locale="en-GB" today=today() /> });
+    assert_eq!(texts(&host, ".bw-status"), ["Active", "Active", "Upcoming", "Ended"]);
+    assert_eq!(texts(&host, "h3"), ["On the customer", "Subscription 46701234567 – Mobil – Anna"]);
+    let rows = row_texts(&host);
+    assert!(rows[0].contains("Until further notice"), "an open end reads as until further notice: {rows:?}");
+    assert!(rows[3].contains("20/04/2026"), "dates in the locale: {rows:?}");
+}
+
+#[wasm_bindgen_test]
+fn prices_per_month_and_year_include_vat_and_totals_count_active_products() {
+    let (host, _handle) =
+        mount(|| view! { <RecurringProductsTable overview=overview() locale="sv-SE" today=today() /> });
+    let rows = row_texts(&host);
+    // 199.00 + 25 % = 248.75 a month, 2 985.00 a year.
+    assert!(rows[1].contains("248,75") && rows[1].contains("2 985,00"), "{rows:?}");
+    // The subscription's total counts only the active product: not the upcoming or the ended.
+    assert_eq!(texts(&host, "tfoot tr > *")[3..], ["Total of active products", "248,75", "2 985,00"]);
+    // Customer 36.25 + subscription 248.75 = 285.00 a month, 3 420.00 a year.
+    assert_eq!(
+        texts(&host, ".bw-customer-total"),
+        ["All active products together: 285,00 per month, 3 420,00 per year, including VAT."]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ended_products_hide_behind_a_toggle_with_their_count() {
+    let (host, _handle) =
+        mount(|| view! { <RecurringProductsTable overview=overview() locale="en-GB" today=today() /> });
+    let ended_row = || host.query_selector("tr.bw-ended").unwrap().unwrap();
+    assert!(ended_row().has_attribute("hidden"), "ended products start hidden");
+    assert_eq!(texts(&host, ".bw-ended-toggle"), ["Show ended products (1)"]);
+    assert_eq!(attribute(&host, ".bw-ended-toggle", "aria-pressed").as_deref(), Some("false"));
+    assert_eq!(texts(&host, ".bw-ended-note"), ["1 ended, hidden"]);
+    click(&host, ".bw-ended-toggle");
+    settle().await;
+    assert!(!ended_row().has_attribute("hidden"));
+    assert_eq!(texts(&host, ".bw-ended-toggle"), ["Hide ended products (1)"]);
+    assert_eq!(attribute(&host, ".bw-ended-toggle", "aria-pressed").as_deref(), Some("true"));
+    assert_eq!(count(&host, ".bw-ended-note"), 0);
+}
+
+#[wasm_bindgen_test]
+fn a_customer_without_products_or_subscriptions_says_so() {
+    let empty = Arc::new(CustomerOverview { customer: customer(&[]), products: vec![], subscriptions: vec![] });
+    let (host, _handle) = mount(move || view! { <RecurringProductsTable overview=empty locale="en" today=today() /> });
+    assert_eq!(texts(&host, ".bw-empty"), ["This customer has no recurring products and no subscriptions."]);
+}
+
+#[wasm_bindgen_test]
+fn controls_follow_the_operations_each_resource_advertises() {
+    // The customer offers add-subscription but not add-recurring-product; one product may only
+    // be updated, the other only deleted; the subscription offers add-recurring-product.
+    let overview = Arc::new(CustomerOverview {
+        customer: customer(&[OperationRel::AddSubscription]),
+        products: vec![product(
+            "1",
+            "Pappersfaktura",
+            "29.00",
+            "2025-06-01",
+            None,
+            &[OperationRel::UpdateRecurringProduct],
+        )],
+        subscriptions: vec![SubscriptionProducts {
+            subscription: subscription("46701234567", Some("Mobil – Anna"), &[OperationRel::AddRecurringProduct]),
+            products: vec![product(
+                "2",
+                "Mobil 20 GB",
+                "199.00",
+                "2026-09-15",
+                None,
+                &[OperationRel::DeleteRecurringProduct],
+            )],
+        }],
+    });
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_crm(overview, &api, &reports);
+    assert_eq!(
+        button_labels(&host, ".bw-row-actions button"),
+        ["Edit Pappersfaktura", "End Pappersfaktura", "Delete Mobil 20 GB"]
+    );
+    assert_eq!(
+        button_labels(&host, ".bw-section-actions button"),
+        ["Add product to Subscription 46701234567 – Mobil – Anna"]
+    );
+    assert_eq!(texts(&host, ".bw-overview-bar button"), ["Add subscription"]);
+
+    // Nothing offered: no controls at all.
+    let bare = Arc::new(CustomerOverview {
+        customer: customer(&[]),
+        products: vec![product("1", "Pappersfaktura", "29.00", "2025-06-01", None, &[])],
+        subscriptions: vec![],
+    });
+    let (host, _handle) = mount_crm(bare, &api, &reports);
+    assert_eq!(count(&host, "button"), 0, "no button for an operation that is not offered");
+}
+
+#[wasm_bindgen_test]
+fn self_service_is_read_only_plain_and_free_of_internal_identifiers() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let editing = editing(&api, &reports);
+    let overview = Arc::new(CustomerOverview {
+        subscriptions: vec![
+            overview().subscriptions[0].clone(),
+            SubscriptionProducts { subscription: subscription("46709999999", None, &[]), products: vec![] },
+        ],
+        ..(*overview()).clone()
+    });
+    let (host, _handle) = mount(move || {
+        view! {
+            <RecurringProductsTable overview=overview locale="en-GB" mode=Mode::SelfService today=today()
+                editing=Some(editing) />
+        }
+    });
+    assert_eq!(
+        button_labels(&host, "button"),
+        ["Show ended products (1)"],
+        "no edit controls, whatever the API advertises"
+    );
+    let page = host.text_content().unwrap_or_default();
+    for internal in ["46701234567", "46709999999", "P-1", "P-2", "15615616"] {
+        assert!(!page.contains(internal), "{internal} is an internal identifier: {page}");
+    }
+    assert_eq!(texts(&host, "h3"), ["On your account", "Mobil – Anna", "Subscription 2"]);
+    assert_eq!(
+        texts(&host, "table.bw-products thead th")[..4],
+        ["Service", "Qty", "Per month incl. VAT", "Per year incl. VAT"]
+    );
+    assert!(page.contains("Your active services cost 285.00 per month"), "{page}");
+}
+
+// ---- change forms ----------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_form_checks_the_contract_before_sending_and_keeps_what_was_typed() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_crm(overview(), &api, &reports);
+    click_labelled(&host, "Add product to Subscription 46701234567 – Mobil – Anna");
+    settle().await;
+    assert_eq!(focused_name().as_deref(), Some("productNo"), "the form opens with focus on its first field");
+    assert_eq!(value_of(&host, "startDate"), TODAY, "a new product starts today");
+    fill_field(&host, "productNo", "MOB-EXTRA");
+    fill_field(&host, "description", "");
+    fill_field(&host, "quantity", "0");
+    fill_field(&host, "unitPrice", "49,50 kr");
+    fill_field(&host, "endDate", "2026-11-01");
+    submit(&host);
+    settle().await;
+    assert!(api.sent().is_empty(), "nothing is sent while the form breaks the contract's rules");
+    assert_eq!(
+        texts(&host, ".bw-field-error"),
+        [
+            "Must be 1 to 100 characters.",
+            "Must be greater than 0.",
+            "Must be a number.",
+            "Must not be before startDate."
+        ]
+    );
+    assert_eq!(texts(&host, ".bw-form-errors"), ["4 fields need attention."]);
+    assert_eq!(attribute(&host, "form [name=quantity]", "aria-invalid").as_deref(), Some("true"));
+    let described = attribute(&host, "form [name=quantity]", "aria-describedby").unwrap();
+    assert_eq!(
+        host.query_selector(&format!("#{described}")).unwrap().unwrap().text_content().unwrap(),
+        "Must be greater than 0."
+    );
+    assert_eq!(focused_name().as_deref(), Some("description"), "focus goes to the first failing field");
+    assert_eq!(value_of(&host, "unitPrice"), "49,50 kr", "what was typed is kept");
+    assert_eq!(value_of(&host, "productNo"), "MOB-EXTRA");
+
+    // Corrected, it is sent as the contract's input to the advertised operation.
+    fill_field(&host, "description", "Extra surf");
+    fill_field(&host, "quantity", "2");
+    fill_field(&host, "unitPrice", "49,50");
+    fill_field(&host, "endDate", "");
+    choose(&host, "periodicity", "quarterly");
+    submit(&host);
+    settle().await;
+    let sent = api.sent();
+    let Some(Change::AddProduct { operation, input }) = sent.first() else { panic!("{sent:?}") };
+    assert_eq!(operation.href.as_str(), "/customers/15615616/subscriptions/46701234567/recurring-products");
+    assert_eq!((input.quantity, input.unit_price), (dec("2"), dec("49.50")));
+    assert_eq!((input.periodicity, input.end_date), (Periodicity::Quarterly, None));
+    let saved = reports.saved.lock().unwrap().clone();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].action, ChangeAction::ProductAdded);
+    assert_eq!(saved[0].subscription_no.as_deref(), Some("46701234567"));
+    assert_eq!(saved[0].description.as_deref(), Some("Extra surf"));
+    assert_eq!(count(&host, "form"), 0, "the form closes once the change is saved");
+}
+
+fn validation_problem() -> ApiError {
+    ApiError::Problem(Problem {
+        problem_type: Some("billing/customer/problems/validation".into()),
+        title: "Validation failed".into(),
+        status: Some(400),
+        detail: Some("2 fields are invalid".into()),
+        instance: Some("sbx-000777".into()),
+        problems: vec![
+            FieldProblem::new("UnitPrice", "exceeds the price list"),
+            FieldProblem::new("contract", "the customer's contract is locked"),
+        ],
+    })
+}
+
+#[wasm_bindgen_test]
+async fn server_problems_land_on_their_fields_and_nothing_typed_is_lost() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    api.answer(Err(validation_problem()));
+    let (host, _handle) = mount_crm(overview(), &api, &reports);
+    click_labelled(&host, "Edit Mobil 20 GB");
+    settle().await;
+    assert_eq!(value_of(&host, "unitPrice"), "199.00", "the form starts with the product as it is");
+    fill_field(&host, "unitPrice", "1999");
+    fill_field(&host, "description", "Mobil 20 GB Plus");
+    submit(&host);
+    settle().await;
+    let Some(Change::UpdateProduct { operation, input }) = api.sent().first().cloned() else { panic!() };
+    assert_eq!((operation.method.as_str(), operation.href.as_str()), ("PUT", "/products/2"));
+    assert_eq!(input.unit_price, dec("1999"));
+    assert_eq!(texts(&host, ".bw-field-error"), ["Exceeds the price list."]);
+    assert_eq!(attribute(&host, "form [name=unitPrice]", "aria-invalid").as_deref(), Some("true"));
+    assert_eq!(texts(&host, ".bw-form .bw-error-title"), ["Validation failed"]);
+    assert_eq!(texts(&host, ".bw-form .bw-instance"), ["sbx-000777"]);
+    assert_eq!(texts(&host, ".bw-form-summary .bw-error-fields li"), ["contract: the customer's contract is locked"]);
+    assert_eq!(
+        (value_of(&host, "unitPrice"), value_of(&host, "description")),
+        ("1999".into(), "Mobil 20 GB Plus".into())
+    );
+    assert!(reports.saved.lock().unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_change_in_flight_cannot_be_sent_twice() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let answer = api.hold();
+    let (host, _handle) = mount_crm(overview(), &api, &reports);
+    click_labelled(&host, "Edit Pappersfaktura");
+    settle().await;
+    fill_field(&host, "unitPrice", "39");
+    submit(&host);
+    settle().await;
+    assert_eq!(texts(&host, "form button[type=submit]"), ["Saving…"]);
+    assert_eq!(attribute(&host, "form button[type=submit]", "aria-disabled").as_deref(), Some("true"));
+    submit(&host);
+    submit(&host);
+    settle().await;
+    assert_eq!(api.sent().len(), 1, "a second submit while the first is in flight sends nothing");
+    answer.send(Ok(())).unwrap();
+    settle().await;
+    let saved = reports.saved.lock().unwrap().clone();
+    assert_eq!(saved.len(), 1);
+    assert_eq!((saved[0].action, saved[0].recurring_product_no.as_deref()), (ChangeAction::ProductUpdated, Some("1")));
+    assert_eq!(count(&host, "form"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn ending_and_deleting_are_confirmed_before_anything_is_sent() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_crm(overview(), &api, &reports);
+
+    click_labelled(&host, "End Mobil 20 GB");
+    settle().await;
+    assert_eq!(texts(&host, "form h4"), ["End “Mobil 20 GB” on"]);
+    assert_eq!(value_of(&host, "endDate"), "2026-11-30", "ending offers the end of the current month");
+    click(&host, "form .bw-secondary");
+    settle().await;
+    assert_eq!(count(&host, "form"), 0);
+    let active = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    assert_eq!(active.get_attribute("aria-label").as_deref(), Some("End Mobil 20 GB"), "Cancel returns focus");
+    assert!(api.sent().is_empty(), "cancelled: nothing sent");
+
+    click_labelled(&host, "End Mobil 20 GB");
+    settle().await;
+    fill_field(&host, "endDate", "2026-12-31");
+    submit(&host);
+    settle().await;
+    let Some(Change::UpdateProduct { input, .. }) = api.sent().last().cloned() else { panic!() };
+    assert_eq!(input.end_date.map(|d| d.to_string()).as_deref(), Some("2026-12-31"));
+    assert_eq!(input.unit_price, dec("199.00"), "the rest of the product is sent unchanged");
+    assert_eq!(reports.saved.lock().unwrap().last().map(|n| n.action), Some(ChangeAction::ProductEnded));
+
+    click_labelled(&host, "Delete Pappersfaktura");
+    settle().await;
+    assert!(texts(&host, ".bw-confirm-text")[0].starts_with("Delete “Pappersfaktura”?"));
+    let active = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    assert_eq!(active.text_content().as_deref(), Some("Cancel"), "focus starts on the harmless choice");
+    assert_eq!(api.sent().len(), 1, "asking is not deleting");
+    click(&host, ".bw-confirm .bw-danger");
+    settle().await;
+    let Some(Change::DeleteProduct { operation }) = api.sent().last().cloned() else { panic!() };
+    assert_eq!((operation.method.as_str(), operation.href.as_str()), ("DELETE", "/products/1"));
+    assert_eq!(reports.saved.lock().unwrap().last().map(|n| n.action), Some(ChangeAction::ProductDeleted));
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_session_is_reported_and_the_form_keeps_its_input() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    api.answer(Err(ApiError::Status { status: 401, status_text: "Unauthorized".into() }));
+    let (host, _handle) = mount_crm(overview(), &api, &reports);
+    click(&host, ".bw-overview-bar button:not(.bw-ended-toggle)");
+    settle().await;
+    fill_field(&host, "subscriptionNo", "46709999999");
+    fill_field(&host, "description", "Mobil – Nils");
+    submit(&host);
+    settle().await;
+    let Some(Change::AddSubscription { operation, input }) = api.sent().first().cloned() else { panic!() };
+    assert_eq!(operation, OperationRel::AddSubscription.at("/customers/15615616/x"));
+    assert_eq!(input.subscription_no, "46709999999");
+    assert_eq!(reports.unauthorized.lock().unwrap().len(), 1, "the caller hears of the 401");
+    assert_eq!(texts(&host, ".bw-form .bw-error-title"), ["Your session has expired"]);
+    assert_eq!(value_of(&host, "description"), "Mobil – Nils");
+}
