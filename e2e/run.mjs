@@ -40,7 +40,7 @@ test('private customer: invoices newest first, recurring products per subscripti
   assertEqual(headings[0], 'On the customer', 'customer-level products come first');
   subscriptions.forEach((s, i) => assert(headings[i + 1].startsWith(`Subscription ${s.subscriptionNo}`), `heading ${i + 1}: ${headings[i + 1]}`));
   const ownProducts = await allItems(customer.recurringProducts);
-  const firstTable = await texts(page, '.bw-recurring .bw-subscription:first-child tbody tr td:nth-child(2)');
+  const firstTable = await texts(page, '.bw-recurring section.bw-subscription:first-of-type tbody tr.bw-product td:nth-child(2)');
   assertEqual(firstTable, ownProducts.map((p) => p.description), 'customer-level products as the API lists them');
   assert(new URL(page.url()).searchParams.get('customer') === PRIVATE, 'the URL keeps the customer');
   assertEqual(new URL(page.url()).searchParams.get('tab'), 'recurring', 'and the tab');
@@ -226,6 +226,141 @@ test('credentials stay on the server: no token in any request or response the pa
   const withAuth = traffic.requests.filter((r) => Object.keys(r.headers).some((h) => h.toLowerCase() === 'authorization'));
   assertEqual(withAuth.map((r) => r.url), [], 'the browser never sends an Authorization header');
   assertEqual(traffic.leaks, [], `no response contains the token ${TOKEN.slice(0, 4)}…`);
+});
+
+// ---- recurring products: changes in CRM mode, read-only self-service ------------------------
+
+const STUGAN = '46704567890';
+const stuganProducts = () => allItems(`/billing/customer/v1/${OWNER}/customers/${PRIVATE}/subscriptions/${STUGAN}/recurring-products`);
+const stuganSection = '.bw-recurring section.bw-subscription:has(h3:has-text("46704567890"))';
+
+/** Collects the widget's events on the host page, in order. */
+async function recordEvents(page, ...names) {
+  await page.evaluate((names) => {
+    window.__events = [];
+    for (const name of names) document.addEventListener(name, (e) => window.__events.push({ name, detail: e.detail, composed: e.composed, bubbles: e.bubbles }));
+  }, names);
+}
+
+async function announced(page, text) {
+  await page.waitForFunction((t) => document.querySelector('.bw-change-status')?.textContent === t, text, { timeout: 10000 });
+}
+
+test('CRM: add a product to a subscription, edit it, end it, delete another; a reload shows exactly that', async (page) => {
+  const before = await stuganProducts();
+  const router = before.find((p) => p.description === 'Hyra 4G-router');
+  assert(router, 'the subscription has the router to delete');
+  await page.goto(`${BASE}/?customer=${PRIVATE}&tab=recurring`);
+  await page.waitForSelector(stuganSection);
+  await recordEvents(page, 'payex-recurring-products-changed');
+
+  await page.click('button[aria-label="Add product to Subscription 46704567890 – Mobilt bredband – Stugan"]');
+  await page.fill('.bw-form [name=productNo]', 'E2E-EXTRA');
+  await page.fill('.bw-form [name=description]', 'Extra datapott');
+  await page.fill('.bw-form [name=unitPrice]', '12,50');
+  await page.selectOption('.bw-form [name=vatRate]', '25');
+  await page.click('.bw-form button[type=submit]');
+  await announced(page, 'Added “Extra datapott”.');
+  await page.waitForSelector(`${stuganSection} tr.bw-product:has-text("Extra datapott")`);
+
+  await page.click('button[aria-label="Edit Extra datapott"]');
+  assertEqual(await page.inputValue('.bw-form [name=unitPrice]'), '12.50', 'the edit form starts with the stored price');
+  await page.fill('.bw-form [name=unitPrice]', '15');
+  await page.fill('.bw-form [name=description]', 'Extra datapott 5 GB');
+  await page.click('.bw-form button[type=submit]');
+  await announced(page, 'Saved “Extra datapott 5 GB”.');
+
+  await page.click('button[aria-label="End Extra datapott 5 GB"]');
+  const endDate = await page.inputValue('.bw-form [name=endDate]');
+  assert(/^\d{4}-\d{2}-\d{2}$/.test(endDate), `an end date is offered: ${endDate}`);
+  await page.click('.bw-form button[type=submit]');
+  await announced(page, 'Ended “Extra datapott 5 GB”.');
+
+  await page.click('button[aria-label="Delete Hyra 4G-router"]');
+  await page.click('.bw-confirm .bw-danger');
+  await announced(page, 'Deleted “Hyra 4G-router”.');
+
+  const events = await page.evaluate(() => window.__events);
+  assertEqual(events.map((e) => e.detail.action), ['product-added', 'product-updated', 'product-ended', 'product-deleted'], 'one event per change');
+  assert(events.every((e) => e.bubbles && e.composed), 'events bubble and cross shadow roots');
+  assert(events.every((e) => e.detail.customerNo === PRIVATE && e.detail.subscriptionNo === STUGAN && e.detail.ownerNo === OWNER), 'events name the customer and subscription');
+  assertEqual(events[3].detail.recurringProductNo, router.recurringProductNo, 'the deleted product is named');
+
+  // The sandbox really stored exactly these changes.
+  const after = await stuganProducts();
+  const added = after.filter((p) => !before.some((b) => b.recurringProductNo === p.recurringProductNo));
+  assertEqual(added.length, 1, 'one product added');
+  assertEqual([added[0].productNo, added[0].description, added[0].unitPrice, added[0].endDate], ['E2E-EXTRA', 'Extra datapott 5 GB', 15, endDate], 'edited and ended');
+  const untouched = before.filter((p) => p.recurringProductNo !== router.recurringProductNo);
+  assertEqual(after.filter((p) => p !== added[0]), untouched, 'the router is gone and nothing else changed');
+
+  await page.reload();
+  await page.waitForSelector(stuganSection);
+  const rows = await texts(page, `${stuganSection} tr.bw-product td:nth-child(2)`);
+  assertEqual(rows, after.map((p) => p.description), 'after a reload the page shows the stored products');
+  assert(!rows.includes('Hyra 4G-router'), 'the deleted product stays deleted');
+});
+
+test('CRM: an invalid form shows its field errors and keeps what was typed; a server problem too', async (page, ctx) => {
+  ctx.expectedErrors.push(/status of 409/);
+  await page.goto(`${BASE}/?customer=${PRIVATE}&tab=recurring`);
+  await page.waitForSelector('.bw-recurring h3');
+  await page.click('button[aria-label="Add product to On the customer"]');
+  await page.fill('.bw-form [name=productNo]', 'BAD');
+  await page.fill('.bw-form [name=quantity]', '0');
+  await page.fill('.bw-form [name=unitPrice]', 'tolv kronor');
+  await page.click('.bw-form button[type=submit]');
+  await page.waitForSelector('.bw-field-error');
+  assertEqual(await texts(page, '.bw-field-error'), ['Must be 1 to 100 characters.', 'Must be greater than 0.', 'Must be a number.'], 'each failing field says why');
+  assertEqual(await page.getAttribute('.bw-form [name=unitPrice]', 'aria-invalid'), 'true', 'marked invalid for screen readers');
+  assertEqual(await page.evaluate(() => document.activeElement.name), 'description', 'focus on the first failing field');
+  assertEqual([await page.inputValue('.bw-form [name=productNo]'), await page.inputValue('.bw-form [name=unitPrice]')], ['BAD', 'tolv kronor'], 'input kept');
+  await page.click('.bw-form .bw-secondary');
+
+  // The server refuses what the form cannot know: a subscription number already in use.
+  await page.click('.bw-overview-bar button:has-text("Add subscription")');
+  await page.fill('.bw-form [name=subscriptionNo]', STUGAN);
+  await page.fill('.bw-form [name=description]', 'Dubblett');
+  await page.click('.bw-form button[type=submit]');
+  await page.waitForSelector('.bw-form .bw-error-title');
+  const instance = await texts(page, '.bw-form .bw-instance');
+  assert(instance.length === 1 && instance[0], 'the problem instance id is shown');
+  assertEqual(await page.inputValue('.bw-form [name=description]'), 'Dubblett', 'input kept after the server refused');
+});
+
+test('self-service: the same overview, read-only, without internal identifiers', async (page) => {
+  const customer = await api(`/billing/customer/v1/${OWNER}/customers/${PRIVATE}`);
+  const subscriptions = await allItems(customer.subscriptions);
+  await page.goto(`${BASE}/?customer=${PRIVATE}&tab=recurring&mode=self-service`);
+  await page.waitForSelector('.bw-recurring h3');
+  assertEqual(await texts(page, '.bw-recurring h3'), ['On your account', ...subscriptions.map((s) => s.description)], 'subscriptions by what they are');
+  assertEqual(await texts(page, '.bw-recurring button'), [(await texts(page, '.bw-ended-toggle'))[0]], 'no change controls, only the ended toggle');
+  const text = await page.textContent('.bw-recurring');
+  for (const s of subscriptions) assert(!text.includes(s.subscriptionNo), `no subscription number ${s.subscriptionNo}`);
+  assert(!text.includes('INV-PAPER'), 'no product numbers');
+
+  await page.goto(`${BASE}/?customer=20000001&tab=recurring&mode=self-service`);
+  await page.waitForSelector('.bw-recurring .bw-empty');
+  assertEqual(await texts(page, '.bw-recurring .bw-empty'), ['You have no services or subscriptions with us.'], 'an empty customer is told so');
+});
+
+test('an expired session is told to the host page and shown, not swallowed', async (page, ctx) => {
+  ctx.expectedErrors.push(/status of 401/);
+  await page.route(`**/billing/customer/v1/${OWNER}/customers/${PRIVATE}`, (route) => route.fulfill({
+    status: 401, contentType: 'application/problem+json',
+    body: JSON.stringify({ type: 'billing/proxy/problems/session-expired', title: 'Session expired', status: 401, detail: 'Sign in again.', instance: 'e2e-401-1' }),
+  }));
+  await page.goto(`${BASE}/?customer=${PRIVATE}`);
+  await page.waitForSelector('.bw-invoice-list');
+  await recordEvents(page, 'payex-authentication-required');
+  await page.click('#bw-tab-recurring');
+  await page.waitForSelector('.bw-recurring .bw-error');
+  assertEqual(await texts(page, '.bw-recurring .bw-error-title'), ['Session expired'], 'the problem is shown');
+  const events = await page.evaluate(() => window.__events);
+  assertEqual(events.map((e) => [e.detail.status, e.detail.instance]), [[401, 'e2e-401-1']], 'the host is told, with the instance id');
+  await page.unroute(`**/billing/customer/v1/${OWNER}/customers/${PRIVATE}`);
+  await page.click('.bw-recurring .bw-error button');
+  await page.waitForSelector('.bw-recurring h3');
 });
 
 await run();

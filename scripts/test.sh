@@ -20,7 +20,7 @@ step "native tests (contract, model, sandbox, proxy)"
 cargo test --locked --workspace
 
 step "browser component tests (wasm-bindgen-test, headless chromium)"
-CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web --test recurring
 
 step "release bundle (trunk) and services"
 trunk build --release --offline

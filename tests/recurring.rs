@@ -94,12 +94,15 @@ fn overview() -> Arc<CustomerOverview> {
     })
 }
 
+/// An answer the stand-in API gives once the test sends it.
+type Answer = oneshot::Receiver<Result<(), ApiError>>;
+
 /// A stand-in for the API: records each change and answers with what the test queues (an
 /// answer not yet queued keeps the request in flight until it is).
 #[derive(Clone, Default)]
 struct FakeApi {
     sent: Arc<Mutex<Vec<Change>>>,
-    answers: Arc<Mutex<Vec<oneshot::Receiver<Result<(), ApiError>>>>>,
+    answers: Arc<Mutex<Vec<Answer>>>,
 }
 
 impl FakeApi {
@@ -270,6 +273,19 @@ fn a_customer_without_products_or_subscriptions_says_so() {
     let empty = Arc::new(CustomerOverview { customer: customer(&[]), products: vec![], subscriptions: vec![] });
     let (host, _handle) = mount(move || view! { <RecurringProductsTable overview=empty locale="en" today=today() /> });
     assert_eq!(texts(&host, ".bw-empty"), ["This customer has no recurring products and no subscriptions."]);
+    assert_eq!(count(&host, "button"), 0);
+
+    // In CRM mode, where the customer offers them, the first product or subscription can be added.
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let empty = Arc::new(CustomerOverview {
+        customer: customer(&[OperationRel::AddSubscription, OperationRel::AddRecurringProduct]),
+        products: vec![],
+        subscriptions: vec![],
+    });
+    let (host, _handle) = mount_crm(empty, &api, &reports);
+    assert_eq!(texts(&host, ".bw-empty")[0], "This customer has no recurring products and no subscriptions.");
+    assert_eq!(button_labels(&host, "button"), ["Add subscription", "Add product to On the customer"]);
+    assert_eq!(count(&host, ".bw-customer-total"), 0, "no total of nothing");
 }
 
 #[wasm_bindgen_test]

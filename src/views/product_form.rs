@@ -213,11 +213,7 @@ pub(super) fn FormSummary<F: crate::model::FormField + Send + Sync>(
             n => Some(fill(t.fix_fields, &[&n.to_string()])),
         };
         let failure = failure.get().map(|error| {
-            let error = if error.status() == Some(401) && error.problem().is_none_or(|p| p.title.is_empty()) {
-                session_expired(t, error)
-            } else {
-                error
-            };
+            let error = if error.status() == Some(401) { session_expired(t, error) } else { error };
             view! { <ErrorView error=error locale=locale.clone() hide_fields=true /> }
         });
         view! {
@@ -234,8 +230,12 @@ pub(super) fn FormSummary<F: crate::model::FormField + Send + Sync>(
     }
 }
 
-/// A 401 without a problem document, told as an expired session.
+/// A 401 told as an expired session: the server's problem if it sent one with a title, else
+/// the widget's own words.
 pub(super) fn session_expired(t: &'static Texts, error: ApiError) -> ApiError {
+    if error.problem().is_some_and(|p| !p.title.is_empty()) {
+        return error;
+    }
     let instance = error.problem().and_then(|p| p.instance.clone());
     ApiError::Problem(billing_contract::Problem {
         title: t.session_expired.to_owned(),

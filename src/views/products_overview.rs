@@ -129,15 +129,25 @@ pub fn RecurringProductsTable(
         opener: StoredValue::new_local(None),
     };
     let self_service = mode == Mode::SelfService;
-    if overview.is_empty() && add_subscription(&ctx, &overview).is_none() {
-        let empty = if self_service { t.ss_nothing } else { t.no_recurring_at_all };
-        return view! { <p class="bw-empty" role="status">{empty}</p> }.into_any();
+    let empty = overview.is_empty().then(|| {
+        let text = if self_service { t.ss_nothing } else { t.no_recurring_at_all };
+        view! { <p class="bw-empty" role="status">{text}</p> }
+    });
+    // An empty customer with nothing to add shows only that it is empty.
+    let can_add = ctx.crm().is_some()
+        && [OperationRel::AddSubscription, OperationRel::AddRecurringProduct]
+            .iter()
+            .any(|rel| find_operation(&overview.customer.operations, *rel).is_some());
+    if overview.is_empty() && !can_add {
+        return empty.into_any();
     }
     let cost = overview.active_cost(ctx.today);
-    let total_text = fill(
-        if self_service { t.ss_customer_total } else { t.customer_total },
-        &[&ctx.f.amount(cost.per_month), &ctx.f.amount(cost.per_year)],
-    );
+    let total_text = (!overview.is_empty()).then(|| {
+        fill(
+            if self_service { t.ss_customer_total } else { t.customer_total },
+            &[&ctx.f.amount(cost.per_month), &ctx.f.amount(cost.per_year)],
+        )
+    });
     let ended = overview.ended_count(ctx.today);
     let show_ended = ctx.show_ended;
     let ended_toggle = (ended > 0).then(|| {
@@ -174,8 +184,9 @@ pub fn RecurringProductsTable(
     let add_subscription = add_subscription(&ctx, &overview);
     view! {
         <div class="bw-overview">
+            {empty}
             <div class="bw-overview-bar">
-                <p class="bw-customer-total">{total_text}</p>
+                {total_text.map(|text| view! { <p class="bw-customer-total">{text}</p> })}
                 {ended_toggle}
                 {add_subscription}
             </div>

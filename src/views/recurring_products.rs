@@ -62,6 +62,11 @@ pub fn RecurringProductsView(
             },
         )
     };
+    // An announcement about one customer does not stay up for the next.
+    Effect::new(move |_| {
+        customer_no.track();
+        announcement.set(String::new());
+    });
     let tell_host = move |event: HostEvent| {
         if let Some(root) = root.get_untracked() {
             dispatch(&root, &event);
