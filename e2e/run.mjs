@@ -305,7 +305,7 @@ test('CRM: an invalid form shows its field errors and keeps what was typed; a se
   ctx.expectedErrors.push(/status of 409/);
   await page.goto(`${BASE}/?customer=${PRIVATE}&tab=recurring`);
   await page.waitForSelector('.bw-recurring h3');
-  await page.click('button[aria-label="Add product to On the customer"]');
+  await page.click('button[aria-label="Add product to the customer"]');
   await page.fill('.bw-form [name=productNo]', 'BAD');
   await page.fill('.bw-form [name=quantity]', '0');
   await page.fill('.bw-form [name=unitPrice]', 'tolv kronor');

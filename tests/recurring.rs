@@ -284,7 +284,7 @@ fn a_customer_without_products_or_subscriptions_says_so() {
     });
     let (host, _handle) = mount_crm(empty, &api, &reports);
     assert_eq!(texts(&host, ".bw-empty")[0], "This customer has no recurring products and no subscriptions.");
-    assert_eq!(button_labels(&host, "button"), ["Add subscription", "Add product to On the customer"]);
+    assert_eq!(button_labels(&host, "button"), ["Add subscription", "Add product to the customer"]);
     assert_eq!(count(&host, ".bw-customer-total"), 0, "no total of nothing");
 }
 

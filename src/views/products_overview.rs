@@ -263,7 +263,10 @@ fn section(
         let editor = Editor::AddProduct(parent.clone());
         let is_open = ctx.is_open(editor.clone());
         let (cancel, saved, locale, today) = (ctx.cancel(), ctx.saved(&editing), ctx.locale.clone(), ctx.today);
-        let form_title = fill(ctx.t.new_product_on, &[&title]);
+        let (add_label, form_title) = match subscription_no {
+            Some(_) => (fill(ctx.t.add_product_to, &[&title]), fill(ctx.t.new_product_on, &[&title])),
+            None => (ctx.t.add_product_to_customer.to_owned(), ctx.t.new_product_on_customer.to_owned()),
+        };
         let base =
             ChangeNotice { subscription_no: subscription_no.clone(), ..editing.notice(ChangeAction::ProductAdded) };
         let make_change: MakeChange = Arc::new(move |input| {
@@ -285,7 +288,7 @@ fn section(
         };
         Some(view! {
             <div class="bw-section-actions">
-                <button type="button" class="bw-button bw-secondary" aria-label=fill(ctx.t.add_product_to, &[&title])
+                <button type="button" class="bw-button bw-secondary" aria-label=add_label
                     on:click=ctx.opener(editor)>{ctx.t.add_product}</button>
             </div>
             <div class="bw-section-form">{form}</div>
