@@ -5,6 +5,8 @@ mod clock;
 mod download;
 mod editing;
 mod form_fields;
+mod form_parts;
+mod form_state;
 mod invoice_charges;
 mod invoice_header;
 mod invoice_list;

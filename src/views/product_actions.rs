@@ -1,10 +1,11 @@
 //! Ending and deleting a recurring product, each confirmed in place before it is sent.
 
 use super::editing::Editing;
-use super::form_fields::{field_view, focus_first_error, Control, FieldSpec};
-use super::product_form::{FormButtons, FormSummary};
+use super::form_fields::{field_view, Control, FieldSpec};
+use super::form_parts::{FormButtons, FormSummary};
+use super::form_state::FormState;
 use super::shared::unique_id;
-use crate::api::{ApiError, Change};
+use crate::api::Change;
 use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{i18n::fill, texts};
 use crate::model::{FormErrors, ProductDraft, ProductField};
@@ -33,26 +34,14 @@ pub fn EndProductForm(
 ) -> impl IntoView {
     let t = texts(&locale);
     let end_date = RwSignal::new(end.to_string());
-    let errors = RwSignal::new(FormErrors::<ProductField>::default());
-    let failure = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let state = FormState::<ProductField>::new();
+    let FormState { errors, failure, busy, form: form_ref } = state;
     let form_id = unique_id("bw-end-form");
     let heading_id = format!("{form_id}-heading");
-    Effect::new(move |_| {
-        if let Some(form) = form_ref.get() {
-            super::product_form::focus_first_control(&form);
-        }
-    });
 
     let title = fill(t.end_on, &[&product.description]);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let focus_errors = move || {
-            if let Some(form) = form_ref.get_untracked() {
-                errors.with_untracked(|e| focus_first_error(&form, e));
-            }
-        };
         // The product as it is, with the new end date, checked by the contract's rules.
         let end_text = end_date.get_untracked();
         let checked = if end_text.trim().is_empty() {
@@ -62,26 +51,11 @@ pub fn EndProductForm(
             draft.to_input(&validation::swedish_vat_rates())
         };
         match checked {
-            Err(found) => {
-                errors.set(found);
-                failure.set(None);
-                focus_errors();
-            }
+            Err(found) => state.refuse(found),
             Ok(input) => {
                 let notice = ChangeNotice { action: ChangeAction::ProductEnded, ..notice.clone() };
                 let change = Change::UpdateProduct { operation: operation.clone(), input };
-                editing.submit(change, busy, move |result| match result {
-                    Ok(()) => {
-                        on_saved.try_run(notice);
-                    }
-                    Err(error) => {
-                        let placed =
-                            error.problem().map(|p| FormErrors::from_problems(&p.problems)).unwrap_or_default();
-                        errors.try_set(placed);
-                        failure.try_set(Some(error));
-                        focus_errors();
-                    }
-                });
+                state.send(&editing, change, notice, on_saved);
             }
         }
     };
@@ -122,9 +96,8 @@ pub fn DeleteProductConfirm(
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let t = texts(&locale);
-    let failure = RwSignal::new(None::<ApiError>);
-    let errors = RwSignal::new(FormErrors::<ProductField>::default());
-    let busy = RwSignal::new(false);
+    let state = FormState::<ProductField>::new();
+    let FormState { errors, failure, busy, .. } = state;
     let cancel_ref = NodeRef::<leptos::html::Button>::new();
     let text_id = unique_id("bw-delete-confirm");
     Effect::new(move |_| {
@@ -135,14 +108,7 @@ pub fn DeleteProductConfirm(
     let confirm = move |_| {
         let notice = ChangeNotice { action: ChangeAction::ProductDeleted, ..notice.clone() };
         let change = Change::DeleteProduct { operation: operation.clone() };
-        editing.submit(change, busy, move |result| match result {
-            Ok(()) => {
-                on_saved.try_run(notice);
-            }
-            Err(error) => {
-                failure.try_set(Some(error));
-            }
-        });
+        state.send(&editing, change, notice, on_saved);
     };
     let text_id_ref = text_id.clone();
     view! {

@@ -1,13 +1,15 @@
 //! The form that adds or edits a recurring product.
 
 use super::editing::Editing;
-use super::form_fields::{field_view, focus_first_error, Control, FieldSpec};
+use super::form_fields::{field_view, Control, FieldSpec};
+use super::form_parts::{FormButtons, FormSummary};
+use super::form_state::FormState;
 use super::shared::unique_id;
-use super::ErrorView;
-use crate::api::{ApiError, Change};
+
+use crate::api::Change;
 use crate::embed::ChangeNotice;
-use crate::format::{i18n::fill, texts, Texts};
-use crate::model::{FormErrors, ProductDraft, ProductField};
+use crate::format::{texts, Texts};
+use crate::model::{ProductDraft, ProductField};
 use billing_contract::customer::validation::{self, DESCRIPTION_MAX_CHARS};
 use billing_contract::{Decimal, Periodicity, RecurringProductInput};
 use leptos::prelude::*;
@@ -94,48 +96,19 @@ pub fn ProductForm(
     let t = texts(&locale);
     let vat_rates = validation::swedish_vat_rates();
     let fields = ProductFields::new(initial.clone());
-    let errors = RwSignal::new(FormErrors::<ProductField>::default());
-    let failure = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let state = FormState::<ProductField>::new();
+    let FormState { errors, failure, busy, form: form_ref } = state;
     let form_id = unique_id("bw-product-form");
     let heading_id = format!("{form_id}-heading");
-
-    // Focus the first field when the form opens.
-    Effect::new(move |_| {
-        if let Some(form) = form_ref.get() {
-            focus_first_control(&form);
-        }
-    });
 
     let rates = vat_rate_options(&vat_rates, &initial.vat_rate);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let focus_errors = move || {
-            if let Some(form) = form_ref.get_untracked() {
-                errors.with_untracked(|e| focus_first_error(&form, e));
-            }
-        };
         match fields.draft().to_input(&vat_rates) {
-            Err(found) => {
-                errors.set(found);
-                failure.set(None);
-                focus_errors();
-            }
+            Err(found) => state.refuse(found),
             Ok(input) => {
                 let (change, notice) = make_change(input);
-                editing.submit(change, busy, move |result| match result {
-                    Ok(()) => {
-                        on_saved.try_run(notice);
-                    }
-                    Err(error) => {
-                        let placed =
-                            error.problem().map(|p| FormErrors::from_problems(&p.problems)).unwrap_or_default();
-                        errors.try_set(placed);
-                        failure.try_set(Some(error));
-                        focus_errors();
-                    }
-                });
+                state.send(&editing, change, notice, on_saved);
             }
         }
     };
@@ -183,84 +156,4 @@ fn vat_rate_options(rates: &[Decimal], current: &str) -> Vec<(String, String)> {
 
 fn periodicity_options(t: &'static Texts) -> Vec<(String, String)> {
     Periodicity::ALL.iter().map(|p| (p.as_str().to_owned(), t.periodicity(*p).to_owned())).collect()
-}
-
-/// Focuses the first input or select of `form`.
-pub(super) fn focus_first_control(form: &web_sys::HtmlElement) {
-    use wasm_bindgen::JsCast;
-    if let Ok(Some(control)) = form.query_selector("input, select") {
-        if let Ok(control) = control.dyn_into::<web_sys::HtmlElement>() {
-            let _ = control.focus();
-        }
-    }
-}
-
-/// What is wrong with a form as a whole: how many fields need attention, or the server's
-/// problem (title, detail, instance id) and any problems naming no field of the form.
-#[component]
-pub(super) fn FormSummary<F: crate::model::FormField + Send + Sync>(
-    errors: RwSignal<FormErrors<F>>,
-    failure: RwSignal<Option<ApiError>>,
-    t: &'static Texts,
-    #[prop(into)] locale: String,
-) -> impl IntoView {
-    move || {
-        let fields = errors.with(|e| e.fields.len());
-        let other = errors.with(|e| e.other.clone());
-        let counted = match fields {
-            0 => None,
-            1 => Some(t.fix_field.to_owned()),
-            n => Some(fill(t.fix_fields, &[&n.to_string()])),
-        };
-        let failure = failure.get().map(|error| {
-            let error = if error.status() == Some(401) { session_expired(t, error) } else { error };
-            view! { <ErrorView error=error locale=locale.clone() hide_fields=true /> }
-        });
-        view! {
-            <div class="bw-form-summary">
-                {failure}
-                {counted.map(|c| view! { <p class="bw-form-errors" role="alert">{c}</p> })}
-                {(!other.is_empty()).then(|| view! {
-                    <ul class="bw-error-fields" role="alert">
-                        {other.into_iter().map(|p| view! { <li><code>{p.field}</code>": "{p.message}</li> }).collect_view()}
-                    </ul>
-                })}
-            </div>
-        }
-    }
-}
-
-/// A 401 told as an expired session: the server's problem if it sent one with a title, else
-/// the widget's own words.
-pub(super) fn session_expired(t: &'static Texts, error: ApiError) -> ApiError {
-    if error.problem().is_some_and(|p| !p.title.is_empty()) {
-        return error;
-    }
-    let instance = error.problem().and_then(|p| p.instance.clone());
-    ApiError::Problem(billing_contract::Problem {
-        title: t.session_expired.to_owned(),
-        detail: Some(t.session_expired_detail.to_owned()),
-        status: Some(401),
-        instance,
-        ..Default::default()
-    })
-}
-
-/// Send and Cancel. While a request is in flight the send button says so and does nothing
-/// (it stays focusable, so focus is not lost).
-#[component]
-pub(super) fn FormButtons(
-    busy: RwSignal<bool>,
-    submit_label: &'static str,
-    on_cancel: Callback<()>,
-    t: &'static Texts,
-) -> impl IntoView {
-    view! {
-        <div class="bw-form-buttons">
-            <button type="submit" class="bw-button" aria-disabled=move || busy.get().then_some("true")>
-                {move || if busy.get() { t.saving } else { submit_label }}
-            </button>
-            <button type="button" class="bw-button bw-secondary" on:click=move |_| on_cancel.run(())>{t.cancel}</button>
-        </div>
-    }
 }

@@ -2,7 +2,7 @@
 //! loaded from the API, with the changes CRM staff may make.
 
 use super::editing::Editing;
-use super::product_form::session_expired;
+use super::form_parts::session_expired;
 use super::{use_load, Load, LoadState, Mode, RecurringProductsTable};
 use crate::api::ApiClient;
 use crate::embed::{dispatch, ChangeAction, ChangeNotice, HostEvent};

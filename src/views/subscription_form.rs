@@ -1,13 +1,14 @@
 //! The form that adds a subscription to a customer.
 
 use super::editing::Editing;
-use super::form_fields::{field_view, focus_first_error, Control, FieldSpec};
-use super::product_form::{focus_first_control, FormButtons, FormSummary};
+use super::form_fields::{field_view, Control, FieldSpec};
+use super::form_parts::{FormButtons, FormSummary};
+use super::form_state::FormState;
 use super::shared::unique_id;
-use crate::api::{ApiError, Change};
+use crate::api::Change;
 use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::texts;
-use crate::model::{FormErrors, SubscriptionDraft, SubscriptionField};
+use crate::model::{SubscriptionDraft, SubscriptionField};
 use billing_contract::customer::validation::DESCRIPTION_MAX_CHARS;
 use billing_contract::{Date, Operation};
 use leptos::prelude::*;
@@ -37,37 +38,20 @@ pub fn SubscriptionForm(
         (SubscriptionField::StartDate, RwSignal::new(initial.start_date)),
     ];
     let [(_, number), (_, description), (_, start_date)] = values;
-    let errors = RwSignal::new(FormErrors::<SubscriptionField>::default());
-    let failure = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let state = FormState::<SubscriptionField>::new();
+    let FormState { errors, failure, busy, form: form_ref } = state;
     let form_id = unique_id("bw-subscription-form");
     let heading_id = format!("{form_id}-heading");
 
-    Effect::new(move |_| {
-        if let Some(form) = form_ref.get() {
-            focus_first_control(&form);
-        }
-    });
-
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let focus_errors = move || {
-            if let Some(form) = form_ref.get_untracked() {
-                errors.with_untracked(|e| focus_first_error(&form, e));
-            }
-        };
         let draft = SubscriptionDraft {
             subscription_no: number.get_untracked(),
             description: description.get_untracked(),
             start_date: start_date.get_untracked(),
         };
         match draft.to_input() {
-            Err(found) => {
-                errors.set(found);
-                failure.set(None);
-                focus_errors();
-            }
+            Err(found) => state.refuse(found),
             Ok(input) => {
                 let notice = ChangeNotice {
                     subscription_no: Some(input.subscription_no.clone()),
@@ -75,18 +59,7 @@ pub fn SubscriptionForm(
                     ..editing.notice(ChangeAction::SubscriptionAdded)
                 };
                 let change = Change::AddSubscription { operation: operation.clone(), input };
-                editing.submit(change, busy, move |result| match result {
-                    Ok(()) => {
-                        on_saved.try_run(notice);
-                    }
-                    Err(error) => {
-                        let placed =
-                            error.problem().map(|p| FormErrors::from_problems(&p.problems)).unwrap_or_default();
-                        errors.try_set(placed);
-                        failure.try_set(Some(error));
-                        focus_errors();
-                    }
-                });
+                state.send(&editing, change, notice, on_saved);
             }
         }
     };

@@ -1,0 +1,87 @@
+//! The state every change form keeps, and what it does on submit: refuse with the problems
+//! found, or send and then either report the saved change or place the server's problems.
+
+use super::editing::Editing;
+use super::form_fields::focus_first_error;
+use crate::api::{ApiError, Change};
+use crate::embed::ChangeNotice;
+use crate::model::{FormErrors, FormField};
+use leptos::prelude::*;
+
+/// A change form's errors, the server's refusal, whether a change is in flight, and the form.
+pub struct FormState<F: FormField + Send + Sync> {
+    /// Problems on the form's fields (its own checks or the server's).
+    pub errors: RwSignal<FormErrors<F>>,
+    /// The server's refusal, shown with the form.
+    pub failure: RwSignal<Option<ApiError>>,
+    /// A change is in flight.
+    pub busy: RwSignal<bool>,
+    /// The `<form>` element.
+    pub form: NodeRef<leptos::html::Form>,
+}
+
+impl<F: FormField + Send + Sync> Clone for FormState<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F: FormField + Send + Sync> Copy for FormState<F> {}
+
+impl<F: FormField + Send + Sync> FormState<F> {
+    /// A fresh state; the form's first control takes focus when it is mounted.
+    pub fn new() -> FormState<F> {
+        let state = FormState {
+            errors: RwSignal::new(FormErrors::default()),
+            failure: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            form: NodeRef::new(),
+        };
+        Effect::new(move |_| {
+            if let Some(form) = state.form.get() {
+                focus_first_control(&form);
+            }
+        });
+        state
+    }
+
+    /// Shows the problems found before sending, and focuses the first failing field.
+    pub fn refuse(self, found: FormErrors<F>) {
+        self.errors.set(found);
+        self.failure.set(None);
+        self.focus_first_error();
+    }
+
+    /// Sends `change` (once, however often it is asked while in flight). Saved: `on_saved`
+    /// gets `notice`. Refused: the server's problems go on their fields, the refusal shows, and
+    /// everything typed stays.
+    pub fn send(self, editing: &Editing, change: Change, notice: ChangeNotice, on_saved: Callback<ChangeNotice>) {
+        editing.submit(change, self.busy, move |result| match result {
+            Ok(()) => {
+                on_saved.try_run(notice);
+            }
+            Err(error) => {
+                let placed = error.problem().map(|p| FormErrors::from_problems(&p.problems)).unwrap_or_default();
+                self.errors.try_set(placed);
+                self.failure.try_set(Some(error));
+                self.focus_first_error();
+            }
+        });
+    }
+
+    fn focus_first_error(self) {
+        if let Some(form) = self.form.get_untracked() {
+            self.errors.with_untracked(|e| focus_first_error(&form, e));
+        }
+    }
+}
+
+/// Focuses the first input or select of `form`.
+fn focus_first_control(form: &web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+    if let Ok(Some(control)) = form.query_selector("input, select") {
+        if let Ok(control) = control.dyn_into::<web_sys::HtmlElement>() {
+            let _ = control.focus();
+        }
+    }
+}
