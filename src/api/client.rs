@@ -1,6 +1,6 @@
 //! The HTTP client: GET a resource, follow a collection's pages, send writes.
 
-use super::ApiError;
+use super::{ApiError, ClientScope};
 use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
 use billing_contract::{Collection, Link};
 use gloo_net::http::{Method, Request, RequestBuilder};
@@ -25,6 +25,7 @@ const MAX_PAGES: usize = 10_000;
 pub struct ApiClient {
     base: String,
     session: Option<String>,
+    scope: Option<ClientScope>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -41,7 +42,7 @@ impl ApiClient {
     /// A client for the API at `base` (an origin such as `https://crm.example`, or empty for
     /// the page's own origin).
     pub fn new(base: &str) -> ApiClient {
-        ApiClient { base: base.trim_end_matches('/').to_owned(), session: None }
+        ApiClient { base: base.trim_end_matches('/').to_owned(), session: None, scope: None }
     }
 
     /// This client sending a host-signed session token with every request (the proxy's
@@ -51,13 +52,26 @@ impl ApiClient {
         self
     }
 
-    /// A request with the headers every call carries.
-    fn request(&self, method: Method, url: &str) -> RequestBuilder {
-        let request = RequestBuilder::new(url).method(method).header("Accept", "application/json");
-        match &self.session {
-            Some(token) => request.header(SESSION_HEADER, token),
-            None => request,
+    /// This client sending its requests in `scope`: aborted when the scope closes, and
+    /// carrying the scope's session token (which the host may renew) when it has one.
+    pub fn in_scope(mut self, scope: ClientScope) -> ApiClient {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// A request with the headers every call carries, or an error if the scope is closed.
+    fn request(&self, method: Method, url: &str) -> Result<RequestBuilder, ApiError> {
+        let mut request = RequestBuilder::new(url).method(method).header("Accept", "application/json");
+        let mut session = self.session.clone();
+        if let Some(scope) = self.scope {
+            let signal = scope.abort_signal().ok_or_else(|| ApiError::Network("the view was removed".into()))?;
+            request = request.abort_signal(Some(&signal));
+            session = scope.session().or(session);
         }
+        Ok(match session {
+            Some(token) => request.header(SESSION_HEADER, &token),
+            None => request,
+        })
     }
 
     /// The full URL of an API path or link.
@@ -68,7 +82,7 @@ impl ApiClient {
     /// GETs one resource.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let url = self.url(path);
-        let request = self.request(Method::GET, &url);
+        let request = self.request(Method::GET, &url)?;
         read_json(&url, request.send().await).await
     }
 
@@ -77,7 +91,7 @@ impl ApiClient {
     pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<(), ApiError> {
         let url = self.url(path);
         let method = Method::from_bytes(method.as_bytes()).map_err(|e| ApiError::Request(e.to_string()))?;
-        let request = self.request(method, &url).header(CSRF_HEADER, CSRF_VALUE);
+        let request = self.request(method, &url)?.header(CSRF_HEADER, CSRF_VALUE);
         let request: Result<Request, _> = match json_body {
             Some(body) => request.header("Content-Type", "application/json").body(body),
             None => request.build(),

@@ -8,8 +8,10 @@ mod changes;
 mod client;
 mod error;
 mod resources;
+mod scope;
 
 pub use billing_contract as contract;
 pub use changes::{Change, SendChange};
 pub use client::ApiClient;
 pub use error::ApiError;
+pub use scope::ClientScope;

@@ -1,5 +1,8 @@
-//! How the widget talks to the page that embeds it: DOM events the host listens to.
+//! How the widget lives in the page that embeds it: custom elements and the DOM events the
+//! host listens to.
 
+mod elements;
 mod events;
 
+pub use elements::{mount_view, ElementOptions, MountedView};
 pub use events::{dispatch, ChangeAction, ChangeNotice, HostEvent};

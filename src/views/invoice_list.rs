@@ -1,7 +1,8 @@
 //! A customer's invoices, newest first; choosing one opens it.
 
-use super::{use_load, LoadState};
+use super::{use_load, Load, LoadState};
 use crate::api::ApiClient;
+use crate::embed::{dispatch, HostEvent};
 use crate::format::{i18n::fill, texts, Formatter};
 use billing_contract::Invoice;
 use leptos::prelude::*;
@@ -24,14 +25,40 @@ pub fn InvoiceList(
     on_open: Callback<Invoice>,
     #[prop(into)] locale: String,
 ) -> impl IntoView {
-    let (state, retry) = use_load(
-        move || customer_no.get(),
-        move |customer| {
-            let client = client.clone();
-            let owner = owner_no.clone();
-            async move { client.invoices_of_customer(&owner, &customer).await.map(Arc::new) }
-        },
-    );
+    let (state, retry) = {
+        let owner_no = owner_no.clone();
+        use_load(
+            move || customer_no.get(),
+            move |customer| {
+                let client = client.clone();
+                let owner = owner_no.clone();
+                async move { client.invoices_of_customer(&owner, &customer).await.map(Arc::new) }
+            },
+        )
+    };
+    let root = NodeRef::<leptos::html::Div>::new();
+    let tell_host = move |event: HostEvent| {
+        if let Some(root) = root.get_untracked() {
+            dispatch(&root, &event);
+        }
+    };
+    Effect::new(move |_| match state.get() {
+        Load::Ready(invoices) => tell_host(HostEvent::Loaded(serde_json::json!({
+            "view": "invoice-list",
+            "customerNo": customer_no.get_untracked(),
+            "invoices": invoices.len(),
+        }))),
+        Load::Failed(error) => tell_host(HostEvent::error("invoice-list", &error)),
+        Load::Loading => {}
+    });
+    let on_open = Callback::new(move |invoice: Invoice| {
+        tell_host(HostEvent::InvoiceOpened {
+            owner_no: owner_no.clone(),
+            customer_no: customer_no.get_untracked(),
+            invoice_no: invoice.invoice_no.clone(),
+        });
+        on_open.run(invoice);
+    });
     let t = texts(&locale);
     let f = Formatter::new(&locale);
     let table = move |invoices: Arc<Vec<Invoice>>| {
@@ -85,7 +112,7 @@ pub fn InvoiceList(
         .into_any()
     };
     view! {
-        <div class="bw-invoices">
+        <div class="bw-invoices" node_ref=root>
             <LoadState state=state retry=retry locale=locale ready=table />
         </div>
     }

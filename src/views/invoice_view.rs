@@ -3,6 +3,7 @@
 
 use super::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use crate::api::{ApiClient, ApiError};
+use crate::embed::{dispatch, HostEvent};
 use crate::format::{texts, Formatter};
 use crate::model::{ChargeGroup, GroupKind};
 use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
@@ -99,8 +100,10 @@ pub fn InvoiceView(
     let reload = Callback::new(move |()| reloads.update(|n| *n += 1));
     let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
     let t = texts(&locale);
+    let root = NodeRef::<leptos::html::Section>::new();
+    tell_host_when_settled(root, stage, slots, listing);
     view! {
-        <section class="bw-invoice" part="invoice" aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
+        <section class="bw-invoice" part="invoice" node_ref=root aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
             {move || match stage.get() {
                 Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
                 Stage::Failed(error) => view! { <ErrorView error=error retry=reload locale=locale.clone() /> }.into_any(),
@@ -116,6 +119,43 @@ pub fn InvoiceView(
             }}
         </section>
     }
+}
+
+/// Sends `payex-loaded` once every group has loaded or failed (with the number of lines and of
+/// failed groups), or `payex-error` when the invoice itself failed.
+fn tell_host_when_settled(
+    root: NodeRef<leptos::html::Section>,
+    stage: RwSignal<Stage>,
+    slots: RwSignal<Vec<GroupSlot>>,
+    listing: RwSignal<bool>,
+) {
+    let settled = Memo::new(move |_| match stage.get() {
+        Stage::Loading => None,
+        Stage::Failed(error) => Some(HostEvent::error("invoice", &error)),
+        Stage::Ready(invoice) => {
+            if listing.get() || slots.with(|s| s.iter().any(|slot| matches!(slot.state, SlotState::Loading))) {
+                return None;
+            }
+            let (lines, failed) = slots.with(|s| {
+                s.iter().fold((0, 0), |(lines, failed), slot| match &slot.state {
+                    SlotState::Ready(group) => (lines + group.lines.len(), failed),
+                    SlotState::Failed(_) => (lines, failed + 1),
+                    SlotState::Loading => (lines, failed),
+                })
+            });
+            Some(HostEvent::Loaded(serde_json::json!({
+                "view": "invoice",
+                "invoiceNo": invoice.invoice_no,
+                "lines": lines,
+                "failedGroups": failed,
+            })))
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(event), Some(root)) = (settled.get(), root.get_untracked()) {
+            dispatch(&root, &event);
+        }
+    });
 }
 
 /// Loads an invoice's groups into signals, dropping anything that arrives for an older load.

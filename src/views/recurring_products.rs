@@ -72,14 +72,23 @@ pub fn RecurringProductsView(
             dispatch(&root, &event);
         }
     };
-    // A read refused for an expired session is told to the host, which may refresh it.
-    Effect::new(move |_| {
-        if let Load::Failed(error) = state.get() {
+    // The host hears when the products are there, and why not when they are not; a read
+    // refused for an expired session also asks it to renew the session.
+    Effect::new(move |_| match state.get() {
+        Load::Ready(overview) => tell_host(HostEvent::Loaded(serde_json::json!({
+            "view": "recurring-products",
+            "customerNo": overview.customer.customer_no,
+            "products": overview.all_products().count(),
+            "subscriptions": overview.subscriptions.len(),
+        }))),
+        Load::Failed(error) => {
+            tell_host(HostEvent::error("recurring-products", &error));
             if error.status() == Some(401) {
                 let instance = error.problem().and_then(|p| p.instance.clone());
                 tell_host(HostEvent::AuthenticationRequired { instance });
             }
         }
+        Load::Loading => {}
     });
 
     let editing = (mode == Mode::Crm).then(|| Editing {

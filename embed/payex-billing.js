@@ -1,0 +1,127 @@
+// PayEx Billing elements: <payex-invoice>, <payex-invoice-list>, <payex-recurring-products>.
+//
+//   <script type="module" src="/embed/payex-billing.js"></script>
+//   <payex-invoice owner-no="100200" invoice-no="603012" locale="sv-SE"></payex-invoice>
+//
+// Each element renders into its own shadow root with the widget's stylesheet, so the host's CSS
+// cannot break it and its CSS cannot leak out. Nothing is added to the host's <head>, globals or
+// cookies beyond the element definitions. Hosts that prefer JavaScript use mount()/unmount().
+// Loading this module twice (even from two URLs) is harmless.
+import init, { mountView } from './billing-widget.js';
+
+const base = new URL('.', import.meta.url);
+const started = init({ module_or_path: new URL('billing-widget_bg.wasm', base) });
+const stylesheet = new URL('widget.css', base).href;
+
+/** Attribute name -> option name. */
+const ATTRIBUTES = {
+  'owner-no': 'ownerNo',
+  'customer-no': 'customerNo',
+  'invoice-no': 'invoiceNo',
+  mode: 'mode',
+  locale: 'locale',
+  'api-base': 'apiBase',
+  'session-token': 'sessionToken',
+};
+
+/** The element's locale: its attribute, else the nearest `lang`, else the browser's. */
+function localeOf(element, options) {
+  if (options.locale) return options.locale;
+  const nearest = element.closest('[lang]');
+  return (nearest && nearest.getAttribute('lang')) || navigator.language || 'en';
+}
+
+const views = new WeakMap();
+
+/** Renders `kind` into `element`'s shadow root with `options`; replaces what was there. */
+async function render(element, kind, options) {
+  const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
+  let entry = views.get(element);
+  if (!entry) {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = stylesheet;
+    const container = document.createElement('div');
+    container.className = 'bw-root';
+    container.setAttribute('part', 'root');
+    root.replaceChildren(link, container);
+    entry = { container, view: null, options: null, token: {} };
+    views.set(element, entry);
+  }
+  const token = (entry.token = {});
+  entry.options = { ...options, locale: localeOf(element, options) };
+  await started;
+  // Removed or re-rendered while the module was starting: the newer call wins.
+  if (entry.token !== token || views.get(element) !== entry) return;
+  if (entry.view) entry.view.update(entry.options);
+  else entry.view = mountView(kind, entry.container, entry.options);
+}
+
+/** Removes what `render` made: the view's requests, listeners and DOM. */
+function release(element) {
+  const entry = views.get(element);
+  if (!entry) return;
+  views.delete(element);
+  entry.token = {};
+  if (entry.view) entry.view.unmount();
+  entry.view = null;
+  entry.container.replaceChildren();
+}
+
+class PayexElement extends HTMLElement {
+  static get observedAttributes() {
+    return Object.keys(ATTRIBUTES);
+  }
+
+  options() {
+    const options = {};
+    for (const [attribute, option] of Object.entries(ATTRIBUTES)) {
+      const value = this.getAttribute(attribute);
+      if (value !== null) options[option] = value;
+    }
+    return options;
+  }
+
+  connectedCallback() {
+    render(this, this.constructor.view, this.options());
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected && views.has(this)) render(this, this.constructor.view, this.options());
+  }
+
+  disconnectedCallback() {
+    release(this);
+  }
+}
+
+const ELEMENTS = {
+  'payex-invoice': 'invoice',
+  'payex-invoice-list': 'invoice-list',
+  'payex-recurring-products': 'recurring-products',
+};
+
+for (const [name, view] of Object.entries(ELEMENTS)) {
+  if (!customElements.get(name)) {
+    customElements.define(name, class extends PayexElement {
+      static view = view;
+    });
+  }
+}
+
+/**
+ * Mounts a view into any element, for hosts that prefer JavaScript to tags.
+ * `options.view` is 'invoice', 'invoice-list' or 'recurring-products'; the rest are the
+ * attributes in camelCase: ownerNo, customerNo, invoiceNo, mode, locale, apiBase, sessionToken.
+ * Call again to change options; returns a promise that settles once the view is mounted.
+ */
+export function mount(element, options) {
+  const { view, ...rest } = options || {};
+  if (!Object.values(ELEMENTS).includes(view)) throw new Error(`unknown view ${view}: use ${Object.values(ELEMENTS).join(', ')}`);
+  return render(element, view, rest);
+}
+
+/** Removes a view mounted with `mount`, releasing its requests and listeners. */
+export function unmount(element) {
+  release(element);
+}

@@ -1,0 +1,225 @@
+//! The Rust half of the custom elements (`<payex-invoice>`, `<payex-invoice-list>`,
+//! `<payex-recurring-products>`): mounts a view into the container an element made in its
+//! shadow root, updates it when attributes change, and releases everything it held (reactive
+//! owner, listeners, requests in flight) when the element is removed.
+//!
+//! The JavaScript half, `embed/payex-billing.js`, defines the elements and calls these exports.
+//!
+//! # Usage (what `payex-billing.js` does)
+//!
+//! ```js
+//! import init, { mountView } from './payex-billing-core.js';
+//! await init();
+//! const view = mountView('invoice', container, { ownerNo: '100200', invoiceNo: '603012', locale: 'sv-SE' });
+//! view.update({ ownerNo: '100200', invoiceNo: '603011', locale: 'sv-SE' });
+//! view.unmount();
+//! ```
+
+use crate::api::{ApiClient, ClientScope};
+use crate::views::{InvoiceList, InvoiceView, Mode, RecurringProductsView};
+use billing_contract::{paths, Invoice, Link};
+use leptos::prelude::*;
+use std::any::Any;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// What an element is told by its attributes (or by `mount(element, options)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ElementOptions {
+    /// `owner-no`: the ledger.
+    pub owner_no: String,
+    /// `customer-no`.
+    pub customer_no: String,
+    /// `invoice-no`.
+    pub invoice_no: String,
+    /// `mode`: `crm` or `self-service` (default `crm`).
+    pub mode: Mode,
+    /// `locale`, else the nearest `lang`, else the browser's language (resolved by the element).
+    pub locale: String,
+    /// `api-base`: the proxy's origin; empty for the page's own.
+    pub api_base: String,
+    /// `session-token`: a host-signed session for the proxy's signed-session mode.
+    pub session_token: String,
+}
+
+impl ElementOptions {
+    /// Reads `{ ownerNo, customerNo, invoiceNo, mode, locale, apiBase, sessionToken }`; missing
+    /// or non-string values read as empty, an unknown mode as CRM's stricter sibling: self-service.
+    pub fn from_js(options: &JsValue) -> ElementOptions {
+        let text = |key: &str| {
+            js_sys::Reflect::get(options, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let mode = text("mode");
+        ElementOptions {
+            owner_no: text("ownerNo"),
+            customer_no: text("customerNo"),
+            invoice_no: text("invoiceNo"),
+            // A typo must not hand edit controls to a customer: unknown modes are read-only.
+            mode: if mode.is_empty() { Mode::Crm } else { mode.parse().unwrap_or(Mode::SelfService) },
+            locale: text("locale"),
+            api_base: text("apiBase"),
+            session_token: text("sessionToken"),
+        }
+    }
+
+    /// What, when it changes, needs a new view rather than new data: ledger, locale, mode, API.
+    fn view_key(&self) -> (String, String, Mode, String) {
+        (self.owner_no.clone(), self.locale.clone(), self.mode, self.api_base.clone())
+    }
+}
+
+/// Which view an element shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ViewKind {
+    Invoice,
+    InvoiceList,
+    RecurringProducts,
+}
+
+impl ViewKind {
+    fn parse(kind: &str) -> Option<ViewKind> {
+        match kind {
+            "invoice" => Some(ViewKind::Invoice),
+            "invoice-list" => Some(ViewKind::InvoiceList),
+            "recurring-products" => Some(ViewKind::RecurringProducts),
+            _ => None,
+        }
+    }
+
+    /// The attributes the view cannot do without.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            ViewKind::Invoice => &["owner-no", "invoice-no"],
+            ViewKind::InvoiceList | ViewKind::RecurringProducts => &["owner-no", "customer-no"],
+        }
+    }
+
+    fn missing(self, o: &ElementOptions) -> Vec<&'static str> {
+        self.required()
+            .iter()
+            .copied()
+            .filter(|a| match *a {
+                "owner-no" => o.owner_no.is_empty(),
+                "customer-no" => o.customer_no.is_empty(),
+                _ => o.invoice_no.is_empty(),
+            })
+            .collect()
+    }
+}
+
+/// A view mounted for an element.
+#[wasm_bindgen]
+pub struct MountedView {
+    view: Option<Box<dyn Any>>,
+    options: Rc<Cell<Option<RwSignal<ElementOptions>>>>,
+    scope: ClientScope,
+}
+
+/// Mounts the view `kind` (`invoice`, `invoice-list` or `recurring-products`) into
+/// `container` with `options` (see [`ElementOptions::from_js`]).
+#[wasm_bindgen(js_name = mountView)]
+pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue) -> Result<MountedView, JsError> {
+    let kind = ViewKind::parse(kind).ok_or_else(|| JsError::new(&format!("unknown view {kind:?}")))?;
+    let initial = ElementOptions::from_js(&options);
+    let scope = ClientScope::new();
+    scope.set_session(Some(&initial.session_token));
+    let handle: Rc<Cell<Option<RwSignal<ElementOptions>>>> = Rc::new(Cell::new(None));
+    let out = handle.clone();
+    let view = leptos::mount::mount_to(container, move || {
+        // Created inside the mount, so the signal is released with the view.
+        let options = RwSignal::new(initial);
+        out.set(Some(options));
+        element_view(kind, options, scope)
+    });
+    Ok(MountedView { view: Some(Box::new(view)), options: handle, scope })
+}
+
+#[wasm_bindgen]
+impl MountedView {
+    /// New attribute values: numbers reload the data, a new ledger, locale, mode or API base
+    /// rebuilds the view, and a new session token is used from the next request on.
+    pub fn update(&self, options: JsValue) {
+        let next = ElementOptions::from_js(&options);
+        self.scope.set_session(Some(&next.session_token));
+        if let Some(signal) = self.options.get() {
+            signal.try_update(|current| {
+                if *current != next {
+                    *current = next;
+                }
+            });
+        }
+    }
+
+    /// Removes the view: aborts its requests and releases its listeners and reactive state.
+    pub fn unmount(&mut self) {
+        self.scope.close();
+        self.view.take();
+        self.options.set(None);
+    }
+}
+
+impl Drop for MountedView {
+    fn drop(&mut self) {
+        self.unmount();
+    }
+}
+
+/// The view for `kind`, rebuilt when the options that shape it change.
+fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: ClientScope) -> impl IntoView {
+    let key = Memo::new(move |_| options.with(ElementOptions::view_key));
+    let customer_no = Signal::derive(move || options.with(|o| o.customer_no.clone()));
+    move || {
+        let (owner_no, locale, mode, api_base) = key.get();
+        let missing = options.with_untracked(|o| kind.missing(o));
+        if !missing.is_empty() {
+            return view! { <p class="bw-error" role="alert">{format!("Missing attribute: {}", missing.join(", "))}</p> }
+                .into_any();
+        }
+        let client = ApiClient::new(&api_base).in_scope(scope);
+        match kind {
+            ViewKind::Invoice => {
+                let owner = owner_no.clone();
+                let invoice =
+                    Signal::derive(move || Link(paths::invoice(&owner, &options.with(|o| o.invoice_no.clone()))));
+                view! { <InvoiceView client=client invoice=invoice locale=locale /> }.into_any()
+            }
+            ViewKind::InvoiceList => invoice_list(client, owner_no, customer_no, locale).into_any(),
+            ViewKind::RecurringProducts => view! {
+                <RecurringProductsView client=client owner_no=owner_no customer_no=customer_no locale=locale mode=mode />
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// A customer's invoices; the one opened shows below the list.
+fn invoice_list(client: ApiClient, owner_no: String, customer_no: Signal<String>, locale: String) -> impl IntoView {
+    let open = RwSignal::new(None::<Invoice>);
+    // Another customer: the open invoice was the previous customer's.
+    Effect::new(move |previous: Option<String>| {
+        let current = customer_no.get();
+        if previous.is_some_and(|p| p != current) {
+            open.set(None);
+        }
+        current
+    });
+    let selected = Signal::derive(move || open.with(|o| o.as_ref().map(|i| i.invoice_no.clone())));
+    let on_open = Callback::new(move |invoice: Invoice| open.set(Some(invoice)));
+    let invoice_view = {
+        let (client, locale) = (client.clone(), locale.clone());
+        move || {
+            open.get().map(|invoice| {
+                view! { <InvoiceView client=client.clone() invoice=invoice.id locale=locale.clone() /> }
+            })
+        }
+    };
+    view! {
+        <InvoiceList client=client owner_no=owner_no customer_no=customer_no selected=selected on_open=on_open locale=locale />
+        <div class="bw-opened-invoice">{invoice_view}</div>
+    }
+}
