@@ -59,16 +59,16 @@ impl ApiClient {
         self
     }
 
-    /// A request with the headers every call carries, or an error if the scope is closed.
-    fn request(&self, method: Method, url: &str) -> Result<RequestBuilder, ApiError> {
+    /// A request with the headers every call carries; `None` once the client's scope is closed.
+    fn request(&self, method: Method, url: &str) -> Option<RequestBuilder> {
         let mut request = RequestBuilder::new(url).method(method).header("Accept", "application/json");
         let mut session = self.session.clone();
         if let Some(scope) = self.scope {
-            let signal = scope.abort_signal().ok_or_else(|| ApiError::Network("the view was removed".into()))?;
+            let signal = scope.abort_signal()?;
             request = request.abort_signal(Some(&signal));
             session = scope.session().or(session);
         }
-        Ok(match session {
+        Some(match session {
             Some(token) => request.header(SESSION_HEADER, &token),
             None => request,
         })
@@ -82,7 +82,7 @@ impl ApiClient {
     /// GETs one resource.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let url = self.url(path);
-        let request = self.request(Method::GET, &url)?;
+        let request = self.request(Method::GET, &url).ok_or_else(removed)?;
         read_json(&url, request.send().await).await
     }
 
@@ -91,7 +91,7 @@ impl ApiClient {
     pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<(), ApiError> {
         let url = self.url(path);
         let method = Method::from_bytes(method.as_bytes()).map_err(|e| ApiError::Request(e.to_string()))?;
-        let request = self.request(method, &url)?.header(CSRF_HEADER, CSRF_VALUE);
+        let request = self.request(method, &url).ok_or_else(removed)?.header(CSRF_HEADER, CSRF_VALUE);
         let request: Result<Request, _> = match json_body {
             Some(body) => request.header("Content-Type", "application/json").body(body),
             None => request.build(),
@@ -129,6 +129,11 @@ impl ApiClient {
     pub async fn get_all<T: DeserializeOwned>(&self, link: &Link) -> Result<Vec<T>, ApiError> {
         self.get_all_with(link, |_| {}).await
     }
+}
+
+/// The error of a request asked for after its view was removed.
+fn removed() -> ApiError {
+    ApiError::Network("the view was removed".into())
 }
 
 async fn read_json<T: DeserializeOwned>(
