@@ -3,6 +3,7 @@
 // against the data it claims to show, not against numbers copied into this file.
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
+import './elements.mjs';
 import { test, run, assert, assertEqual, api, allItems, invoiceLines, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';
 
 const OWNER = '100200';

@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh --browser
 cargo fetch --locked
-trunk build --release --offline
+scripts/build-bundle.sh
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy
 node e2e/bench-invoice.mjs "${1:-5}"

@@ -12,7 +12,7 @@ TOKEN="sandbox-token"   # the sandbox's demo token; held by the proxy, never sen
 
 echo "=== building the widget (release bundle) and the services"
 cargo fetch --locked
-trunk build --release --offline
+scripts/build-bundle.sh
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy
 
 pids=()
@@ -29,6 +29,8 @@ cat <<MSG
   Demo running:  http://127.0.0.1:$DEMO_PORT/
     private customer, 12 invoices:     http://127.0.0.1:$DEMO_PORT/?customer=15615616
     business customer, 20,000 lines:   http://127.0.0.1:$DEMO_PORT/?customer=5566778899
+    CRM host page (custom elements):   http://127.0.0.1:$DEMO_PORT/embed/demo/crm.html
+    My Pages host page (Swedish):      http://127.0.0.1:$DEMO_PORT/embed/demo/my-pages.html
   Press Ctrl-C to stop.
 
 MSG

@@ -23,7 +23,7 @@ step "browser component tests (wasm-bindgen-test, headless chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web --test recurring
 
 step "release bundle (trunk) and services"
-trunk build --release --offline
+scripts/build-bundle.sh
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy
 
 step "end-to-end (sandbox + proxy + release bundle in headless chromium)"

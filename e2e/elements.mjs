@@ -1,0 +1,167 @@
+// End-to-end tests of the embeddable bundle: the custom elements on the example host pages
+// (dist/embed/demo/), served by the proxy like any host's static files.
+import path from 'node:path';
+import { test, assert, assertEqual, allItems, ARTIFACTS, BASE } from './harness.mjs';
+
+const OWNER = '100200';
+const PRIVATE = '15615616';
+const CRM = '/embed/demo/crm.html';
+const MY_PAGES = '/embed/demo/my-pages.html';
+const invoicesOf = (customer) => allItems(`/billing/invoice/v1/${OWNER}/invoices?customerNo=${encodeURIComponent(customer)}`);
+const texts = (page, selector) => page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent.replace(/[\u00a0\u202f]/g, ' ').trim()));
+const events = (page) => page.evaluate(() => window.payexEvents);
+
+/** Waits until the host page has seen `count` events named `name`; returns them. */
+async function seen(page, name, count = 1) {
+  await page.waitForFunction(([n, c]) => (window.payexEvents || []).filter((e) => e.name === n).length >= c, [name, count], { timeout: 20000 });
+  return (await events(page)).filter((e) => e.name === name);
+}
+
+/** Records CSP violations before any script of the page runs. */
+async function watchCsp(page) {
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+
+test('CRM host page: hostile CSS and a strict CSP break nothing, and the widget CSS stays inside', async (page) => {
+  await watchCsp(page);
+  await page.goto(BASE + CRM);
+  const loaded = await seen(page, 'payex-loaded', 2);
+  assertEqual(loaded.map((e) => e.target).sort(), ['payex-invoice-list', 'payex-recurring-products'], 'both elements on the page loaded');
+  assertEqual(await page.evaluate(() => window.cspViolations), [], 'the strict policy (only wasm-unsafe-eval) is enough');
+
+  // Inside: the widget's own look, whatever the page says about fonts, tables and buttons.
+  const inside = await page.locator('payex-recurring-products').evaluate((host) => {
+    const root = host.shadowRoot.querySelector('.bw-root');
+    const table = host.shadowRoot.querySelector('table');
+    const headRow = host.shadowRoot.querySelector('thead tr');
+    const button = host.shadowRoot.querySelector('button');
+    const style = (e) => getComputedStyle(e);
+    return {
+      font: style(root).fontSize, transform: style(root).textTransform, spacing: style(root).letterSpacing,
+      table: style(table).display, rowHeight: headRow.getBoundingClientRect().height,
+      buttonBackground: style(button).backgroundColor, accent: style(root).getPropertyValue('--bw-color-accent').trim(),
+    };
+  });
+  assertEqual([inside.font, inside.transform, inside.spacing, inside.table], ['15px', 'none', 'normal', 'table'], 'host CSS does not reach inside');
+  assert(inside.rowHeight < 50, `rows keep their size despite a 40px root font and line-height 3: ${inside.rowHeight}px`);
+  assert(!/255, 105, 180/.test(inside.buttonBackground), `the host's hotpink !important buttons stay outside: ${inside.buttonBackground}`);
+  assertEqual(inside.accent, '#00695c', 'the host themes the widget through --bw-color-accent');
+
+  // Outside: the page is as its own CSS says, and nothing was added to its head.
+  const outside = await page.evaluate(() => ({
+    h2: getComputedStyle(document.querySelector('h2')).textTransform,
+    headSheets: [...document.head.querySelectorAll('link[rel=stylesheet], style')].map((e) => e.getAttribute('href')),
+    globals: Object.keys(window).filter((k) => /wasm|bindgen|leptos|payex(?!Events)/i.test(k)),
+  }));
+  assertEqual(outside.h2, 'uppercase', "the page's own headings keep the page's style");
+  assertEqual(outside.headSheets, ['crm.css'], 'no stylesheet was added to the host head');
+  assertEqual(outside.globals, [], 'no globals beyond the element definitions');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'crm-host-page.png'), fullPage: true });
+});
+
+test('events reach the host with their documented detail; attribute changes update the view', async (page, ctx) => {
+  ctx.expectedErrors.push(/status of 404/);
+  const invoices = await invoicesOf(PRIVATE);
+  await page.goto(BASE + CRM);
+  await seen(page, 'payex-loaded', 2);
+  const list = (await events(page)).find((e) => e.target === 'payex-invoice-list').detail;
+  assertEqual(list, { customerNo: PRIVATE, invoices: invoices.length, view: 'invoice-list' }, 'loaded: the list and its size');
+
+  await page.click(`payex-invoice-list button[aria-label="Open invoice ${invoices[1].invoiceNo}"]`);
+  const [opened] = await seen(page, 'payex-invoice-opened');
+  assertEqual(opened.detail, { customerNo: PRIVATE, invoiceNo: invoices[1].invoiceNo, ownerNo: OWNER }, 'invoice opened');
+  const invoiceLoaded = (await seen(page, 'payex-loaded', 3)).find((e) => e.detail.view === 'invoice');
+  assertEqual(invoiceLoaded.detail.invoiceNo, invoices[1].invoiceNo, 'the opened invoice reports when it has loaded');
+  await page.waitForSelector('payex-invoice-list .bw-invoice-header');
+
+  // A new customer number reloads the element; an unknown one reports the problem.
+  await page.locator('payex-recurring-products').evaluate((e) => e.setAttribute('customer-no', '99999999'));
+  const [error] = await seen(page, 'payex-error');
+  assertEqual([error.target, error.detail.view, error.detail.status, error.detail.type], ['payex-recurring-products', 'recurring-products', 404, 'billing/customer/problems/customer-not-found'], 'error: view, status and problem type');
+  assert(error.detail.instance, 'error: the instance id support asks for');
+  await page.waitForSelector('payex-recurring-products .bw-error');
+  await page.locator('payex-recurring-products').evaluate((e, no) => e.setAttribute('customer-no', no), PRIVATE);
+  await seen(page, 'payex-loaded', 4);
+  await page.waitForSelector('payex-recurring-products h3');
+});
+
+test('removing an element aborts its requests and leaves no listeners behind', async (page) => {
+  await page.goto(BASE + MY_PAGES);
+  await seen(page, 'payex-loaded', 2);
+  const cdp = await page.context().newCDPSession(page);
+  const windowListeners = async () => {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+    return listeners.length;
+  };
+  const before = await windowListeners();
+  const aborted = [];
+  const started = [];
+  page.on('requestfailed', (r) => { if (/ERR_ABORTED/.test(r.failure()?.errorText || '')) aborted.push(r.url()); });
+  page.on('request', (r) => started.push({ url: r.url(), at: Date.now() }));
+
+  // The 50,012-line invoice, its subscription lines answered slowly, removed while they load.
+  await page.route('**/invoices/604004/subscriptions/*/recurring-products**', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue().catch(() => {}); // aborted by the page meanwhile
+  });
+  await page.evaluate(() => {
+    const element = document.createElement('payex-invoice');
+    element.id = 'big';
+    element.setAttribute('owner-no', '100200');
+    element.setAttribute('invoice-no', '604004');
+    element.setAttribute('locale', 'sv-SE');
+    document.querySelector('main').append(element);
+  });
+  await page.waitForSelector('#big .bw-invoice-header');
+  for (let i = 0; i < 100 && !started.some((r) => /604004\/subscriptions\/[^/]+\/recurring-products/.test(r.url)); i++) await page.waitForTimeout(20);
+  assert(await windowListeners() > before, 'the invoice listens to the window (print mode) while it is shown');
+  const removedAt = Date.now();
+  await page.evaluate(() => document.getElementById('big').remove());
+  await page.waitForTimeout(2000);
+  assert(aborted.some((u) => u.includes('/invoices/604004')), `requests in flight were aborted (${aborted.length})`);
+  const late = started.filter((r) => r.at > removedAt + 50 && r.url.includes('/invoices/604004'));
+  assertEqual(late.map((r) => r.url), [], 'no request starts after the element is gone');
+  assertEqual(await windowListeners(), before, 'every window listener it added is removed');
+});
+
+test('My Pages in Swedish: the nearest lang decides, amounts in Swedish format, nothing to edit', async (page) => {
+  await watchCsp(page);
+  await page.goto(BASE + MY_PAGES);
+  await seen(page, 'payex-loaded', 2);
+  const amounts = await texts(page, 'payex-invoice-list tbody td.bw-num');
+  assert(amounts.length > 0 && amounts.every((a) => /^-?\d{1,3}( \d{3})*,\d{2} kr$/.test(a)), `Swedish money: ${amounts.slice(0, 3)}`);
+  const accent = await page.locator('payex-recurring-products').evaluate((h) => getComputedStyle(h.shadowRoot.querySelector('.bw-root')).getPropertyValue('--bw-color-accent').trim());
+  assertEqual(accent, '#0b5d3b', 'the portal brand colour reaches the widget');
+  const buttons = await texts(page, 'payex-recurring-products button');
+  assertEqual(buttons.length, 1, `self-service: only the ended-products toggle, no edit controls: ${buttons}`);
+  assertEqual(await page.evaluate(() => window.cspViolations), [], 'the page CSP allows the widget');
+});
+
+test('loading the script twice is harmless; mount() and unmount() for hosts that prefer JavaScript', async (page) => {
+  await page.goto(BASE + MY_PAGES);
+  await seen(page, 'payex-loaded', 2);
+  const result = await page.evaluate(async () => {
+    const definition = customElements.get('payex-invoice');
+    await import('/embed/payex-billing.js?loaded-again');
+    const again = customElements.get('payex-invoice') === definition;
+    const { mount, unmount } = await import('/embed/payex-billing.js');
+    const host = document.createElement('div');
+    document.querySelector('main').append(host);
+    await mount(host, { view: 'invoice', ownerNo: '100200', invoiceNo: '603012', locale: 'en-GB' });
+    for (let i = 0; i < 100 && !host.shadowRoot.querySelector('.bw-invoice-header'); i++) await new Promise((r) => setTimeout(r, 50));
+    const header = host.shadowRoot.querySelector('.bw-invoice-header')?.textContent || '';
+    await mount(host, { view: 'invoice', ownerNo: '100200', invoiceNo: '603011', locale: 'en-GB' });
+    for (let i = 0; i < 100 && !(host.shadowRoot.querySelector('.bw-invoice-header')?.textContent || '').includes('603011'); i++) await new Promise((r) => setTimeout(r, 50));
+    const updated = host.shadowRoot.querySelector('.bw-invoice-header')?.textContent || '';
+    unmount(host);
+    return { again, header, updated, after: host.shadowRoot.querySelector('.bw-root')?.childElementCount ?? 0 };
+  });
+  assert(result.again, 'the second load kept the first definition');
+  assert(result.header.includes('603012'), `mount() shows the invoice: ${result.header.slice(0, 80)}`);
+  assert(result.updated.includes('603011'), 'mount() again with other options updates the view');
+  assertEqual(result.after, 0, 'unmount() leaves nothing rendered');
+});
