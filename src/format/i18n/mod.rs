@@ -1,14 +1,27 @@
 //! The widget's UI texts. One [`Texts`] table per language; views never hold literal text.
 //!
-//! English ([`EN`]) is complete and lives in its own file; the Nordic languages (sv, nb, da, fi)
-//! are added as tables of the same shape, so a missing translation is a compile error, not a
-//! blank label.
+//! Tables: English ([`EN`], the reference), Swedish ([`SV`]), Norwegian Bokmål ([`NB`]), Danish
+//! ([`DA`]) and Finnish ([`FI`]), one file each. Every table is a struct literal, so a missing
+//! translation is a compile error, not a blank label.
+//!
+//! Conventions of the translations (checked by the tests below where a machine can check them):
+//! every `{}` of the English text is kept, in the same order of meaning, since [`fill`] is
+//! positional; a sentence keeps its full stop and a label stays without one; quotation marks are
+//! each language's own: ”…” in Swedish, Danish and Finnish, «…» in Norwegian.
 
 use billing_contract::Periodicity;
 
+mod da;
 mod en;
+mod fi;
+mod nb;
+mod sv;
 
+pub use da::DA;
 pub use en::EN;
+pub use fi::FI;
+pub use nb::NB;
+pub use sv::SV;
 
 /// Declares [`Texts`] from its field names, once: the struct of `&'static str` fields, and
 /// [`Texts::entries`], which lists every field by name so tests can check whole tables without
@@ -233,14 +246,44 @@ pub fn fill(text: &str, values: &[&str]) -> String {
     out
 }
 
-/// The texts for a locale tag (e.g. `sv-SE`); English until the other tables land.
+/// The texts for a locale tag (e.g. `sv-SE`); English until locale negotiation lands.
 pub fn texts(_locale: &str) -> &'static Texts {
     &EN
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, Texts, EN};
+    use super::{fill, Texts, DA, EN, FI, NB, SV};
+
+    fn translations() -> [(&'static str, &'static Texts); 4] {
+        [("sv", &SV), ("nb", &NB), ("da", &DA), ("fi", &FI)]
+    }
+
+    fn placeholders(text: &str) -> usize {
+        text.matches("{}").count()
+    }
+
+    /// The mark a text ends with, if it is sentence punctuation: a sentence keeps its full stop, a
+    /// label stays without one, "Loading…" keeps its ellipsis and a lead-in its colon.
+    fn end_mark(text: &str) -> Option<char> {
+        text.chars().last().filter(|c| ".:…?!".contains(*c))
+    }
+
+    /// Whether a text ends with an abbreviation's own full stop ("Invoice no.", "Eks. mva."):
+    /// a label that does is still a label, and one language may abbreviate where another does not.
+    fn ends_abbreviated(text: &str) -> bool {
+        let last = text.rsplit(' ').next().unwrap_or_default().to_lowercase();
+        ["no.", "nr.", "mva."].iter().any(|abbreviation| last.ends_with(abbreviation))
+    }
+
+    fn same_end(english: &str, text: &str) -> bool {
+        match (end_mark(english), end_mark(text)) {
+            (a, b) if a == b => true,
+            (Some('.'), None) => ends_abbreviated(english),
+            (None, Some('.')) => ends_abbreviated(text),
+            _ => false,
+        }
+    }
 
     #[test]
     fn fill_replaces_placeholders_in_order() {
@@ -259,5 +302,68 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Texts::COUNT);
+    }
+
+    #[test]
+    fn every_text_is_there_with_the_placeholders_and_end_mark_of_english() {
+        for (language, table) in [("en", &EN)].into_iter().chain(translations()) {
+            for ((field, english), (same_field, text)) in EN.entries().into_iter().zip(table.entries()) {
+                assert_eq!(field, same_field);
+                assert!(!text.trim().is_empty(), "{language}.{field} is empty");
+                assert_eq!(text, text.trim(), "{language}.{field} has outer spaces");
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(english),
+                    "{language}.{field}: {text:?} needs the placeholders of {english:?}"
+                );
+                assert!(same_end(english, text), "{language}.{field}: {text:?} ends unlike {english:?}");
+                // The caption hint is appended to the caption, so it starts like English does.
+                if english.starts_with(", ") {
+                    assert!(text.starts_with(", "), "{language}.{field}: {text:?}");
+                }
+            }
+        }
+    }
+
+    /// A text of two or more words that is identical to English is taken to be untranslated.
+    /// Single words may legitimately coincide (Danish and Norwegian "Status", "Start", "Type",
+    /// "Subtotal"; "{} line" is not a word of its own either), so they are not checked; nor are
+    /// words that are the same everywhere, like "CSV", "CRM" or "PayEx", counted as words.
+    #[test]
+    fn sentences_and_phrases_are_translated() {
+        fn words(text: &str) -> usize {
+            let shared = ["CSV", "CRM", "PayEx", "Billing"];
+            text.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .filter(|w| !shared.iter().any(|s| w.trim_matches(|c: char| !c.is_alphanumeric()) == *s))
+                .count()
+        }
+        for (language, table) in translations() {
+            for ((field, english), (_, text)) in EN.entries().into_iter().zip(table.entries()) {
+                if words(english) >= 2 {
+                    assert_ne!(text, english, "{language}.{field} is still English");
+                }
+            }
+        }
+    }
+
+    /// Each language quotes with its own marks: ”…” in Swedish, Danish and Finnish, «…» in
+    /// Norwegian; never the English “…”, and never straight quotes.
+    #[test]
+    fn quotation_marks_are_each_languages_own() {
+        for (language, table) in translations() {
+            let (open, close) = if language == "nb" { ('«', '»') } else { ('”', '”') };
+            for ((field, english), (_, text)) in EN.entries().into_iter().zip(table.entries()) {
+                assert!(!text.contains(['“', '"', '„']), "{language}.{field}: {text:?}");
+                let quoted = english.matches('“').count();
+                if open == close {
+                    assert_eq!(text.matches(open).count(), 2 * quoted, "{language}.{field}: {text:?}");
+                } else {
+                    assert!(!text.contains('”'), "{language}.{field}: {text:?}");
+                    assert_eq!(text.matches(open).count(), quoted, "{language}.{field}: {text:?}");
+                    assert_eq!(text.matches(close).count(), quoted, "{language}.{field}: {text:?}");
+                }
+            }
+        }
     }
 }
