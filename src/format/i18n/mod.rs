@@ -2,7 +2,8 @@
 //!
 //! Tables: English ([`EN`], the reference), Swedish ([`SV`]), Norwegian Bokmål ([`NB`]), Danish
 //! ([`DA`]) and Finnish ([`FI`]), one file each. Every table is a struct literal, so a missing
-//! translation is a compile error, not a blank label.
+//! translation is a compile error, not a blank label. [`texts`] picks the table for the viewer's
+//! locale tag; [`language_of`] names the one it picks.
 //!
 //! Conventions of the translations (checked by the tests below where a machine can check them):
 //! every `{}` of the English text is kept, in the same order of meaning, since [`fill`] is
@@ -246,14 +247,39 @@ pub fn fill(text: &str, values: &[&str]) -> String {
     out
 }
 
-/// The texts for a locale tag (e.g. `sv-SE`); English until locale negotiation lands.
-pub fn texts(_locale: &str) -> &'static Texts {
-    &EN
+/// The primary language subtags we have a table for, and the table's code. Nynorsk (`nn`) and
+/// plain Norwegian (`no`) get Bokmål: every Norwegian reads it, and it is what Norwegian billing
+/// products write.
+const LANGUAGES: [(&str, &str); 6] =
+    [("sv", "sv"), ("nb", "nb"), ("no", "nb"), ("nn", "nb"), ("da", "da"), ("fi", "fi")];
+
+/// The code of the table [`texts`] uses for a locale tag: `"en"`, `"sv"`, `"nb"`, `"da"` or `"fi"`.
+///
+/// Only the tag's primary language subtag counts (the part before the first `-`, or `_` as in
+/// POSIX locales), case-insensitively: `sv-SE`, `sv-FI` and `SV` are Swedish; `nb-NO`, `no` and
+/// `nn-NO` are Norwegian Bokmål; `da-DK` is Danish; `fi-FI` is Finnish. Anything else, including
+/// an empty or malformed tag, is English. Useful for a `lang` attribute that matches the texts
+/// actually shown, which may differ from the locale used for numbers and dates.
+pub fn language_of(locale: &str) -> &'static str {
+    let primary = locale.trim().split(['-', '_']).next().unwrap_or_default();
+    LANGUAGES.iter().find(|(subtag, _)| primary.eq_ignore_ascii_case(subtag)).map_or("en", |&(_, code)| code)
+}
+
+/// The texts for a locale tag (e.g. `sv-SE`), chosen by [`language_of`]; English if we have no
+/// table for the language.
+pub fn texts(locale: &str) -> &'static Texts {
+    match language_of(locale) {
+        "sv" => &SV,
+        "nb" => &NB,
+        "da" => &DA,
+        "fi" => &FI,
+        _ => &EN,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, Texts, DA, EN, FI, NB, SV};
+    use super::{fill, language_of, texts, Texts, DA, EN, FI, NB, SV};
 
     fn translations() -> [(&'static str, &'static Texts); 4] {
         [("sv", &SV), ("nb", &NB), ("da", &DA), ("fi", &FI)]
@@ -365,5 +391,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_table_is_negotiated_by_primary_language_subtag() {
+        let cases = [
+            ("sv-SE", "sv"),
+            ("SV", "sv"),
+            ("sv_FI", "sv"),
+            ("nb-NO", "nb"),
+            ("no", "nb"),
+            ("nn-NO", "nb"),
+            ("da-DK", "da"),
+            ("fi-FI", "fi"),
+            ("en-GB", "en"),
+            ("de-DE", "en"),
+            ("", "en"),
+            ("x", "en"),
+            ("-sv", "en"),
+            ("svx-SE", "en"),
+            ("sme-NO", "en"),
+        ];
+        for (locale, code) in cases {
+            assert_eq!(language_of(locale), code, "{locale:?}");
+            let table = match code {
+                "sv" => &SV,
+                "nb" => &NB,
+                "da" => &DA,
+                "fi" => &FI,
+                _ => &EN,
+            };
+            assert!(std::ptr::eq(texts(locale), table), "{locale:?} gets the {code} table");
+        }
+        assert_eq!(texts("sv-SE").due_date, "Förfallodatum");
+        assert_eq!(texts("nb-NO").due_date, "Forfallsdato");
+        assert_eq!(texts("da-DK").due_date, "Forfaldsdato");
+        assert_eq!(texts("fi-FI").due_date, "Eräpäivä");
+        assert_eq!(texts("de-DE").due_date, "Due date");
     }
 }
