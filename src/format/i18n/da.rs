@@ -135,7 +135,7 @@ pub static DA: Texts = Texts {
     fix_field: "1 felt skal rettes.",
     end_on: "Afslut ”{}”",
     end_submit: "Afslut produkt",
-    delete_confirm: "Slet ”{}”? Produktet forsvinder fra kunden og kan ikke gendannes. Vil du stoppe faktureringen, men beholde historikken, så afslut det i stedet.",
+    delete_confirm: "Slet ”{}”? Produktet forsvinder fra kunden og kan ikke gendannes. Vil du stoppe faktureringen, men beholde historikken? Afslut det i stedet.",
     delete_submit: "Slet produkt",
     product_added: "”{}” er tilføjet.",
     product_updated: "”{}” er gemt.",

@@ -144,7 +144,7 @@ pub static FI: Texts = Texts {
     subscription_added: "Tilaus {} on lisätty.",
     refreshing: "Päivitetään…",
     session_expired: "Istuntosi on vanhentunut",
-    session_expired_detail: "Kirjaudu uudelleen sisään ja yritä sitten uudelleen. Kirjoittamasi tiedot ovat tallessa.",
+    session_expired_detail: "Kirjaudu sisään uudelleen ja yritä sitten uudestaan. Kirjoittamasi tiedot ovat tallessa.",
     ss_own_products: "Asiakastililläsi",
     ss_subscription: "Tilaus {}",
     ss_col_service: "Palvelu",

@@ -135,7 +135,7 @@ pub static NB: Texts = Texts {
     fix_field: "1 felt må rettes.",
     end_on: "Avslutt «{}»",
     end_submit: "Avslutt produkt",
-    delete_confirm: "Slette «{}»? Produktet forsvinner fra kunden og kan ikke gjenopprettes. Vil du slutte å fakturere det, men beholde historikken, avslutter du det i stedet.",
+    delete_confirm: "Slette «{}»? Produktet forsvinner fra kunden og kan ikke gjenopprettes. Vil du slutte å fakturere det, men beholde historikken? Avslutt det i stedet.",
     delete_submit: "Slett produkt",
     product_added: "«{}» er lagt til.",
     product_updated: "«{}» er lagret.",

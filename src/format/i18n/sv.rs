@@ -135,7 +135,7 @@ pub static SV: Texts = Texts {
     fix_field: "1 fält behöver åtgärdas.",
     end_on: "Avsluta ”{}”",
     end_submit: "Avsluta produkt",
-    delete_confirm: "Ta bort ”{}”? Produkten försvinner från kunden och går inte att återställa. Vill du sluta fakturera den men behålla historiken avslutar du den i stället.",
+    delete_confirm: "Ta bort ”{}”? Produkten försvinner från kunden och går inte att återställa. Vill du sluta fakturera den men behålla historiken? Avsluta den i stället.",
     delete_submit: "Ta bort produkt",
     product_added: "”{}” har lagts till.",
     product_updated: "”{}” har sparats.",
