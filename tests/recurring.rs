@@ -243,11 +243,11 @@ fn prices_per_month_and_year_include_vat_and_totals_count_active_products() {
     // 199.00 + 25 % = 248.75 a month, 2 985.00 a year.
     assert!(rows[1].contains("248,75") && rows[1].contains("2 985,00"), "{rows:?}");
     // The subscription's total counts only the active product: not the upcoming or the ended.
-    assert_eq!(texts(&host, "tfoot tr > *")[3..], ["Total of active products", "248,75", "2 985,00"]);
+    assert_eq!(texts(&host, "tfoot tr > *")[3..], ["Summa aktiva produkter", "248,75", "2 985,00"]);
     // Customer 36.25 + subscription 248.75 = 285.00 a month, 3 420.00 a year.
     assert_eq!(
         texts(&host, ".bw-customer-total"),
-        ["All active products together: 285,00 per month, 3 420,00 per year, including VAT."]
+        ["Alla aktiva produkter tillsammans: 285,00 per månad, 3 420,00 per år, inklusive moms."]
     );
 }
 

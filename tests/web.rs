@@ -138,7 +138,7 @@ fn credits_are_marked_in_text_not_only_colour() {
 #[wasm_bindgen_test]
 fn the_header_shows_number_dates_customer_and_amount() {
     let (host, _handle) = mount(|| view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) locale="sv-SE" /> });
-    assert_eq!(texts(&host, "h2"), ["Invoice 603010"]);
+    assert_eq!(texts(&host, "h2"), ["Faktura 603010"]);
     assert_eq!(texts(&host, "dd"), ["2026-03-01", "2026-03-31", "15615616", "406,44 kr"]);
 }
 
