@@ -501,7 +501,7 @@ async fn ending_and_deleting_are_confirmed_before_anything_is_sent() {
 
     click_labelled(&host, "End Mobil 20 GB");
     settle().await;
-    assert_eq!(texts(&host, "form h4"), ["End “Mobil 20 GB” on"]);
+    assert_eq!(texts(&host, "form h4"), ["End “Mobil 20 GB”"]);
     assert_eq!(value_of(&host, "endDate"), "2026-11-30", "ending offers the end of the current month");
     click(&host, "form .bw-secondary");
     settle().await;

@@ -16,6 +16,7 @@
 //! ```
 
 use crate::api::{ApiClient, ClientScope};
+use crate::format::i18n::language_of;
 use crate::views::{InvoiceList, InvoiceView, Mode, RecurringProductsView};
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
@@ -181,7 +182,9 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
                 .into_any();
         }
         let client = ApiClient::new(&api_base).in_scope(scope);
-        match kind {
+        // Screen readers read the texts in their language, whatever the host page's lang says.
+        let lang = language_of(&locale);
+        let inner = match kind {
             ViewKind::Invoice => {
                 let owner = owner_no.clone();
                 let invoice =
@@ -193,7 +196,8 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
                 <RecurringProductsView client=client owner_no=owner_no customer_no=customer_no locale=locale mode=mode />
             }
             .into_any(),
-        }
+        };
+        view! { <div lang=lang>{inner}</div> }.into_any()
     }
 }
 

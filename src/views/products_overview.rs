@@ -239,7 +239,7 @@ fn subscription_title(ctx: &Context, subscription: &Subscription, index: usize) 
 fn subscription_dates(ctx: &Context, subscription: &Subscription) -> Option<String> {
     let dates: Vec<String> = [
         subscription.start_date.map(|d| fill(ctx.t.started, &[&ctx.f.date(d)])),
-        subscription.end_date.map(|d| fill(ctx.t.ended, &[&ctx.f.date(d)])),
+        subscription.end_date.map(|d| fill(if d < ctx.today { ctx.t.ended } else { ctx.t.ends }, &[&ctx.f.date(d)])),
     ]
     .into_iter()
     .flatten()

@@ -2,7 +2,8 @@
 
 use super::{InvoiceList, InvoiceView, Mode, RecurringProductsView};
 use crate::api::ApiClient;
-use crate::format::{i18n::fill, texts, Texts};
+use crate::format::i18n::{fill, language_of};
+use crate::format::{texts, Texts};
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
 
@@ -116,7 +117,7 @@ pub fn DemoSite() -> impl IntoView {
     };
 
     view! {
-        <div class="bw-root bw-site" lang=locale.clone()>
+        <div class="bw-root bw-site" lang=language_of(&locale)>
             <header class="bw-site-header">
                 <h1>{t.site_title}</h1>
                 <p>{fill(t.site_intro, &[&owner_no])}</p>

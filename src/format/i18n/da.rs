@@ -84,6 +84,7 @@ pub static DA: Texts = Texts {
     until_further_notice: "Indtil videre",
     started: "Startet {}",
     ended: "Afsluttet {}",
+    ends: "Ophører {}",
     monthly: "Månedligt",
     quarterly: "Kvartalsvis",
     semiannually: "Halvårligt",

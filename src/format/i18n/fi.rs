@@ -84,6 +84,7 @@ pub static FI: Texts = Texts {
     until_further_notice: "Toistaiseksi",
     started: "Alkoi {}",
     ended: "Päättyi {}",
+    ends: "Päättyy {}",
     monthly: "Kuukausittain",
     quarterly: "Neljännesvuosittain",
     semiannually: "Puolivuosittain",

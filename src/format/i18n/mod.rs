@@ -132,6 +132,7 @@ define_texts! {
     until_further_notice,
     started,
     ended,
+    ends,
     monthly,
     quarterly,
     semiannually,

@@ -84,6 +84,7 @@ pub static NB: Texts = Texts {
     until_further_notice: "Inntil videre",
     started: "Startet {}",
     ended: "Avsluttet {}",
+    ends: "Avsluttes {}",
     monthly: "Månedlig",
     quarterly: "Kvartalsvis",
     semiannually: "Hvert halvår",

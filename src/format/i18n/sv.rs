@@ -84,6 +84,7 @@ pub static SV: Texts = Texts {
     until_further_notice: "Tills vidare",
     started: "Startade {}",
     ended: "Avslutades {}",
+    ends: "Upphör {}",
     monthly: "Månadsvis",
     quarterly: "Kvartalsvis",
     semiannually: "Halvårsvis",
