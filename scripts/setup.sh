@@ -28,9 +28,9 @@ setup_tools() {
     # No --locked: its lockfile pins a webpki-roots release the registry here lacks.
     cargo install wasm-bindgen-cli --version "$wb_version" --force
   fi
-  if [ ! -x "$SETUP_ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$SETUP_ROOT/node_modules/playwright-core" ] \
+  if [ ! -x "$SETUP_ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$SETUP_ROOT/node_modules/playwright-core" ] || [ ! -d "$SETUP_ROOT/node_modules/axe-core" ] \
      || [ "$SETUP_ROOT/package-lock.json" -nt "$SETUP_ROOT/node_modules/.package-lock.json" ]; then
-    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core)"
+    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core, axe-core)"
     (cd "$SETUP_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

@@ -370,6 +370,9 @@ fn money_is_formatted_by_intl_for_the_locale_and_exactly() {
     // CLDR 42+ (Chromium 156) writes Norwegian amounts with the symbol after the number.
     assert_eq!(Formatter::new("nb-NO").money(dec("1234.50"), "NOK"), "1\u{a0}234,50\u{a0}kr");
     assert_eq!(Formatter::new("fi-FI").money(dec("1234.50"), "EUR"), "1\u{a0}234,50\u{a0}€");
+    assert_eq!(Formatter::new("da-DK").money(dec("1234.50"), "DKK"), "1.234,50\u{a0}kr.");
+    assert_eq!(Formatter::new("sv-SE").date("2026-03-31".parse().unwrap()), "2026-03-31");
+    assert_eq!(Formatter::new("fi-FI").date("2026-03-31".parse().unwrap()), "31.03.2026");
     assert_eq!(Formatter::new("en-GB").money(dec("-50"), "SEK"), "-SEK\u{a0}50.00");
     // Beyond 2^53 a float would already have lost the last digits.
     assert_eq!(Formatter::new("en-US").amount(dec("9007199254740993.25")), "9,007,199,254,740,993.25");

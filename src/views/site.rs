@@ -110,7 +110,10 @@ pub fn DemoSite() -> impl IntoView {
                 };
                 view! {
                     <Tabs tab=tab t=t />
-                    <div role="tabpanel" id=move || tab.get().panel_id() aria-labelledby=move || tab.get().tab_id()>{panel}</div>
+                    <div role="tabpanel" id=move || tab.get().panel_id() aria-labelledby=move || tab.get().tab_id()>
+                        <h2 class="bw-visually-hidden">{move || tab.get().label(t)}</h2>
+                        {panel}
+                    </div>
                 }
             })
         }
@@ -168,6 +171,13 @@ impl Tab {
         }
     }
 
+    fn label(self, t: &'static Texts) -> &'static str {
+        match self {
+            Tab::Invoices => t.invoices,
+            Tab::Recurring => t.recurring_products,
+        }
+    }
+
     fn panel_id(self) -> &'static str {
         match self {
             Tab::Invoices => "bw-panel-invoices",
@@ -204,10 +214,7 @@ fn Tabs(tab: RwSignal<Tab>, t: &'static Texts) -> impl IntoView {
     view! {
         <div role="tablist" class="bw-tabs" aria-label=t.customer on:keydown=on_key>
             {Tab::ALL.iter().map(|&this| {
-                let label = match this {
-                    Tab::Invoices => t.invoices,
-                    Tab::Recurring => t.recurring_products,
-                };
+                let label = this.label(t);
                 view! {
                     <button type="button" role="tab" class="bw-tab" id=this.tab_id() aria-controls=this.panel_id()
                         aria-selected=move || (tab.get() == this).to_string()
