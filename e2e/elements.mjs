@@ -165,3 +165,29 @@ test('loading the script twice is harmless; mount() and unmount() for hosts that
   assert(result.updated.includes('603011'), 'mount() again with other options updates the view');
   assertEqual(result.after, 0, 'unmount() leaves nothing rendered');
 });
+
+test('a 401 asks the host for a new session; once the host sets it, the element retries by itself', async (page, ctx) => {
+  ctx.expectedErrors.push(/status of 401/);
+  const sessions = [];
+  await page.route(`**/billing/customer/v1/${OWNER}/customers/${PRIVATE}`, (route) => {
+    const session = route.request().headers()['x-billing-session'];
+    sessions.push(session);
+    if (session === 'expired') {
+      return route.fulfill({ status: 401, contentType: 'application/problem+json', body: JSON.stringify({ type: 'billing/proxy/problems/session-expired', title: 'Session expired', status: 401, instance: 'e2e-401-2' }) });
+    }
+    return route.continue();
+  });
+  await page.goto(BASE + CRM);
+  await seen(page, 'payex-loaded', 2);
+  await page.evaluate(() => {
+    // The host's side: on a 401, renew the session (here: at once) and hand it to the element.
+    document.addEventListener('payex-authentication-required', (e) => e.target.setAttribute('session-token', 'fresh'));
+    const element = document.createElement('payex-recurring-products');
+    for (const [k, v] of Object.entries({ 'owner-no': '100200', 'customer-no': '15615616', 'session-token': 'expired', locale: 'en-GB', id: 'renewing' })) element.setAttribute(k, v);
+    document.querySelector('main').append(element);
+  });
+  const [required] = await seen(page, 'payex-authentication-required');
+  assertEqual([required.target, required.detail.instance], ['payex-recurring-products', 'e2e-401-2'], 'the host is asked, with the instance id');
+  await page.waitForSelector('#renewing .bw-overview');
+  assertEqual(sessions.slice(-2), ['expired', 'fresh'], 'the retry carried the renewed session');
+});

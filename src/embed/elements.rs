@@ -17,7 +17,7 @@
 
 use crate::api::{ApiClient, ClientScope};
 use crate::format::i18n::language_of;
-use crate::views::{InvoiceList, InvoiceView, Mode, RecurringProductsView};
+use crate::views::{InvoiceList, InvoiceView, Mode, RecurringProductsView, SessionRenewals};
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
 use std::any::Any;
@@ -113,11 +113,18 @@ impl ViewKind {
     }
 }
 
+/// The signals through which a mounted view hears of new attribute values.
+#[derive(Clone, Copy)]
+struct Live {
+    options: RwSignal<ElementOptions>,
+    renewals: RwSignal<u32>,
+}
+
 /// A view mounted for an element.
 #[wasm_bindgen]
 pub struct MountedView {
     view: Option<Box<dyn Any>>,
-    options: Rc<Cell<Option<RwSignal<ElementOptions>>>>,
+    live: Rc<Cell<Option<Live>>>,
     scope: ClientScope,
 }
 
@@ -129,30 +136,35 @@ pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue)
     let initial = ElementOptions::from_js(&options);
     let scope = ClientScope::new();
     scope.set_session(Some(&initial.session_token));
-    let handle: Rc<Cell<Option<RwSignal<ElementOptions>>>> = Rc::new(Cell::new(None));
-    let out = handle.clone();
+    let live: Rc<Cell<Option<Live>>> = Rc::new(Cell::new(None));
+    let out = live.clone();
     let view = leptos::mount::mount_to(container, move || {
-        // Created inside the mount, so the signal is released with the view.
-        let options = RwSignal::new(initial);
-        out.set(Some(options));
+        // Created inside the mount, so the signals are released with the view.
+        let (options, renewals) = (RwSignal::new(initial), RwSignal::new(0));
+        out.set(Some(Live { options, renewals }));
+        provide_context(SessionRenewals(renewals));
         element_view(kind, options, scope)
     });
-    Ok(MountedView { view: Some(Box::new(view)), options: handle, scope })
+    Ok(MountedView { view: Some(Box::new(view)), live, scope })
 }
 
 #[wasm_bindgen]
 impl MountedView {
     /// New attribute values: numbers reload the data, a new ledger, locale, mode or API base
-    /// rebuilds the view, and a new session token is used from the next request on.
+    /// rebuilds the view, and a new session token is used from the next request on (and
+    /// retries what a 401 refused).
     pub fn update(&self, options: JsValue) {
         let next = ElementOptions::from_js(&options);
+        let Some(live) = self.live.get() else { return };
         self.scope.set_session(Some(&next.session_token));
-        if let Some(signal) = self.options.get() {
-            signal.try_update(|current| {
-                if *current != next {
-                    *current = next;
-                }
-            });
+        let renewed = live.options.with_untracked(|o| o.session_token != next.session_token);
+        live.options.try_update(|current| {
+            if *current != next {
+                *current = next;
+            }
+        });
+        if renewed {
+            live.renewals.try_update(|n| *n += 1);
         }
     }
 
@@ -160,7 +172,7 @@ impl MountedView {
     pub fn unmount(&mut self) {
         self.scope.close();
         self.view.take();
-        self.options.set(None);
+        self.live.set(None);
     }
 }
 
@@ -173,7 +185,9 @@ impl Drop for MountedView {
 /// The view for `kind`, rebuilt when the options that shape it change.
 fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: ClientScope) -> impl IntoView {
     let key = Memo::new(move |_| options.with(ElementOptions::view_key));
-    let customer_no = Signal::derive(move || options.with(|o| o.customer_no.clone()));
+    // Memos: a new session token or another unrelated option must not reload the data.
+    let customer_no: Signal<String> = Memo::new(move |_| options.with(|o| o.customer_no.clone())).into();
+    let invoice_no = Memo::new(move |_| options.with(|o| o.invoice_no.clone()));
     move || {
         let (owner_no, locale, mode, api_base) = key.get();
         let missing = options.with_untracked(|o| kind.missing(o));
@@ -187,8 +201,7 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
         let inner = match kind {
             ViewKind::Invoice => {
                 let owner = owner_no.clone();
-                let invoice =
-                    Signal::derive(move || Link(paths::invoice(&owner, &options.with(|o| o.invoice_no.clone()))));
+                let invoice = Signal::derive(move || Link(paths::invoice(&owner, &invoice_no.get())));
                 view! { <InvoiceView client=client invoice=invoice locale=locale /> }.into_any()
             }
             ViewKind::InvoiceList => invoice_list(client, owner_no, customer_no, locale).into_any(),

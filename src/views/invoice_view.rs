@@ -98,6 +98,10 @@ pub fn InvoiceView(
         }
     });
     let reload = Callback::new(move |()| reloads.update(|n| *n += 1));
+    super::session::retry_on_renewal(
+        move || stage.with(|s| matches!(s, Stage::Failed(e) if e.status() == Some(401))),
+        move || reload.run(()),
+    );
     let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
     let t = texts(&locale);
     let root = NodeRef::<leptos::html::Section>::new();

@@ -29,6 +29,8 @@ impl<T> From<Result<T, ApiError>> for Load<T> {
 
 /// Runs `fetch(source())` now, again whenever `source` changes, and on retry.
 ///
+/// After a 401, a session renewed by the host (see [`super::session`]) retries by itself.
+///
 /// A retry while data is shown re-reads it in the background: the data stays on screen until
 /// the new answer replaces it (after a change is saved, say). A retry after a failure shows
 /// the loading state again.
@@ -85,6 +87,10 @@ where
         retried.set_value(true);
         retries.update(|n| *n += 1);
     });
+    super::session::retry_on_renewal(
+        move || state.with(|s| matches!(s, Load::Failed(e) if e.status() == Some(401))),
+        move || retry.run(()),
+    );
     (state.read_only(), retry)
 }
 
