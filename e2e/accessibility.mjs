@@ -90,3 +90,13 @@ test('keyboard only, in the element: list -> invoice -> sort', async (page) => {
   const sorted = await page.locator('payex-invoice-list th[aria-sort]').evaluateAll((ths) => ths.map((t) => t.getAttribute('aria-sort')));
   assertEqual(sorted, ['ascending'], 'Enter sorts, and only the sorted column has aria-sort');
 });
+
+test('axe finds no violations in dark mode (colour contrast of the dark defaults)', async (page) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(BASE + '/?customer=15615616&invoice=603007');
+  await page.waitForSelector('.bw-summary');
+  assertEqual(await violations(page), [], 'axe violations, invoice, dark');
+  await page.goto(BASE + '/?customer=15615616&tab=recurring');
+  await page.waitForSelector('.bw-overview');
+  assertEqual(await violations(page), [], 'axe violations, recurring products, dark');
+});
