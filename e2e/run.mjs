@@ -60,6 +60,8 @@ test('opening an invoice shows every line, grouped, with a total that reconciles
   const expectedGroups = (customerLines.length ? ['Customer-level charges'] : [])
     .concat(subscriptions.filter((_, i) => perSubscription[i].length).map((s) => `Subscription ${s.subscriptionNo} – ${s.description}`));
   assertEqual(await texts(page, '.bw-group-title'), expectedGroups, 'customer-level group first, then one per subscription');
+  // Groups arrive progressively: wait for every line, then check nothing more arrives.
+  await page.waitForFunction((n) => document.querySelectorAll('.bw-charges tr.bw-line').length >= n && !document.querySelector('.bw-progress'), all.length, { timeout: 20000 }).catch(() => {});
   assertEqual((await page.$$('.bw-charges tr.bw-line')).length, all.length, 'one row per invoice line');
 
   const total = textCents((await texts(page, '.bw-summary .bw-total td'))[0]);
