@@ -690,4 +690,82 @@ mod tests {
         let debug = format!("{config:?}");
         assert!(debug.contains("[redacted]") && !debug.contains(TOKEN_VALUE), "{debug}");
     }
+
+    fn temp_file(name: &str, text: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("billing-proxy-{name}-{}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_toml_file_is_overridden_by_the_environment_and_flags() {
+        let file = temp_file(
+            "config.toml",
+            r#"
+listen = "0.0.0.0:9100"
+upstream = "https://lf-api.payex.com"
+owner-no = "555"
+upstream-timeout-ms = 2500
+allowed-origins = ["https://crm.example.com", "https://portal.example.com"]
+access = "trusted"
+trusted-scope = "read"
+log-format = "json"
+"#,
+        );
+        let path = file.to_str().unwrap();
+        let vars = [("PROXY_TOKEN", TOKEN_VALUE), ("PROXY_CONFIG", path), ("PROXY_OWNER_NO", "777")];
+        let config = Config::parse(["--listen", "127.0.0.1:9200"], env_with(&vars)).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:9200".parse().unwrap(), "the flag wins");
+        assert_eq!(config.access.owner_no(), "777", "the environment wins over the file");
+        assert_eq!(config.upstream.to_string(), "https://lf-api.payex.com");
+        assert_eq!(config.upstream_timeout, Duration::from_millis(2500));
+        assert_eq!(config.allowed_origins, ["https://crm.example.com", "https://portal.example.com"]);
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(matches!(config.access, AccessPolicy::Trusted { scope: Scope::Read, .. }));
+        std::fs::remove_file(file).unwrap();
+    }
+
+    #[test]
+    fn config_file_mistakes_say_what_to_fix() {
+        let token = ("PROXY_TOKEN", TOKEN_VALUE);
+        for (text, expected) in [
+            ("listen = ", "configuration file"),
+            ("listn = \"x\"", "unknown key `listn`"),
+            ("token = \"abc\"", "`token` is a secret"),
+            ("upstream-timeout-ms = 0", "invalid config key `upstream-timeout-ms`"),
+        ] {
+            let file = temp_file("bad.toml", text);
+            let err = parse(&["--config", file.to_str().unwrap()], &[token]).unwrap_err().to_string();
+            assert!(err.contains(expected), "{text}: {err}");
+            assert!(!err.contains("abc"), "a secret is not repeated: {err}");
+        }
+    }
+
+    #[test]
+    fn access_mistakes_say_what_to_fix() {
+        let token = ("PROXY_TOKEN", TOKEN_VALUE);
+        let err = Config::parse(Vec::<String>::new(), env_with(&[token])).unwrap_err().to_string();
+        assert!(err.contains("PROXY_OWNER_NO"), "{err}");
+        let err = parse(&["--access", "signed-session"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("PROXY_SESSION_KEY"), "{err}");
+        let err = parse(&["--access", "signed-session"], &[token, ("PROXY_SESSION_KEY", "short")]).unwrap_err();
+        assert!(err.to_string().contains("at least 32 bytes") && !err.to_string().contains("short"), "{err}");
+        assert!(matches!(parse(&["--session-key=x"], &[token]), Err(ConfigError::SecretOnCommandLine(_))));
+        let err = parse(&["--client-cert", "c.pem"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("--client-key"), "{err}");
+        let err = parse(&["--access", "open"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("trusted or signed-session"), "{err}");
+        let err = parse(&["--allowed-origins", "https://crm.example.com/"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("not an origin"), "{err}");
+    }
+
+    #[test]
+    fn signed_session_mode_with_a_key_file() {
+        let key = temp_file("session-key", "0123456789abcdef0123456789abcdef\n");
+        let args = ["--access", "signed-session", "--session-key-file", key.to_str().unwrap()];
+        let config = parse(&args, &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
+        assert_eq!(config.access.mode(), "signed-session");
+        assert!(!format!("{config:?}").contains("0123456789abcdef"));
+        std::fs::remove_file(key).unwrap();
+    }
 }
