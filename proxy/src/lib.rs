@@ -25,6 +25,7 @@ pub mod config;
 pub mod csrf;
 pub mod error;
 pub mod forward;
+pub mod fuzz_support;
 pub mod health;
 pub mod metrics;
 pub mod rate_limit;
