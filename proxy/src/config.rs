@@ -768,4 +768,11 @@ log-format = "json"
         assert!(!format!("{config:?}").contains("0123456789abcdef"));
         std::fs::remove_file(key).unwrap();
     }
+
+    #[test]
+    fn the_example_configuration_has_known_keys_only() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/billing-proxy.toml");
+        let settings = read_config_file(&example).unwrap();
+        assert!(settings.contains_key("--owner-no") && settings.contains_key("--session-key-file"));
+    }
 }

@@ -203,6 +203,16 @@ mod tests {
         assert_eq!(key().verify(&format!("{payload}.{signature}"), at(1_000_000)), Err(SessionError::BadPayload));
     }
 
+    /// The token that `proxy/examples/mint_session.py` and `mint-session.mjs` print.
+    const MINTED_BY_THE_EXAMPLES: &str = "eyJvd25lck5vIjoiMTAwMjAwIiwiY3VzdG9tZXJObyI6IsOFa2Vzc29uICYgQ28vNyIsInNjb3BlIjoicmVhZCIsImV4cCI6MjAwMDAwMDYwMCwic3ViIjoidXNlci0xIn0.PMjJMK3SSyqUIjQJcPyNsZmwAEjXauhDcuanOYhrHo4";
+
+    #[test]
+    fn tokens_minted_by_the_python_and_node_examples_verify() {
+        let session = key().verify(MINTED_BY_THE_EXAMPLES, at(2_000_000_000)).unwrap();
+        assert_eq!(session, self::session(2_000_000_600));
+        assert_eq!(key().sign(&session), MINTED_BY_THE_EXAMPLES, "the same bytes as the examples");
+    }
+
     #[test]
     fn debug_shows_neither_key_nor_subject() {
         assert!(!format!("{:?}", key()).contains("0123"));
