@@ -43,16 +43,41 @@ fn identity_pem(identity: &ClientIdentity) -> Result<Vec<u8>, StartupError> {
             pem.extend(read(key)?);
             Ok(pem)
         }
-        ClientIdentity::Pkcs12 { path, .. } => {
-            // reqwest reads PKCS#12 only with native-tls; this build uses rustls only.
-            Err(StartupError::ClientIdentity(format!(
-                "PKCS#12 (`{}`) is not supported by this build's rustls backend yet: convert it once with \
-                 `openssl pkcs12 -in {0} -nodes -out client.pem` and pass client.pem as both --client-cert \
-                 and --client-key",
-                path.display()
-            )))
+        ClientIdentity::Pkcs12 { path, password } => {
+            // reqwest reads PKCS#12 only with native-tls; with rustls it is converted to PEM.
+            let archive = read(path)?;
+            let store = p12_keystore::KeyStore::from_pkcs12(
+                &archive,
+                password.expose(),
+                p12_keystore::Pkcs12ImportPolicy::Strict,
+            )
+            .map_err(|err| {
+                StartupError::ClientIdentity(format!(
+                    "cannot open the PKCS#12 file `{}` (is PROXY_CLIENT_PKCS12_PASSWORD right?): {err}",
+                    path.display()
+                ))
+            })?;
+            let (_, chain) = store.private_key_chain().ok_or_else(|| {
+                StartupError::ClientIdentity(format!(
+                    "the PKCS#12 file `{}` holds no private key with its certificate",
+                    path.display()
+                ))
+            })?;
+            let mut pem = String::new();
+            for certificate in chain.certs() {
+                pem.push_str(&pem_block("CERTIFICATE", certificate.as_der()));
+            }
+            pem.push_str(&pem_block("PRIVATE KEY", chain.key().as_der()));
+            Ok(pem.into_bytes())
         }
     }
+}
+
+/// `der` as a PEM block with `label`.
+fn pem_block(label: &str, der: &[u8]) -> String {
+    let base64 = STANDARD.encode(der);
+    let lines: Vec<&str> = base64.as_bytes().chunks(64).filter_map(|line| std::str::from_utf8(line).ok()).collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
 }
 
 /// The `notAfter` of the first certificate in `pem`.
