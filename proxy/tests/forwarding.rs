@@ -238,3 +238,26 @@ async fn end_to_end_over_tcp() {
     assert_eq!(received.headers["authorization"], format!("Bearer {TOKEN}").as_str());
     assert!(!received.headers.contains_key("cookie"));
 }
+
+#[tokio::test]
+async fn a_rotated_token_file_is_used_without_restart() {
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let file = std::env::temp_dir().join(format!("billing-proxy-rotation-{}", std::process::id()));
+    std::fs::write(&file, "first-token\n").unwrap();
+    let path = file.to_str().unwrap();
+    let vars = [("PROXY_TOKEN", ""), ("PROXY_TOKEN_FILE", path), ("PROXY_TOKEN_RELOAD_MS", "20")];
+    let config = config_with(&upstream.base, std::path::Path::new("/nonexistent"), &vars);
+    assert_eq!(config.token_file.as_deref(), Some(file.as_path()));
+    let app = billing_proxy::app(&config).unwrap();
+    let target = "/billing/invoice/v1/100200/invoices/603001";
+    send(&app, get(target)).await;
+    std::fs::write(&file, "second-token\n").unwrap();
+    let later = std::time::SystemTime::now() + Duration::from_secs(2);
+    std::fs::File::options().write(true).open(&file).unwrap().set_modified(later).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    send(&app, get(target)).await;
+    let sent: Vec<_> =
+        upstream.received().iter().map(|r| r.headers["authorization"].to_str().unwrap().to_owned()).collect();
+    assert_eq!(sent, ["Bearer first-token", "Bearer second-token"]);
+    std::fs::remove_file(file).unwrap();
+}

@@ -133,7 +133,7 @@ pub fn config(upstream: &str, static_dir: &Path) -> Config {
     config_with(upstream, static_dir, &[])
 }
 
-/// [`config`] with more environment variables.
+/// [`config`] with more environment variables; an empty value removes a variable.
 pub fn config_with(upstream: &str, static_dir: &Path, vars: &[(&str, &str)]) -> Config {
     let args = ["--upstream", upstream, "--static-dir", static_dir.to_str().unwrap(), "--max-body-bytes", "1024"];
     let mut env: Vec<(String, String)> = vec![
@@ -143,7 +143,9 @@ pub fn config_with(upstream: &str, static_dir: &Path, vars: &[(&str, &str)]) -> 
     ];
     for (name, value) in vars {
         env.retain(|(n, _)| n != name);
-        env.push(((*name).into(), (*value).into()));
+        if !value.is_empty() {
+            env.push(((*name).into(), (*value).into()));
+        }
     }
     Config::parse(args, |name| env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())).unwrap()
 }
