@@ -264,7 +264,7 @@ pub async fn forward(State(forwarder): State<Arc<Forwarder>>, request_id: Reques
         Err(err) => err.at(request_id.clone()).into_response(),
     };
     let status = response.status().as_u16();
-    let route = outcome.route.as_ref().map_or_else(|| "refused".to_owned(), |route| route.kind.template());
+    let route = outcome.route.as_ref().map_or("refused", |route| route.kind.template());
     if ApiRoute::is_write(&method) {
         tracing::info!(
             target: "billing_proxy::audit",

@@ -14,7 +14,7 @@ pub const BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Labels {
     /// The route template (no identifiers), or `refused` for a request that matched none.
-    pub route: String,
+    pub route: &'static str,
     /// The request method.
     pub method: String,
     /// The status answered to the browser.
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn renders_counts_and_cumulative_buckets() {
         let metrics = Metrics::default();
-        let labels = Labels { route: "/r/{id}".into(), method: "GET".into(), status: 200, upstream_status: Some(200) };
+        let labels = Labels { route: "/r/{id}", method: "GET".into(), status: 200, upstream_status: Some(200) };
         metrics.observe(labels.clone(), Duration::from_millis(3));
         metrics.observe(labels, Duration::from_millis(30));
         let text = metrics.render();

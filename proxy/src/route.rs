@@ -13,6 +13,7 @@ use axum::http::Method;
 use billing_contract::ids::{decode_segment, encode_segment, IdKind};
 use billing_contract::paths::{CUSTOMER_NO_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM};
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 /// Longest path accepted, in bytes (well above any route with maximal identifiers).
 pub const MAX_PATH_BYTES: usize = 1024;
@@ -210,7 +211,14 @@ impl RouteKind {
 
     /// The route's template, e.g. `/billing/invoice/v1/{ownerNo}/invoices/{invoiceNo}`: what
     /// logs and metrics name it by (no identifiers, so no personal data and few series).
-    pub fn template(self) -> String {
+    pub fn template(self) -> &'static str {
+        static TEMPLATES: OnceLock<Vec<String>> = OnceLock::new();
+        let templates = TEMPLATES.get_or_init(|| RouteKind::ALL.iter().map(|kind| kind.build_template()).collect());
+        let index = RouteKind::ALL.iter().position(|kind| *kind == self).unwrap_or_default();
+        templates.get(index).map_or("", String::as_str)
+    }
+
+    fn build_template(self) -> String {
         let mut template = self.api().prefix().to_owned();
         for part in self.shape() {
             match part {
