@@ -3,7 +3,9 @@
 # the same sandbox on loopback, with the same load (wrk, same threads, connections, duration),
 # one run each. Prints requests per second, p50 and p99 latency of each, their ratios, and the
 # proxy's and nginx's RSS under load.
-#   scripts/bench-proxy.sh            (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_THREADS=2)
+#   scripts/bench-proxy.sh            (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_THREADS=2;
+#                                      BENCH_PROXY_ENV="TOKIO_WORKER_THREADS=1" or BENCH_PROXY_BIN=path
+#                                      to vary the proxy)
 # Installs nginx and wrk from Debian if missing (idempotent; needs root or sudo for apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,8 +43,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 SANDBOX_TOKEN="$TOKEN" RUST_LOG=warn target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" >"$work/sandbox.log" 2>&1 & pids+=($!)
-PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn \
-  target/service/billing-proxy --listen "127.0.0.1:$PROXY_PORT" --upstream "http://127.0.0.1:$SANDBOX_PORT" \
+PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn env ${BENCH_PROXY_ENV:-} \
+  "${BENCH_PROXY_BIN:-target/service/billing-proxy}" --listen "127.0.0.1:$PROXY_PORT" --upstream "http://127.0.0.1:$SANDBOX_PORT" \
   --static-dir "$work" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($proxy_pid)
 
 cat >"$work/nginx.conf" <<NGINX
