@@ -50,6 +50,8 @@ wins over the file. Settings marked (secret) are not accepted as flags.
                                  PROXY_TOKEN                  the bearer token (secret)
   --token-reload-ms MS           PROXY_TOKEN_RELOAD_MS        how often the token file is checked
                                                               [default: 5000]
+  --upstream-ca PATH             PROXY_UPSTREAM_CA            PEM certificates trusted for the
+                                                              upstream besides the public roots
   --client-cert PATH             PROXY_CLIENT_CERT            PEM client certificate (chain) for
                                                               mutual TLS with the upstream
   --client-key PATH              PROXY_CLIENT_KEY             its PEM private key
@@ -121,6 +123,9 @@ pub struct Config {
     pub token_file: Option<PathBuf>,
     /// How often the token file is checked for a change.
     pub token_reload: Duration,
+    /// Certificates (PEM) trusted for the upstream besides the public roots, e.g. a private
+    /// test environment's CA.
+    pub upstream_ca: Option<PathBuf>,
     /// The client certificate for mutual TLS with the upstream.
     pub client_identity: Option<ClientIdentity>,
     /// `/readyz` fails when the client certificate expires within this many days.
@@ -235,6 +240,7 @@ settings! {
     CONFIG = "--config", "PROXY_CONFIG";
     LISTEN = "--listen", "PROXY_LISTEN";
     UPSTREAM = "--upstream", "PROXY_UPSTREAM";
+    UPSTREAM_CA = "--upstream-ca", "PROXY_UPSTREAM_CA";
     OWNER_NO = "--owner-no", "PROXY_OWNER_NO";
     TOKEN_FILE = "--token-file", "PROXY_TOKEN_FILE";
     TOKEN_RELOAD_MS = "--token-reload-ms", "PROXY_TOKEN_RELOAD_MS";
@@ -291,6 +297,7 @@ impl Config {
             token,
             token_file,
             token_reload: sources.parse(&TOKEN_RELOAD_MS, "5000", parse_millis)?,
+            upstream_ca: sources.get(&UPSTREAM_CA).map(|(path, _)| PathBuf::from(path)),
             client_identity: sources.client_identity()?,
             cert_expiry_warning_days: sources.parse(&CERT_EXPIRY_WARNING_DAYS, "14", parse_number)?,
             access: sources.access()?,

@@ -235,8 +235,8 @@ pub enum StartupError {
     /// The HTTP client (TLS) could not be initialised.
     #[error("cannot set up the upstream HTTP client: {0}")]
     Client(#[source] reqwest::Error),
-    /// The client certificate or key could not be used.
-    #[error("cannot use the client certificate for mutual TLS: {0}")]
+    /// The client certificate, its key or the upstream CA could not be used.
+    #[error("cannot set up TLS with the upstream (client certificate for mutual TLS, upstream CA): {0}")]
     ClientIdentity(String),
 }
 

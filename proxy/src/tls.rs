@@ -16,6 +16,20 @@ pub fn upstream_client(config: &Config) -> Result<(reqwest::Client, Option<Syste
         .connect_timeout(config.upstream_timeout.min(Duration::from_secs(5)))
         .pool_idle_timeout(Duration::from_secs(60))
         .tcp_nodelay(true);
+    if let Some(path) = &config.upstream_ca {
+        let pem = std::fs::read(path).map_err(|err| {
+            StartupError::ClientIdentity(format!("cannot read the upstream CA file `{}`: {err}", path.display()))
+        })?;
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
+            StartupError::ClientIdentity(format!("the upstream CA file `{}` is not PEM: {err}", path.display()))
+        })?;
+        if certificates.is_empty() {
+            return Err(StartupError::ClientIdentity(format!("no certificate in `{}`", path.display())));
+        }
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
     let mut expires = None;
     if let Some(identity) = &config.client_identity {
         let pem = identity_pem(identity)?;
