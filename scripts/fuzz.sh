@@ -11,7 +11,7 @@ SECONDS_TO_RUN="${1:-${FUZZ_SECONDS:-60}}"
 if ! rustup toolchain list | grep -q '^nightly'; then
   echo "=== fuzz: no nightly toolchain (rustup toolchain install nightly --profile minimal);" \
        "running the stable bounded fuzz test with 1,000,000 cases instead"
-  FUZZ_CASES=1000000 exec cargo test --locked --release -p billing-proxy --test fuzz_bounded
+  FUZZ_CASES=1000000 exec cargo test --locked -p billing-proxy --test fuzz_bounded
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "=== fuzz: installing cargo-fuzz (once)"
