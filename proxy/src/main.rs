@@ -1,5 +1,6 @@
 //! `billing-proxy`: see `billing-proxy --help`.
 
+use axum::serve::ListenerExt;
 use billing_proxy::config::{LogFormat, USAGE};
 use billing_proxy::{Config, ConfigError};
 use std::process::ExitCode;
@@ -57,6 +58,10 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     println!("billing proxy listening on http://{} ({})", listener.local_addr()?, config.upstream);
+    // Small responses go out at once, as nginx's `tcp_nodelay on` does.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("billing proxy stopped");
     Ok(())
