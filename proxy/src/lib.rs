@@ -73,10 +73,13 @@ pub fn app(config: &Config) -> Result<Router, StartupError> {
     });
     let security = Arc::new(SecurityHeaders::new(&config.static_dir, &config.frame_ancestors));
     let api = on(FORWARDED_METHODS, forward::forward).fallback(forward::method_not_allowed);
+    // API answers are compressed (brotli or gzip, as the browser accepts; the upstream is asked
+    // for identity so its JSON can be checked); the bundle is served precompressed instead.
     let api = Router::new()
         .route(&format!("{CUSTOMER_API}/{{*rest}}"), api.clone())
         .route(&format!("{INVOICE_API}/{{*rest}}"), api)
-        .with_state(forwarder);
+        .with_state(forwarder)
+        .layer(tower_http::compression::CompressionLayer::new());
     let health = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

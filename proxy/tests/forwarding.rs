@@ -261,3 +261,21 @@ async fn a_rotated_token_file_is_used_without_restart() {
     assert_eq!(sent, ["Bearer first-token", "Bearer second-token"]);
     std::fs::remove_file(file).unwrap();
 }
+
+#[tokio::test]
+async fn api_answers_are_compressed_as_the_browser_accepts() {
+    let page = Box::leak(
+        format!(r#"{{"items":[{}]}}"#, vec![r#"{"description":"Mobile 5 GB"}"#; 200].join(",")).into_boxed_str(),
+    );
+    let upstream = MockUpstream::start(Reply::json(200, page)).await;
+    let app = proxy(&upstream.base);
+    let target = "/billing/invoice/v1/100200/invoices/603001/recurring-products";
+    let compressed = request("GET", target).header("accept-encoding", "br, gzip").body(Body::empty()).unwrap();
+    let answer = send(&app, compressed).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("content-encoding"), Some("br"));
+    assert!(answer.body.len() < page.len() / 10, "{} bytes", answer.body.len());
+    assert!(!upstream.only_request().headers.contains_key("accept-encoding"), "the upstream answers identity");
+    let plain = send(&app, get(target)).await;
+    assert_eq!((plain.header("content-encoding"), plain.text()), (None, &*page));
+}
