@@ -61,7 +61,7 @@ export async function startServices() {
   const services = { stop() { sandbox.kill(); if (proxy) proxy.kill(); } };
   try {
     const upstream = await listeningUrl(sandbox, 'sandbox');
-    proxy = start('billing-proxy', ['--listen', '127.0.0.1:0', '--upstream', upstream, '--static-dir', process.env.E2E_DIST || path.join(ROOT, 'dist')], { PROXY_TOKEN: TOKEN });
+    proxy = start('billing-proxy', ['--listen', '127.0.0.1:0', '--upstream', upstream, '--static-dir', process.env.E2E_DIST || path.join(ROOT, 'dist')], { PROXY_TOKEN: TOKEN, PROXY_OWNER_NO: '100200' });
     BASE = await listeningUrl(proxy, 'proxy');
   } catch (e) {
     services.stop();

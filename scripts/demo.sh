@@ -20,7 +20,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
 SANDBOX_TOKEN="$TOKEN" target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" & pids+=($!)
-PROXY_TOKEN="$TOKEN" target/service/billing-proxy --listen "127.0.0.1:$DEMO_PORT" \
+PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 target/service/billing-proxy --listen "127.0.0.1:$DEMO_PORT" \
   --upstream "http://127.0.0.1:$SANDBOX_PORT" --static-dir dist & pids+=($!)
 
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/healthz" && break; sleep 0.1; done

@@ -19,6 +19,9 @@ cargo clippy --locked --target wasm32-unknown-unknown -p billing-widget --all-ta
 step "native tests (contract, model, sandbox, proxy)"
 cargo test --locked --workspace
 
+step "fuzzing the proxy's path and token parsing (bounded: FUZZ_SECONDS, default 30)"
+scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+
 step "browser component tests (wasm-bindgen-test, headless chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web --test recurring
 

@@ -1,12 +1,21 @@
-//! Which API requests the proxy forwards.
+//! Who may do what: the deployment's access mode decides, for every request that matched the
+//! route allowlist, whether it is forwarded.
 //!
-//! The forwarder asks the [`AccessPolicy`] about every request before anything is sent
-//! upstream. Today the only policy is [`AccessPolicy::Trusted`]: the page embedding the widget
-//! is trusted, and everything under the two API prefixes is forwarded. Stricter policies
-//! (host-signed sessions, route allowlists, CSRF checks) become further variants.
+//! - [`AccessPolicy::Trusted`]: the proxy sits behind the host's own authentication; requests
+//!   within the configured ledger are forwarded, writes only if the deployment enables them.
+//! - [`AccessPolicy::SignedSession`]: each request carries a host-signed [`Session`] in the
+//!   [`SESSION_HEADER`]; only requests about that session's customer within its scope pass.
+//!   Customer API routes name the customer in the path and are checked here; invoice routes
+//!   do not, so their [`Grant`] asks the forwarder to check the invoice's customer upstream
+//!   before anything of it is returned.
 
-use axum::http::{HeaderMap, Method, Uri};
-use billing_contract::paths::{CUSTOMER_API, INVOICE_API};
+use crate::route::{ApiRoute, RouteKind};
+use crate::session::{Scope, Session, SessionError, SessionKey};
+use axum::http::{HeaderMap, HeaderName, Method};
+use billing_contract::ids::IdKind;
+use billing_contract::paths::{CUSTOMER_API, CUSTOMER_NO_PARAM, INVOICE_API};
+use billing_contract::proxy_protocol::SESSION_HEADER;
+use std::time::SystemTime;
 
 /// One of the two Billing APIs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,30 +45,6 @@ impl Api {
     }
 }
 
-/// What an access policy is shown of a request to forward. Paths and queries are raw
-/// (percent-encoded, as received).
-#[derive(Clone, Copy, Debug)]
-pub struct ApiRequest<'a> {
-    /// The request method.
-    pub method: &'a Method,
-    /// The API addressed.
-    pub api: Api,
-    /// The path after `<api prefix>/`, e.g. `100200/customers/AB%2F1`.
-    pub rest: &'a str,
-    /// The query, without `?`.
-    pub query: Option<&'a str>,
-    /// The browser's request headers (before the forwarder's allowlist is applied).
-    pub headers: &'a HeaderMap,
-}
-
-impl<'a> ApiRequest<'a> {
-    /// Reads a request addressed to one of the APIs; `None` if its path is outside both.
-    pub fn new(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> Option<ApiRequest<'a>> {
-        let (api, rest) = Api::of_path(uri.path())?;
-        Some(ApiRequest { method, api, rest, query: uri.query(), headers })
-    }
-}
-
 /// Why a request was not forwarded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
@@ -71,22 +56,129 @@ pub enum Denied {
     Forbidden(String),
 }
 
+impl From<SessionError> for Denied {
+    fn from(err: SessionError) -> Denied {
+        Denied::Unauthenticated(format!("{}. Reload the page to get a new session.", capitalised(&err.to_string())))
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// What an allowed request is allowed as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    /// Who is asking, for the audit log and the rate limit: the session's subject, the
+    /// trusted user header's value, or `trusted`.
+    pub subject: String,
+    /// If set, the request is about an invoice (the route's `invoiceNo`) that must belong to
+    /// this customer; the forwarder checks it upstream before forwarding.
+    pub invoice_customer: Option<String>,
+    /// Whether the subject is one session or user, whose requests are rate-limited together
+    /// (not so for the anonymous `trusted` subject, which is everyone behind the host).
+    pub rate_limited: bool,
+}
+
 /// How the proxy decides which API requests it forwards.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
+#[derive(Clone, Debug)]
 pub enum AccessPolicy {
-    /// Every request under the two API prefixes is forwarded: the embedding host is trusted
-    /// to put the proxy behind its own login.
-    #[default]
-    Trusted,
+    /// The embedding host authenticates users before they reach the proxy; requests within
+    /// `owner_no` are forwarded, writes only with [`Scope::ReadWrite`].
+    Trusted {
+        /// The one ledger forwarded to.
+        owner_no: String,
+        /// Whether writes are forwarded.
+        scope: Scope,
+        /// A header the host's reverse proxy sets to the signed-in user (for the audit log).
+        user_header: Option<HeaderName>,
+    },
+    /// Every request carries a host-signed session token naming one customer.
+    SignedSession {
+        /// The one ledger forwarded to.
+        owner_no: String,
+        /// The key tokens are verified with.
+        key: SessionKey,
+    },
 }
 
 impl AccessPolicy {
-    /// Decides whether `request` may be forwarded.
-    pub fn authorize(&self, request: &ApiRequest<'_>) -> Result<(), Denied> {
-        match (self, request) {
-            (AccessPolicy::Trusted, _) => Ok(()),
+    /// The ledger this deployment forwards to.
+    pub fn owner_no(&self) -> &str {
+        match self {
+            AccessPolicy::Trusted { owner_no, .. } | AccessPolicy::SignedSession { owner_no, .. } => owner_no,
         }
+    }
+
+    /// The mode's name, as configured.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            AccessPolicy::Trusted { .. } => "trusted",
+            AccessPolicy::SignedSession { .. } => "signed-session",
+        }
+    }
+
+    /// Decides whether `route`, called with `method` and `headers`, may be forwarded at `now`.
+    pub fn authorize(
+        &self,
+        route: &ApiRoute,
+        method: &Method,
+        headers: &HeaderMap,
+        now: SystemTime,
+    ) -> Result<Grant, Denied> {
+        if route.owner() != self.owner_no() {
+            return Err(Denied::Forbidden("This ledger is not served here.".into()));
+        }
+        let write = ApiRoute::is_write(method);
+        match self {
+            AccessPolicy::Trusted { scope, user_header, .. } => {
+                if write && *scope == Scope::Read {
+                    return Err(Denied::Forbidden("Changes are not enabled here.".into()));
+                }
+                let user = user_header.as_ref().and_then(|name| headers.get(name)).and_then(|v| v.to_str().ok());
+                Ok(match user {
+                    Some(user) if !user.is_empty() && user.len() <= 200 => {
+                        Grant { subject: format!("trusted:{user}"), invoice_customer: None, rate_limited: true }
+                    }
+                    _ => Grant { subject: "trusted".to_owned(), invoice_customer: None, rate_limited: false },
+                })
+            }
+            AccessPolicy::SignedSession { key, .. } => {
+                let token = headers
+                    .get(SESSION_HEADER)
+                    .ok_or(SessionError::Missing)?
+                    .to_str()
+                    .map_err(|_| SessionError::Malformed)?;
+                let session = key.verify(token, now)?;
+                authorize_session(&session, route, write, self.owner_no())
+            }
+        }
+    }
+}
+
+/// The signed-session rules for one verified `session`.
+fn authorize_session(session: &Session, route: &ApiRoute, write: bool, owner_no: &str) -> Result<Grant, Denied> {
+    let other_customer = || Denied::Forbidden("This session is for another customer.".into());
+    if session.owner_no != owner_no {
+        return Err(Denied::Forbidden("This session is for another ledger.".into()));
+    }
+    if write && session.scope != Scope::ReadWrite {
+        return Err(Denied::Forbidden("This session may not change anything.".into()));
+    }
+    let subject = session.subject();
+    let mine = Some(session.customer_no.as_str());
+    match route.kind {
+        RouteKind::Customers => Err(Denied::Forbidden("A session cannot create customers.".into())),
+        RouteKind::Invoices if route.param(CUSTOMER_NO_PARAM) == mine => {
+            Ok(Grant { subject, invoice_customer: None, rate_limited: true })
+        }
+        RouteKind::Invoices => Err(other_customer()),
+        kind if kind.api() == Api::Customer => match route.id(IdKind::Customer) {
+            id if id == mine => Ok(Grant { subject, invoice_customer: None, rate_limited: true }),
+            _ => Err(other_customer()),
+        },
+        _ => Ok(Grant { subject, invoice_customer: Some(session.customer_no.clone()), rate_limited: true }),
     }
 }
 
@@ -103,12 +195,85 @@ mod tests {
         assert_eq!(Api::of_path("/billing/invoice/v1"), None);
     }
 
+    use crate::session::SessionKey;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn route(method: &Method, target: &str) -> ApiRoute {
+        let (path, query) = target.split_once('?').map_or((target, None), |(p, q)| (p, Some(q)));
+        let (api, rest) = Api::of_path(path).unwrap();
+        ApiRoute::parse(api, method, rest, query).unwrap()
+    }
+
+    fn now() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(2_000_000_000)
+    }
+
+    fn session_policy() -> AccessPolicy {
+        AccessPolicy::SignedSession { owner_no: "100200".into(), key: SessionKey::new(KEY, Duration::from_secs(900)) }
+    }
+
+    fn with_session(customer: &str, scope: Scope) -> HeaderMap {
+        let session =
+            Session { owner_no: "100200".into(), customer_no: customer.into(), scope, exp: 2_000_000_600, sub: None };
+        let token = SessionKey::new(KEY, Duration::from_secs(900)).sign(&session);
+        let mut headers = HeaderMap::new();
+        headers.insert(SESSION_HEADER, token.parse().unwrap());
+        headers
+    }
+
+    fn check(policy: &AccessPolicy, method: Method, target: &str, headers: &HeaderMap) -> Result<Grant, Denied> {
+        policy.authorize(&route(&method, target), &method, headers, now())
+    }
+
     #[test]
-    fn trusted_allows_every_api_request() {
-        let (method, headers) = (Method::DELETE, HeaderMap::new());
-        let uri: Uri = "/billing/customer/v1/1/customers/2/recurring-products/3?x=1".parse().unwrap();
-        let request = ApiRequest::new(&method, &uri, &headers).unwrap();
-        assert_eq!(request.query, Some("x=1"));
-        assert_eq!(AccessPolicy::Trusted.authorize(&request), Ok(()));
+    fn trusted_keeps_to_its_ledger_and_scope() {
+        let read_write =
+            AccessPolicy::Trusted { owner_no: "100200".into(), scope: Scope::ReadWrite, user_header: None };
+        let none = HeaderMap::new();
+        let product = "/billing/customer/v1/100200/customers/2/recurring-products/3";
+        assert_eq!(check(&read_write, Method::DELETE, product, &none).unwrap().subject, "trusted");
+        let other_ledger = "/billing/customer/v1/999/customers/2";
+        assert!(matches!(check(&read_write, Method::GET, other_ledger, &none), Err(Denied::Forbidden(_))));
+        let read_only = AccessPolicy::Trusted {
+            owner_no: "100200".into(),
+            scope: Scope::Read,
+            user_header: Some(HeaderName::from_static("x-remote-user")),
+        };
+        assert!(matches!(check(&read_only, Method::DELETE, product, &none), Err(Denied::Forbidden(_))));
+        let mut user = HeaderMap::new();
+        user.insert("x-remote-user", "agent-7".parse().unwrap());
+        assert_eq!(check(&read_only, Method::GET, product, &user).unwrap().subject, "trusted:agent-7");
+    }
+
+    #[test]
+    fn a_session_sees_its_own_customer_only() {
+        let policy = session_policy();
+        let mine = with_session("Åkesson & Co/7", Scope::Read);
+        let own = "/billing/customer/v1/100200/customers/%C3%85kesson%20%26%20Co%2F7/recurring-products";
+        assert!(check(&policy, Method::GET, own, &mine).is_ok());
+        assert!(check(&policy, Method::GET, "/billing/customer/v1/100200/customers/15615616", &mine).is_err());
+        assert!(check(&policy, Method::POST, own, &mine).is_err(), "read scope cannot write");
+        let list = "/billing/invoice/v1/100200/invoices?customerNo=%C3%85kesson+%26+Co%2F7&page=2";
+        assert_eq!(check(&policy, Method::GET, list, &mine).unwrap().invoice_customer, None);
+        assert!(check(&policy, Method::GET, "/billing/invoice/v1/100200/invoices", &mine).is_err());
+        assert!(check(&policy, Method::GET, "/billing/invoice/v1/100200/invoices?customerNo=1", &mine).is_err());
+        let invoice = check(&policy, Method::GET, "/billing/invoice/v1/100200/invoices/603001", &mine).unwrap();
+        assert_eq!(invoice.invoice_customer.as_deref(), Some("Åkesson & Co/7"));
+        let writer = with_session("15615616", Scope::ReadWrite);
+        assert!(check(&policy, Method::POST, "/billing/customer/v1/100200/customers", &writer).is_err());
+        let product = "/billing/customer/v1/100200/customers/15615616/recurring-products/1";
+        assert!(check(&policy, Method::PUT, product, &writer).is_ok());
+    }
+
+    #[test]
+    fn a_missing_or_forged_session_is_unauthenticated() {
+        let policy = session_policy();
+        let target = "/billing/customer/v1/100200/customers/15615616";
+        assert!(matches!(check(&policy, Method::GET, target, &HeaderMap::new()), Err(Denied::Unauthenticated(_))));
+        let mut forged = HeaderMap::new();
+        forged.insert(SESSION_HEADER, "eyJvd25lck5vIjoiMTAwMjAwIn0.AAAA".parse().unwrap());
+        assert!(matches!(check(&policy, Method::GET, target, &forged), Err(Denied::Unauthenticated(_))));
     }
 }

@@ -1,11 +1,20 @@
-//! The proxy's settings, from command-line flags and environment variables (a flag wins over
-//! its variable, which wins over the default).
+//! The proxy's settings: a TOML file (`--config` / `PROXY_CONFIG`), overridden by environment
+//! variables, overridden by command-line flags (12-factor). Every setting has one name in all
+//! three: `upstream-timeout-ms` in the file, `PROXY_UPSTREAM_TIMEOUT_MS` in the environment,
+//! `--upstream-timeout-ms` on the command line. Secrets (the bearer token, the session key, the
+//! PKCS#12 password) are never taken from the command line.
+//!
+//! A bad setting fails at start with a message naming the setting, where it came from and what
+//! to do.
 
+use crate::access::AccessPolicy;
 use crate::secret::Secret;
+use crate::session::{Scope, SessionKey, MIN_KEY_BYTES};
 use crate::upstream::Upstream;
+use axum::http::HeaderName;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Default listen address.
@@ -23,23 +32,83 @@ pub const DEFAULT_MAX_BODY_BYTES: &str = "262144";
 pub const USAGE: &str = "\
 Usage: billing-proxy [OPTIONS]
 
-Serves the widget's static bundle and forwards /billing/customer/v1/... and
-/billing/invoice/v1/... to the Billing API, adding the server-side bearer token.
+Serves the widget's static bundle and forwards the allowlisted routes of
+/billing/customer/v1/... and /billing/invoice/v1/... to the Billing API, adding the
+server-side credentials.
 
-Options (each may instead be set by the environment variable beside it; a flag wins):
-  --listen ADDR             PROXY_LISTEN               [default: 127.0.0.1:8080]
-  --upstream URL            PROXY_UPSTREAM             Billing API base URL
-                                                       [default: http://127.0.0.1:8081]
-  --token-file PATH         PROXY_TOKEN_FILE           file holding the bearer token
-                            PROXY_TOKEN                the bearer token (not accepted as a flag:
-                                                       command lines are visible to other users)
-  --static-dir DIR          PROXY_STATIC_DIR           the widget's bundle [default: dist]
-  --upstream-timeout-ms MS  PROXY_UPSTREAM_TIMEOUT_MS  limit on one upstream exchange
-                                                       [default: 15000]
-  --max-body-bytes N        PROXY_MAX_BODY_BYTES       largest request body [default: 262144]
-  -h, --help                                           print this help
+Every option can be set in the TOML file (key without the leading --), by the
+environment variable beside it, or as a flag; a flag wins over the variable, which
+wins over the file. Settings marked (secret) are not accepted as flags.
 
-Logging: RUST_LOG (default: info).";
+  --config PATH                  PROXY_CONFIG                 TOML file of settings
+  --listen ADDR                  PROXY_LISTEN                 [default: 127.0.0.1:8080]
+  --upstream URL                 PROXY_UPSTREAM               Billing API base URL
+                                                              [default: http://127.0.0.1:8081]
+  --owner-no OWNER               PROXY_OWNER_NO               the ledger forwarded to (required)
+  --token-file PATH              PROXY_TOKEN_FILE             file holding the bearer token;
+                                                              re-read when it changes
+                                 PROXY_TOKEN                  the bearer token (secret)
+  --token-reload-ms MS           PROXY_TOKEN_RELOAD_MS        how often the token file is checked
+                                                              [default: 5000]
+  --upstream-ca PATH             PROXY_UPSTREAM_CA            PEM certificates trusted for the
+                                                              upstream besides the public roots
+  --client-cert PATH             PROXY_CLIENT_CERT            PEM client certificate (chain) for
+                                                              mutual TLS with the upstream
+  --client-key PATH              PROXY_CLIENT_KEY             its PEM private key
+  --client-pkcs12 PATH           PROXY_CLIENT_PKCS12          or both in one PKCS#12 file
+                                 PROXY_CLIENT_PKCS12_PASSWORD its password (secret)
+  --cert-expiry-warning-days N   PROXY_CERT_EXPIRY_WARNING_DAYS
+                                                              /readyz fails this close to the
+                                                              certificate's expiry [default: 14]
+  --access MODE                  PROXY_ACCESS                 trusted | signed-session
+                                                              [default: trusted]
+  --trusted-scope SCOPE          PROXY_TRUSTED_SCOPE          read | read-write [default: read-write]
+  --trusted-user-header NAME     PROXY_TRUSTED_USER_HEADER    header naming the signed-in user,
+                                                              set by the host's reverse proxy
+  --session-key-file PATH        PROXY_SESSION_KEY_FILE       HMAC-SHA256 key of session tokens
+                                 PROXY_SESSION_KEY            the key itself (secret), >= 32 bytes
+  --session-max-lifetime-s S     PROXY_SESSION_MAX_LIFETIME_S longest session accepted [default: 3600]
+  --allowed-origins LIST         PROXY_ALLOWED_ORIGINS        origins allowed to write, comma-separated
+                                                              [default: the request's own Host]
+  --rate-limit-per-second N      PROXY_RATE_LIMIT_PER_SECOND  per subject; 0 = no limit [default: 50]
+  --rate-limit-burst N           PROXY_RATE_LIMIT_BURST       [default: 500]
+  --static-dir DIR               PROXY_STATIC_DIR             the widget's bundle [default: dist]
+  --frame-ancestors LIST         PROXY_FRAME_ANCESTORS        CSP frame-ancestors [default: 'self']
+  --upstream-timeout-ms MS       PROXY_UPSTREAM_TIMEOUT_MS    limit on one upstream exchange
+                                                              [default: 15000]
+  --max-body-bytes N             PROXY_MAX_BODY_BYTES         largest request body [default: 262144]
+  --log-format FORMAT            PROXY_LOG_FORMAT             text | json [default: text]
+  -h, --help                                                  print this help
+
+Logging: RUST_LOG (default: info). Audit records have the target billing_proxy::audit.";
+
+/// How the upstream's mutual TLS client identity is given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientIdentity {
+    /// A PEM certificate (chain) and a PEM private key.
+    Pem {
+        /// The certificate file.
+        cert: PathBuf,
+        /// The key file.
+        key: PathBuf,
+    },
+    /// A PKCS#12 archive and its password.
+    Pkcs12 {
+        /// The archive.
+        path: PathBuf,
+        /// Its password.
+        password: Secret,
+    },
+}
+
+/// The log line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
 
 /// Everything the proxy is configured with.
 #[derive(Clone, Debug)]
@@ -50,12 +119,35 @@ pub struct Config {
     pub upstream: Upstream,
     /// The bearer token sent upstream; never shown.
     pub token: Secret,
+    /// The file the token came from, re-read when it changes.
+    pub token_file: Option<PathBuf>,
+    /// How often the token file is checked for a change.
+    pub token_reload: Duration,
+    /// Certificates (PEM) trusted for the upstream besides the public roots, e.g. a private
+    /// test environment's CA.
+    pub upstream_ca: Option<PathBuf>,
+    /// The client certificate for mutual TLS with the upstream.
+    pub client_identity: Option<ClientIdentity>,
+    /// `/readyz` fails when the client certificate expires within this many days.
+    pub cert_expiry_warning_days: u32,
+    /// Who may do what.
+    pub access: AccessPolicy,
+    /// Origins allowed to write; empty means the request's own `Host`.
+    pub allowed_origins: Vec<String>,
+    /// Requests per second per subject (0: no limit).
+    pub rate_limit_per_second: u32,
+    /// Requests a subject may send at once.
+    pub rate_limit_burst: u32,
     /// Directory of the widget's built bundle.
     pub static_dir: PathBuf,
+    /// The CSP `frame-ancestors` sources: who may embed the page.
+    pub frame_ancestors: String,
     /// Limit on one upstream exchange, from connecting to the last byte of the response.
     pub upstream_timeout: Duration,
     /// Largest request body forwarded.
     pub max_body_bytes: usize,
+    /// Log line format.
+    pub log_format: LogFormat,
 }
 
 /// Why the configuration was refused.
@@ -73,19 +165,22 @@ pub enum ConfigError {
     /// A value that does not parse.
     #[error("invalid {origin} `{value}`: {reason}")]
     Invalid {
-        /// The flag or environment variable it came from.
-        origin: &'static str,
+        /// The flag, environment variable or file key it came from.
+        origin: String,
         /// The value given.
         value: String,
         /// What is wrong with it.
         reason: String,
     },
-    /// The token was given as a flag.
+    /// A required setting is missing.
+    #[error("{0}")]
+    Missing(&'static str),
+    /// A secret was given as a flag.
     #[error(
-        "the token is not accepted on the command line, where other users can see it: \
-             set PROXY_TOKEN, or write it to a file and pass --token-file PATH or PROXY_TOKEN_FILE"
+        "{0} is not accepted on the command line, where other users can see it: set its \
+         environment variable, or write it to a file and name the file (see --help)"
     )]
-    TokenOnCommandLine,
+    SecretOnCommandLine(&'static str),
     /// No token from anywhere.
     #[error(
         "no upstream bearer token: set PROXY_TOKEN to the token, or write it to a file \
@@ -95,40 +190,84 @@ pub enum ConfigError {
     /// Both token variables are set.
     #[error("both PROXY_TOKEN and PROXY_TOKEN_FILE are set: set only one")]
     AmbiguousToken,
-    /// The token file cannot be read.
-    #[error("cannot read the token file `{path}` (from {origin}): {source}")]
-    TokenFile {
-        /// The flag or environment variable naming the file.
-        origin: &'static str,
+    /// A file named by a setting cannot be read.
+    #[error("cannot read the file `{path}` (from {origin}): {source}")]
+    File {
+        /// The setting naming the file.
+        origin: String,
         /// The file.
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The configuration file is not valid.
+    #[error("the configuration file `{path}`: {reason}")]
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// The token is empty or blank.
     #[error("the token from {0} is empty")]
-    EmptyToken(&'static str),
+    EmptyToken(String),
     /// The token has characters that cannot be sent in a header.
     #[error("the token from {0} contains characters that cannot be sent in an HTTP header")]
-    TokenNotHeaderSafe(&'static str),
+    TokenNotHeaderSafe(String),
 }
 
-/// One setting: its flag and its environment variable.
+/// One setting: its flag (the file key is the flag without `--`) and its environment variable.
 struct Setting {
     flag: &'static str,
     env: &'static str,
 }
 
-const LISTEN: Setting = Setting { flag: "--listen", env: "PROXY_LISTEN" };
-const UPSTREAM: Setting = Setting { flag: "--upstream", env: "PROXY_UPSTREAM" };
-const TOKEN: Setting = Setting { flag: "--token", env: "PROXY_TOKEN" };
-const TOKEN_FILE: Setting = Setting { flag: "--token-file", env: "PROXY_TOKEN_FILE" };
-const STATIC_DIR: Setting = Setting { flag: "--static-dir", env: "PROXY_STATIC_DIR" };
-const UPSTREAM_TIMEOUT_MS: Setting = Setting { flag: "--upstream-timeout-ms", env: "PROXY_UPSTREAM_TIMEOUT_MS" };
-const MAX_BODY_BYTES: Setting = Setting { flag: "--max-body-bytes", env: "PROXY_MAX_BODY_BYTES" };
+impl Setting {
+    fn key(&self) -> &'static str {
+        self.flag.trim_start_matches('-')
+    }
+}
 
-/// The settings that may be given as flags (`--token` is not one of them).
-const FLAGS: [&Setting; 6] = [&LISTEN, &UPSTREAM, &TOKEN_FILE, &STATIC_DIR, &UPSTREAM_TIMEOUT_MS, &MAX_BODY_BYTES];
+macro_rules! settings {
+    ($($name:ident = $flag:literal, $env:literal;)*) => {
+        $(const $name: Setting = Setting { flag: $flag, env: $env };)*
+        /// Every setting that may be a flag or a file key.
+        const SETTINGS: &[&Setting] = &[$(&$name),*];
+    };
+}
+
+settings! {
+    CONFIG = "--config", "PROXY_CONFIG";
+    LISTEN = "--listen", "PROXY_LISTEN";
+    UPSTREAM = "--upstream", "PROXY_UPSTREAM";
+    UPSTREAM_CA = "--upstream-ca", "PROXY_UPSTREAM_CA";
+    OWNER_NO = "--owner-no", "PROXY_OWNER_NO";
+    TOKEN_FILE = "--token-file", "PROXY_TOKEN_FILE";
+    TOKEN_RELOAD_MS = "--token-reload-ms", "PROXY_TOKEN_RELOAD_MS";
+    CLIENT_CERT = "--client-cert", "PROXY_CLIENT_CERT";
+    CLIENT_KEY = "--client-key", "PROXY_CLIENT_KEY";
+    CLIENT_PKCS12 = "--client-pkcs12", "PROXY_CLIENT_PKCS12";
+    CERT_EXPIRY_WARNING_DAYS = "--cert-expiry-warning-days", "PROXY_CERT_EXPIRY_WARNING_DAYS";
+    ACCESS = "--access", "PROXY_ACCESS";
+    TRUSTED_SCOPE = "--trusted-scope", "PROXY_TRUSTED_SCOPE";
+    TRUSTED_USER_HEADER = "--trusted-user-header", "PROXY_TRUSTED_USER_HEADER";
+    SESSION_KEY_FILE = "--session-key-file", "PROXY_SESSION_KEY_FILE";
+    SESSION_MAX_LIFETIME_S = "--session-max-lifetime-s", "PROXY_SESSION_MAX_LIFETIME_S";
+    ALLOWED_ORIGINS = "--allowed-origins", "PROXY_ALLOWED_ORIGINS";
+    RATE_LIMIT_PER_SECOND = "--rate-limit-per-second", "PROXY_RATE_LIMIT_PER_SECOND";
+    RATE_LIMIT_BURST = "--rate-limit-burst", "PROXY_RATE_LIMIT_BURST";
+    STATIC_DIR = "--static-dir", "PROXY_STATIC_DIR";
+    FRAME_ANCESTORS = "--frame-ancestors", "PROXY_FRAME_ANCESTORS";
+    UPSTREAM_TIMEOUT_MS = "--upstream-timeout-ms", "PROXY_UPSTREAM_TIMEOUT_MS";
+    MAX_BODY_BYTES = "--max-body-bytes", "PROXY_MAX_BODY_BYTES";
+    LOG_FORMAT = "--log-format", "PROXY_LOG_FORMAT";
+}
+
+/// Secrets: environment only, never a flag or a file key (a file names a file instead).
+const TOKEN: Setting = Setting { flag: "--token", env: "PROXY_TOKEN" };
+const SESSION_KEY: Setting = Setting { flag: "--session-key", env: "PROXY_SESSION_KEY" };
+const PKCS12_PASSWORD: Setting = Setting { flag: "--client-pkcs12-password", env: "PROXY_CLIENT_PKCS12_PASSWORD" };
+const SECRETS: [&Setting; 3] = [&TOKEN, &SESSION_KEY, &PKCS12_PASSWORD];
 
 impl Config {
     /// The configuration of this process: its arguments and environment.
@@ -136,25 +275,45 @@ impl Config {
         Config::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
     }
 
-    /// The configuration given by `args` (without the program name) and the environment
-    /// variables that `env` looks up.
+    /// The configuration given by `args` (without the program name), the environment
+    /// variables that `env` looks up, and the configuration file they name.
     pub fn parse<A, E>(args: A, env: E) -> Result<Config, ConfigError>
     where
         A: IntoIterator,
         A::Item: Into<String>,
         E: Fn(&str) -> Option<String>,
     {
-        let sources = Sources { flags: parse_flags(args)?, env };
+        let mut sources = Sources { flags: parse_flags(args)?, env, file: HashMap::new() };
+        if let Some((path, _)) = sources.get(&CONFIG) {
+            sources.file = read_config_file(Path::new(&path))?;
+        }
+        let (token, token_file) = sources.token()?;
+        let upstream_timeout = sources.parse(&UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, parse_millis)?;
         Ok(Config {
             listen: sources.parse(&LISTEN, DEFAULT_LISTEN, |v| {
                 v.parse().map_err(|_| "expected an IP address and port, e.g. 127.0.0.1:8080".to_owned())
             })?,
             upstream: sources.parse(&UPSTREAM, DEFAULT_UPSTREAM, |v| Upstream::parse(v).map_err(|e| e.to_string()))?,
-            token: sources.token()?,
+            token,
+            token_file,
+            token_reload: sources.parse(&TOKEN_RELOAD_MS, "5000", parse_millis)?,
+            upstream_ca: sources.get(&UPSTREAM_CA).map(|(path, _)| PathBuf::from(path)),
+            client_identity: sources.client_identity()?,
+            cert_expiry_warning_days: sources.parse(&CERT_EXPIRY_WARNING_DAYS, "14", parse_number)?,
+            access: sources.access()?,
+            allowed_origins: sources.parse(&ALLOWED_ORIGINS, "", parse_origins)?,
+            rate_limit_per_second: sources.parse(&RATE_LIMIT_PER_SECOND, "50", parse_number)?,
+            rate_limit_burst: sources.parse(&RATE_LIMIT_BURST, "500", parse_number)?,
             static_dir: sources.parse(&STATIC_DIR, DEFAULT_STATIC_DIR, |v| Ok(PathBuf::from(v)))?,
-            upstream_timeout: sources.parse(&UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, parse_millis)?,
+            frame_ancestors: sources.parse(&FRAME_ANCESTORS, "'self'", parse_csp_sources)?,
+            upstream_timeout,
             max_body_bytes: sources.parse(&MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, |v| {
                 v.parse().map_err(|_| "expected a number of bytes".to_owned())
+            })?,
+            log_format: sources.parse(&LOG_FORMAT, "text", |v| match v {
+                "text" => Ok(LogFormat::Text),
+                "json" => Ok(LogFormat::Json),
+                _ => Err("expected text or json".to_owned()),
             })?,
         })
     }
@@ -176,16 +335,52 @@ where
         if name == "-h" || name == "--help" {
             return Err(ConfigError::HelpRequested);
         }
-        if name == TOKEN.flag {
-            return Err(ConfigError::TokenOnCommandLine);
+        if let Some(secret) = SECRETS.iter().find(|secret| secret.flag == name) {
+            return Err(ConfigError::SecretOnCommandLine(secret.env));
         }
-        let Some(setting) = FLAGS.iter().find(|setting| setting.flag == name) else {
+        let Some(setting) = SETTINGS.iter().find(|setting| setting.flag == name) else {
             // Only the name is echoed: a mistyped flag's value might be a secret.
             return Err(ConfigError::UnknownArgument(name.to_owned()));
         };
         let value = match inline_value {
             Some(value) => value,
             None => args.next().ok_or(ConfigError::MissingValue(setting.flag))?,
+        };
+        values.insert(setting.flag, value);
+    }
+    Ok(values)
+}
+
+/// The settings of a TOML file, by flag.
+fn read_config_file(path: &Path) -> Result<HashMap<&'static str, String>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::File {
+        origin: CONFIG.flag.to_owned(),
+        path: path.to_owned(),
+        source,
+    })?;
+    let invalid = |reason: String| ConfigError::ConfigFile { path: path.to_owned(), reason };
+    let table: toml::Table = text.parse().map_err(|err: toml::de::Error| invalid(err.message().to_owned()))?;
+    let mut values = HashMap::new();
+    for (key, value) in table {
+        if SECRETS.iter().any(|secret| secret.flag.trim_start_matches('-') == key) {
+            return Err(invalid(format!(
+                "`{key}` is a secret: name a file holding it, or set its environment variable"
+            )));
+        }
+        let Some(setting) = SETTINGS.iter().find(|setting| setting.key() == key && setting.flag != CONFIG.flag) else {
+            return Err(invalid(format!("unknown key `{key}` (the keys are the options of --help without --)")));
+        };
+        let value = match value {
+            toml::Value::String(text) => text,
+            toml::Value::Integer(number) => number.to_string(),
+            toml::Value::Boolean(flag) => flag.to_string(),
+            toml::Value::Array(items) => items
+                .into_iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| invalid(format!("`{key}` must be a list of strings")))?
+                .join(","),
+            _ => return Err(invalid(format!("`{key}` must be a string, number or list of strings"))),
         };
         values.insert(setting.flag, value);
     }
@@ -199,19 +394,45 @@ fn parse_millis(value: &str) -> Result<Duration, String> {
     }
 }
 
-/// Where settings are looked up: flags first, then the environment.
+fn parse_number(value: &str) -> Result<u32, String> {
+    value.parse().map_err(|_| "expected a whole number from 0".to_owned())
+}
+
+fn parse_origins(value: &str) -> Result<Vec<String>, String> {
+    let origins: Vec<String> = value.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+    match origins.iter().find(|origin| {
+        let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        !authority.is_some_and(|a| !a.is_empty() && !a.contains('/'))
+    }) {
+        Some(bad) => Err(format!("`{bad}` is not an origin like https://crm.example.com (no path, no trailing /)")),
+        None => Ok(origins),
+    }
+}
+
+fn parse_csp_sources(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() || value.contains([';', ',', '\n', '\r']) {
+        return Err("expected CSP sources separated by spaces, e.g. 'self' https://crm.example.com".to_owned());
+    }
+    Ok(value.trim().to_owned())
+}
+
+/// Where settings are looked up: flags first, then the environment, then the file.
 struct Sources<E> {
     flags: HashMap<&'static str, String>,
     env: E,
+    file: HashMap<&'static str, String>,
 }
 
 impl<E: Fn(&str) -> Option<String>> Sources<E> {
-    /// The value of `setting` and the flag or variable it came from, if given.
-    fn get(&self, setting: &Setting) -> Option<(String, &'static str)> {
-        match self.flags.get(setting.flag) {
-            Some(value) => Some((value.clone(), setting.flag)),
-            None => (self.env)(setting.env).map(|value| (value, setting.env)),
+    /// The value of `setting` and the flag, variable or file key it came from, if given.
+    fn get(&self, setting: &Setting) -> Option<(String, String)> {
+        if let Some(value) = self.flags.get(setting.flag) {
+            return Some((value.clone(), setting.flag.to_owned()));
         }
+        if let Some(value) = (self.env)(setting.env) {
+            return Some((value, setting.env.to_owned()));
+        }
+        self.file.get(setting.flag).map(|value| (value.clone(), format!("config key `{}`", setting.key())))
     }
 
     /// The value of `setting` (or `default`) parsed by `parse`, whose error is the reason.
@@ -221,33 +442,137 @@ impl<E: Fn(&str) -> Option<String>> Sources<E> {
         default: &'static str,
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Result<T, ConfigError> {
-        let (value, origin) = self.get(setting).unwrap_or_else(|| (default.to_owned(), "default"));
+        let (value, origin) = self.get(setting).unwrap_or_else(|| (default.to_owned(), "default".to_owned()));
         parse(&value).map_err(|reason| ConfigError::Invalid { origin, value, reason })
     }
 
-    /// The token: from `--token-file`, else from `PROXY_TOKEN_FILE` or `PROXY_TOKEN`.
-    fn token(&self) -> Result<Secret, ConfigError> {
-        let (token, origin) = match (self.flags.get(TOKEN_FILE.flag), (self.env)(TOKEN_FILE.env), (self.env)(TOKEN.env))
-        {
-            (Some(path), _, _) => (read_token_file(path, TOKEN_FILE.flag)?, TOKEN_FILE.flag),
-            (None, Some(_), Some(_)) => return Err(ConfigError::AmbiguousToken),
-            (None, Some(path), None) => (read_token_file(&path, TOKEN_FILE.env)?, TOKEN_FILE.env),
-            (None, None, Some(token)) => (token, TOKEN.env),
-            (None, None, None) => return Err(ConfigError::MissingToken),
+    /// A secret: from the file named by `file_setting`, or from the `secret` variable.
+    fn secret(&self, file_setting: &Setting, secret: &Setting) -> Result<Option<(String, String)>, ConfigError> {
+        match (self.get(file_setting), (self.env)(secret.env)) {
+            (Some((path, origin)), None) => Ok(Some((read_file(&path, &origin)?, origin))),
+            (Some((_, origin)), Some(_)) if origin.starts_with("config key") => {
+                // The environment overrides the file.
+                Ok((self.env)(secret.env).map(|value| (value, secret.env.to_owned())))
+            }
+            (Some((_, origin)), Some(_)) => Err(ConfigError::Invalid {
+                origin,
+                value: String::new(),
+                reason: format!("{} is set too: set only one", secret.env),
+            }),
+            (None, Some(value)) => Ok(Some((value, secret.env.to_owned()))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The token and the file it was read from: `--token-file`, else `PROXY_TOKEN_FILE` or
+    /// `PROXY_TOKEN` (not both), else the file's `token-file`.
+    fn token(&self) -> Result<(Secret, Option<PathBuf>), ConfigError> {
+        let env_file = (self.env)(TOKEN_FILE.env);
+        let env_token = (self.env)(TOKEN.env);
+        let from_file = |path: String, origin: String| -> Result<(String, String, Option<PathBuf>), ConfigError> {
+            Ok((read_file(&path, &origin)?, origin, Some(PathBuf::from(path))))
         };
-        let token = Secret::new(token.trim());
-        if token.expose().is_empty() {
-            return Err(ConfigError::EmptyToken(origin));
+        let (token, origin, file) = match (self.flags.get(TOKEN_FILE.flag), env_file, env_token) {
+            (Some(path), _, _) => from_file(path.clone(), TOKEN_FILE.flag.to_owned())?,
+            (None, Some(_), Some(_)) => return Err(ConfigError::AmbiguousToken),
+            (None, Some(path), None) => from_file(path, TOKEN_FILE.env.to_owned())?,
+            (None, None, Some(token)) => (token, TOKEN.env.to_owned(), None),
+            (None, None, None) => match self.file.get(TOKEN_FILE.flag) {
+                Some(path) => from_file(path.clone(), format!("config key `{}`", TOKEN_FILE.key()))?,
+                None => return Err(ConfigError::MissingToken),
+            },
+        };
+        Ok((check_token(&token, &origin)?, file))
+    }
+
+    fn client_identity(&self) -> Result<Option<ClientIdentity>, ConfigError> {
+        let path = |setting: &Setting| self.get(setting).map(|(path, origin)| (PathBuf::from(path), origin));
+        match (path(&CLIENT_CERT), path(&CLIENT_KEY), path(&CLIENT_PKCS12)) {
+            (None, None, None) => Ok(None),
+            (Some((cert, _)), Some((key, _)), None) => Ok(Some(ClientIdentity::Pem { cert, key })),
+            (None, None, Some((path, _))) => {
+                let password = (self.env)(PKCS12_PASSWORD.env).unwrap_or_default();
+                Ok(Some(ClientIdentity::Pkcs12 { path, password: Secret::new(password) }))
+            }
+            (Some(_), None, None) | (None, Some(_), None) => Err(ConfigError::Missing(
+                "mutual TLS needs both --client-cert and --client-key (PEM), or --client-pkcs12 alone",
+            )),
+            _ => Err(ConfigError::Missing(
+                "give the client certificate either as PEM (--client-cert and --client-key) or as PKCS#12 \
+                 (--client-pkcs12), not both",
+            )),
         }
-        if token.bearer_header().is_err() {
-            return Err(ConfigError::TokenNotHeaderSafe(origin));
+    }
+
+    fn access(&self) -> Result<AccessPolicy, ConfigError> {
+        let owner_no = self.parse(&OWNER_NO, "", |v| {
+            if v.is_empty() {
+                return Err(
+                    "set the ledger (ownerNo) the token is for, e.g. --owner-no 100200 or PROXY_OWNER_NO=100200"
+                        .to_owned(),
+                );
+            }
+            billing_contract::ids::IdKind::Owner.validate(v).map(|()| v.to_owned()).map_err(|e| e.to_string())
+        })?;
+        let mode = self.parse(&ACCESS, "trusted", |v| match v {
+            "trusted" | "signed-session" => Ok(v.to_owned()),
+            _ => Err("expected trusted or signed-session".to_owned()),
+        })?;
+        if mode == "trusted" {
+            let scope = self.parse(&TRUSTED_SCOPE, "read-write", |v| match v {
+                "read" => Ok(Scope::Read),
+                "read-write" => Ok(Scope::ReadWrite),
+                _ => Err("expected read or read-write".to_owned()),
+            })?;
+            let user_header = match self.get(&TRUSTED_USER_HEADER) {
+                None => None,
+                Some((value, origin)) => Some(HeaderName::try_from(value.as_str()).map_err(|_| {
+                    ConfigError::Invalid { origin, value, reason: "expected an HTTP header name".to_owned() }
+                })?),
+            };
+            return Ok(AccessPolicy::Trusted { owner_no, scope, user_header });
         }
-        Ok(token)
+        let Some((key, origin)) = self.secret(&SESSION_KEY_FILE, &SESSION_KEY)? else {
+            return Err(ConfigError::Missing(
+                "the signed-session mode needs the session key: set PROXY_SESSION_KEY, or write it to a file and \
+                 pass --session-key-file PATH",
+            ));
+        };
+        let key = key.trim();
+        if key.len() < MIN_KEY_BYTES {
+            return Err(ConfigError::Invalid {
+                origin,
+                value: Secret::REDACTED.to_owned(),
+                reason: format!("the session key must be at least {MIN_KEY_BYTES} bytes (e.g. `openssl rand -hex 32`)"),
+            });
+        }
+        let max_lifetime = self.parse(&SESSION_MAX_LIFETIME_S, "3600", |v| match v.parse::<u64>() {
+            Ok(0) | Err(_) => Err("expected a positive number of seconds".to_owned()),
+            Ok(secs) => Ok(Duration::from_secs(secs)),
+        })?;
+        Ok(AccessPolicy::SignedSession { owner_no, key: SessionKey::new(key.as_bytes(), max_lifetime) })
     }
 }
 
-fn read_token_file(path: &str, origin: &'static str) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::TokenFile { origin, path: path.into(), source })
+/// Reads a file named by the setting `origin`.
+fn read_file(path: &str, origin: &str) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::File {
+        origin: origin.to_owned(),
+        path: path.into(),
+        source,
+    })
+}
+
+/// The token as sent: trimmed, non-empty, fit for a header.
+pub fn check_token(token: &str, origin: &str) -> Result<Secret, ConfigError> {
+    let token = Secret::new(token.trim());
+    if token.expose().is_empty() {
+        return Err(ConfigError::EmptyToken(origin.to_owned()));
+    }
+    if token.bearer_header().is_err() {
+        return Err(ConfigError::TokenNotHeaderSafe(origin.to_owned()));
+    }
+    Ok(token)
 }
 
 #[cfg(test)]
@@ -260,8 +585,13 @@ mod tests {
         move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
     }
 
+    /// Parses with `vars` and, unless they name one, the ledger `100200`.
     fn parse(args: &[&str], vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::parse(args.iter().copied(), env_with(vars))
+        let mut vars = vars.to_vec();
+        if !vars.iter().any(|(name, _)| *name == "PROXY_OWNER_NO") {
+            vars.push(("PROXY_OWNER_NO", "100200"));
+        }
+        Config::parse(args.iter().copied(), env_with(&vars))
     }
 
     #[test]
@@ -323,15 +653,17 @@ mod tests {
 
     #[test]
     fn token_errors() {
-        assert!(matches!(parse(&[], &[("PROXY_TOKEN", " \n")]), Err(ConfigError::EmptyToken("PROXY_TOKEN"))));
+        assert!(
+            matches!(parse(&[], &[("PROXY_TOKEN", " \n")]), Err(ConfigError::EmptyToken(origin)) if origin == "PROXY_TOKEN")
+        );
         assert!(matches!(parse(&[], &[("PROXY_TOKEN", "a\u{7}b")]), Err(ConfigError::TokenNotHeaderSafe(_))));
         assert!(matches!(
             parse(&[], &[("PROXY_TOKEN", "a"), ("PROXY_TOKEN_FILE", "f")]),
             Err(ConfigError::AmbiguousToken)
         ));
-        assert!(matches!(parse(&["--token-file", "/nonexistent/token"], &[]), Err(ConfigError::TokenFile { .. })));
+        assert!(matches!(parse(&["--token-file", "/nonexistent/token"], &[]), Err(ConfigError::File { .. })));
         let err = parse(&["--token=hunter2"], &[]).unwrap_err();
-        assert!(matches!(err, ConfigError::TokenOnCommandLine));
+        assert!(matches!(err, ConfigError::SecretOnCommandLine("PROXY_TOKEN")));
         assert!(!err.to_string().contains("hunter2"));
     }
 
@@ -344,7 +676,7 @@ mod tests {
         assert!(err.starts_with("invalid PROXY_UPSTREAM `ftp://x`"), "{err}");
         assert!(matches!(
             parse(&["--upstream-timeout-ms", "0"], &token),
-            Err(ConfigError::Invalid { origin: "--upstream-timeout-ms", .. })
+            Err(ConfigError::Invalid { origin, .. }) if origin == "--upstream-timeout-ms"
         ));
         assert!(matches!(parse(&["--max-body-bytes", "-1"], &token), Err(ConfigError::Invalid { .. })));
     }
@@ -364,5 +696,90 @@ mod tests {
         let config = parse(&[], &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
         let debug = format!("{config:?}");
         assert!(debug.contains("[redacted]") && !debug.contains(TOKEN_VALUE), "{debug}");
+    }
+
+    fn temp_file(name: &str, text: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("billing-proxy-{name}-{}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_toml_file_is_overridden_by_the_environment_and_flags() {
+        let file = temp_file(
+            "config.toml",
+            r#"
+listen = "0.0.0.0:9100"
+upstream = "https://lf-api.payex.com"
+owner-no = "555"
+upstream-timeout-ms = 2500
+allowed-origins = ["https://crm.example.com", "https://portal.example.com"]
+access = "trusted"
+trusted-scope = "read"
+log-format = "json"
+"#,
+        );
+        let path = file.to_str().unwrap();
+        let vars = [("PROXY_TOKEN", TOKEN_VALUE), ("PROXY_CONFIG", path), ("PROXY_OWNER_NO", "777")];
+        let config = Config::parse(["--listen", "127.0.0.1:9200"], env_with(&vars)).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:9200".parse().unwrap(), "the flag wins");
+        assert_eq!(config.access.owner_no(), "777", "the environment wins over the file");
+        assert_eq!(config.upstream.to_string(), "https://lf-api.payex.com");
+        assert_eq!(config.upstream_timeout, Duration::from_millis(2500));
+        assert_eq!(config.allowed_origins, ["https://crm.example.com", "https://portal.example.com"]);
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(matches!(config.access, AccessPolicy::Trusted { scope: Scope::Read, .. }));
+        std::fs::remove_file(file).unwrap();
+    }
+
+    #[test]
+    fn config_file_mistakes_say_what_to_fix() {
+        let token = ("PROXY_TOKEN", TOKEN_VALUE);
+        for (text, expected) in [
+            ("listen = ", "configuration file"),
+            ("listn = \"x\"", "unknown key `listn`"),
+            ("token = \"abc\"", "`token` is a secret"),
+            ("upstream-timeout-ms = 0", "invalid config key `upstream-timeout-ms`"),
+        ] {
+            let file = temp_file("bad.toml", text);
+            let err = parse(&["--config", file.to_str().unwrap()], &[token]).unwrap_err().to_string();
+            assert!(err.contains(expected), "{text}: {err}");
+            assert!(!err.contains("abc"), "a secret is not repeated: {err}");
+        }
+    }
+
+    #[test]
+    fn access_mistakes_say_what_to_fix() {
+        let token = ("PROXY_TOKEN", TOKEN_VALUE);
+        let err = Config::parse(Vec::<String>::new(), env_with(&[token])).unwrap_err().to_string();
+        assert!(err.contains("PROXY_OWNER_NO"), "{err}");
+        let err = parse(&["--access", "signed-session"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("PROXY_SESSION_KEY"), "{err}");
+        let err = parse(&["--access", "signed-session"], &[token, ("PROXY_SESSION_KEY", "short")]).unwrap_err();
+        assert!(err.to_string().contains("at least 32 bytes") && !err.to_string().contains("short"), "{err}");
+        assert!(matches!(parse(&["--session-key=x"], &[token]), Err(ConfigError::SecretOnCommandLine(_))));
+        let err = parse(&["--client-cert", "c.pem"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("--client-key"), "{err}");
+        let err = parse(&["--access", "open"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("trusted or signed-session"), "{err}");
+        let err = parse(&["--allowed-origins", "https://crm.example.com/"], &[token]).unwrap_err().to_string();
+        assert!(err.contains("not an origin"), "{err}");
+    }
+
+    #[test]
+    fn signed_session_mode_with_a_key_file() {
+        let key = temp_file("session-key", "0123456789abcdef0123456789abcdef\n");
+        let args = ["--access", "signed-session", "--session-key-file", key.to_str().unwrap()];
+        let config = parse(&args, &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
+        assert_eq!(config.access.mode(), "signed-session");
+        assert!(!format!("{config:?}").contains("0123456789abcdef"));
+        std::fs::remove_file(key).unwrap();
+    }
+
+    #[test]
+    fn the_example_configuration_has_known_keys_only() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/billing-proxy.toml");
+        let settings = read_config_file(&example).unwrap();
+        assert!(settings.contains_key("--owner-no") && settings.contains_key("--session-key-file"));
     }
 }

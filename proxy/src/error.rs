@@ -5,8 +5,10 @@
 
 use crate::access::Denied;
 use crate::request_id::RequestId;
+use crate::route::RouteError;
 use crate::upstream::UnforwardableTarget;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use billing_contract::problem::PROBLEM_JSON;
 use billing_contract::Problem;
@@ -40,10 +42,55 @@ pub enum ProxyError {
     /// A request target that cannot be forwarded unchanged (400).
     #[error("This request cannot be forwarded: {0}.")]
     UnforwardableTarget(#[from] UnforwardableTarget),
-    /// The access policy refused the request (401 or 403).
+    /// The access policy or the CSRF check refused the request (401 or 403).
     #[error("{0}")]
     Denied(#[from] Denied),
+    /// The request is not on the route allowlist (400, 404 or 405).
+    #[error("This request is not forwarded: {0}.")]
+    Route(#[from] RouteError),
+    /// The subject has sent too many requests; the next is allowed after the duration (429).
+    #[error("Too many requests: try again in {} s.", retry_after_secs(*.0))]
+    RateLimited(Duration),
+    /// A write whose body is not declared as JSON (415).
+    #[error("A change must be sent as application/json.")]
+    UnsupportedMediaType,
+    /// A write whose body is not JSON (400).
+    #[error("The request body is not valid JSON.")]
+    InvalidJson,
+    /// A body on a request that takes none (GET, HEAD, DELETE) (400).
+    #[error("This request takes no body.")]
+    UnexpectedBody,
+    /// An invoice route for an invoice the session's customer does not have (404, the
+    /// invoice API's own problem type: whether the invoice exists is not revealed).
+    #[error("There is no such invoice.")]
+    InvoiceNotVisible,
+    /// The upstream's own answer to a check made before forwarding (e.g. its 404 for the
+    /// invoice a session asked about), passed to the browser unchanged.
+    #[error("The billing API answered {}.", .0.status)]
+    Upstream(Box<UpstreamAnswer>),
+    /// The upstream answered something that is not the API's JSON (502).
+    #[error("The billing API answered something that could not be read. Try again in a moment.")]
+    UpstreamGarbled,
 }
+
+/// An answer of the upstream, passed on unchanged.
+#[derive(Debug)]
+pub struct UpstreamAnswer {
+    /// Its status.
+    pub status: StatusCode,
+    /// Its headers, through the response allowlist.
+    pub headers: HeaderMap,
+    /// Its body.
+    pub body: Bytes,
+}
+
+/// Whole seconds to wait, at least 1.
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
+/// The invoice API's problem type for an unknown invoice.
+pub const INVOICE_NOT_FOUND_TYPE: &str = "billing/invoice/problems/invoice-not-found";
 
 impl ProxyError {
     /// The HTTP status answered.
@@ -56,6 +103,13 @@ impl ProxyError {
             ProxyError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ProxyError::Denied(Denied::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
             ProxyError::Denied(Denied::Forbidden(_)) => StatusCode::FORBIDDEN,
+            ProxyError::Route(RouteError::UnknownRoute) | ProxyError::InvoiceNotVisible => StatusCode::NOT_FOUND,
+            ProxyError::Route(RouteError::MethodNotAllowed { .. }) => StatusCode::METHOD_NOT_ALLOWED,
+            ProxyError::Route(_) | ProxyError::InvalidJson | ProxyError::UnexpectedBody => StatusCode::BAD_REQUEST,
+            ProxyError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ProxyError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ProxyError::UpstreamGarbled => StatusCode::BAD_GATEWAY,
+            ProxyError::Upstream(answer) => answer.status,
         }
     }
 
@@ -70,6 +124,16 @@ impl ProxyError {
             ProxyError::UnforwardableTarget(_) => "unforwardable-target",
             ProxyError::Denied(Denied::Unauthenticated(_)) => "unauthenticated",
             ProxyError::Denied(Denied::Forbidden(_)) => "forbidden",
+            ProxyError::Route(RouteError::UnknownRoute) => "unknown-route",
+            ProxyError::Route(RouteError::MethodNotAllowed { .. }) => "method-not-allowed",
+            ProxyError::Route(_) => "not-allowed-by-contract",
+            ProxyError::RateLimited(_) => "rate-limited",
+            ProxyError::UnsupportedMediaType => "unsupported-media-type",
+            ProxyError::InvalidJson => "invalid-json",
+            ProxyError::UnexpectedBody => "unexpected-body",
+            ProxyError::InvoiceNotVisible => "invoice-not-found",
+            ProxyError::UpstreamGarbled => "upstream-garbled",
+            ProxyError::Upstream(_) => "upstream",
         }
     }
 
@@ -84,13 +148,26 @@ impl ProxyError {
             ProxyError::UnforwardableTarget(_) => "Request not forwardable",
             ProxyError::Denied(Denied::Unauthenticated(_)) => "Not signed in",
             ProxyError::Denied(Denied::Forbidden(_)) => "Forbidden",
+            ProxyError::Route(RouteError::UnknownRoute) => "Unknown route",
+            ProxyError::Route(RouteError::MethodNotAllowed { .. }) => "Method not allowed",
+            ProxyError::Route(_) => "Request not allowed by the contract",
+            ProxyError::RateLimited(_) => "Too many requests",
+            ProxyError::UnsupportedMediaType => "Unsupported media type",
+            ProxyError::InvalidJson => "Invalid JSON",
+            ProxyError::UnexpectedBody => "Unexpected request body",
+            ProxyError::InvoiceNotVisible => "Invoice not found",
+            ProxyError::UpstreamGarbled => "Billing API answer unreadable",
+            ProxyError::Upstream(_) => "Billing API answer",
         }
     }
 
     /// This error as a problem, identified by `request_id`.
     pub fn to_problem(&self, request_id: &RequestId) -> Problem {
         Problem {
-            problem_type: Some(format!("{PROBLEM_TYPE_PREFIX}{}", self.slug())),
+            problem_type: Some(match self {
+                ProxyError::InvoiceNotVisible => INVOICE_NOT_FOUND_TYPE.to_owned(),
+                _ => format!("{PROBLEM_TYPE_PREFIX}{}", self.slug()),
+            }),
             title: self.title().to_owned(),
             status: Some(self.status().as_u16()),
             detail: Some(self.to_string()),
@@ -121,14 +198,29 @@ impl ProblemResponse {
 
 impl IntoResponse for ProblemResponse {
     fn into_response(self) -> Response {
+        if let ProxyError::Upstream(answer) = self.error {
+            let UpstreamAnswer { status, headers, body } = *answer;
+            let mut response = (status, body).into_response();
+            *response.headers_mut() = headers;
+            return response;
+        }
         let status = self.error.status();
         let Ok(body) = serde_json::to_vec(&self.error.to_problem(&self.request_id)) else {
             return status.into_response();
         };
         let mut response =
             (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], body).into_response();
-        if status == StatusCode::METHOD_NOT_ALLOWED {
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+        match &self.error {
+            ProxyError::MethodNotAllowed(_) => {
+                response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+            }
+            ProxyError::Route(RouteError::MethodNotAllowed { allow, .. }) => {
+                response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
+            ProxyError::RateLimited(wait) => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs(*wait)));
+            }
+            _ => {}
         }
         response
     }
@@ -143,6 +235,9 @@ pub enum StartupError {
     /// The HTTP client (TLS) could not be initialised.
     #[error("cannot set up the upstream HTTP client: {0}")]
     Client(#[source] reqwest::Error),
+    /// The client certificate, its key or the upstream CA could not be used.
+    #[error("cannot set up TLS with the upstream (client certificate for mutual TLS, upstream CA): {0}")]
+    ClientIdentity(String),
 }
 
 #[cfg(test)]

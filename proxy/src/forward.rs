@@ -1,23 +1,37 @@
-//! Forwarding `/billing/{customer,invoice}/v1/...` to the upstream API with the server-side
-//! credentials.
+//! Forwarding the allowlisted routes of `/billing/{customer,invoice}/v1/...` to the upstream
+//! API with the server-side credentials.
+//!
+//! Each request passes, in this order and before anything reaches the upstream: the route
+//! allowlist ([`crate::route`]), the CSRF check for writes ([`crate::csrf`]), the access policy
+//! ([`crate::access`]), the per-subject rate limit ([`crate::rate_limit`]) and the body checks
+//! (size, JSON). Invoice routes in a signed session are then checked to belong to the session's
+//! customer. The request goes upstream in its canonical form; GETs are retried once when the
+//! connection fails, writes never. An answer that is not the API's JSON becomes a 502.
 //!
 //! Headers cross in both directions only through allowlists, so cookies, the browser's own
-//! `authorization`, hop-by-hop headers and anything the upstream sets for itself stay on
-//! their side. The request target is forwarded byte for byte.
+//! `authorization`, the session token, hop-by-hop headers and anything the upstream sets for
+//! itself (`set-cookie`) stay on their side.
 
-use crate::access::{AccessPolicy, ApiRequest};
+use crate::access::{AccessPolicy, Api, Grant};
 use crate::config::Config;
-use crate::error::{ProblemResponse, ProxyError, StartupError};
+use crate::csrf::OriginPolicy;
+use crate::error::{ProxyError, StartupError, UpstreamAnswer};
+use crate::metrics::{Labels, Metrics};
+use crate::rate_limit::RateLimiter;
 use crate::request_id::{RequestId, REQUEST_ID_HEADER};
+use crate::route::ApiRoute;
+use crate::token::TokenSource;
 use crate::upstream::{UnforwardableTarget, Upstream};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use axum::http::Method;
-use axum::response::Response;
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use billing_contract::ids::IdKind;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Request headers passed from the browser to the upstream.
 pub const REQUEST_HEADERS: [HeaderName; 4] =
@@ -35,68 +49,189 @@ pub const RESPONSE_HEADERS: [HeaderName; 6] = [
     header::RETRY_AFTER,
 ];
 
-/// Forwards API requests: the shared HTTP client and what it adds to each request.
+/// Invoices whose customer is remembered at most (an invoice's customer never changes).
+const MAX_REMEMBERED_INVOICES: usize = 50_000;
+
+/// Forwards API requests: the shared HTTP client and everything each request is checked by.
 #[derive(Debug)]
 pub struct Forwarder {
     client: reqwest::Client,
     upstream: Upstream,
-    /// `Bearer <token>`, marked sensitive.
-    authorization: HeaderValue,
+    token: Arc<TokenSource>,
     access: AccessPolicy,
+    origins: OriginPolicy,
+    limiter: Option<RateLimiter>,
+    metrics: Arc<Metrics>,
+    /// `invoiceNo` → `customerNo`, learnt from the upstream.
+    invoice_customers: Mutex<HashMap<String, String>>,
     max_body_bytes: usize,
     timeout: Duration,
 }
 
+/// What became of one request, for the metrics and the audit log.
+#[derive(Debug, Default)]
+struct Outcome {
+    route: Option<ApiRoute>,
+    subject: Option<String>,
+    upstream_status: Option<u16>,
+}
+
 impl Forwarder {
-    /// A forwarder for `config`, with one HTTP client for all requests. The client follows no
-    /// redirects (a `location` goes back to the browser) and gives up after the configured
-    /// timeout.
-    pub fn new(config: &Config) -> Result<Forwarder, StartupError> {
-        let authorization = config.token.bearer_header().map_err(|_| StartupError::TokenNotHeaderSafe)?;
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(config.upstream_timeout)
-            .build()
-            .map_err(StartupError::Client)?;
+    /// A forwarder for `config`, with one HTTP client for all requests, recording into
+    /// `metrics`.
+    pub fn new(config: &Config, client: reqwest::Client, metrics: Arc<Metrics>) -> Result<Forwarder, StartupError> {
+        let token = Arc::new(
+            TokenSource::new(&config.token, config.token_file.clone()).map_err(|_| StartupError::TokenNotHeaderSafe)?,
+        );
+        token.watch(config.token_reload);
         Ok(Forwarder {
             client,
             upstream: config.upstream.clone(),
-            authorization,
-            access: AccessPolicy::default(),
+            token,
+            access: config.access.clone(),
+            origins: OriginPolicy { allowed: config.allowed_origins.clone() },
+            limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst),
+            metrics,
+            invoice_customers: Mutex::new(HashMap::new()),
             max_body_bytes: config.max_body_bytes,
             timeout: config.upstream_timeout,
         })
     }
 
-    /// Forwards `request` and returns the upstream's answer, or the proxy's own error.
-    async fn forward(&self, request_id: &RequestId, request: Request) -> Result<Response, ProxyError> {
+    /// Checks `request` and forwards it, or says why not.
+    async fn forward(
+        &self,
+        request_id: &RequestId,
+        request: Request,
+        outcome: &mut Outcome,
+    ) -> Result<Response, ProxyError> {
         let (parts, body) = request.into_parts();
-        let api_request =
-            ApiRequest::new(&parts.method, &parts.uri, &parts.headers).ok_or(UnforwardableTarget::OutsideApis)?;
-        self.access.authorize(&api_request)?;
-        let target = parts.uri.path_and_query().map_or(parts.uri.path(), |target| target.as_str());
-        let url = self.upstream.target(target)?;
+        let (api, rest) = Api::of_path(parts.uri.path()).ok_or(UnforwardableTarget::OutsideApis)?;
+        let route = ApiRoute::parse(api, &parts.method, rest, parts.uri.query())?;
+        outcome.route = Some(route.clone());
+        let write = ApiRoute::is_write(&parts.method);
+        if write {
+            self.origins.check_write(&parts.headers)?;
+        }
+        let grant = self.access.authorize(&route, &parts.method, &parts.headers, SystemTime::now())?;
+        outcome.subject = Some(grant.subject.clone());
+        if let Some(limiter) = self.limiter.as_ref().filter(|_| grant.rate_limited) {
+            limiter.check(&grant.subject, Instant::now()).map_err(ProxyError::RateLimited)?;
+        }
         let body = read_body(body, self.max_body_bytes).await?;
+        check_body(&parts.method, &parts.headers, &body)?;
+        self.check_invoice_customer(request_id, &route, &grant, outcome).await?;
 
+        let url = self.upstream.target(&route.canonical_target())?;
         let mut headers = allowed_headers(&parts.headers, &REQUEST_HEADERS);
-        headers.insert(header::AUTHORIZATION, self.authorization.clone());
+        headers.insert(header::AUTHORIZATION, self.token.header());
         if let Some(id) = request_id.header_value() {
             headers.insert(REQUEST_ID_HEADER, id);
         }
-        let mut upstream_request = self.client.request(parts.method.clone(), url).headers(headers);
-        if !body.is_empty() {
-            upstream_request = upstream_request.body(body);
-        }
-
-        let upstream_response = upstream_request.send().await.map_err(|err| self.failure(request_id, err))?;
-        let status = upstream_response.status();
-        let headers = allowed_headers(upstream_response.headers(), &RESPONSE_HEADERS);
-        let body = upstream_response.bytes().await.map_err(|err| self.failure(request_id, err))?;
-
+        let (status, headers, body) = self.exchange(request_id, &parts.method, url, headers, body, outcome).await?;
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = status;
         *response.headers_mut() = headers;
         Ok(response)
+    }
+
+    /// One exchange with the upstream within the timeout: a GET or HEAD is sent again once if
+    /// the connection failed before an answer; a write never is.
+    async fn exchange(
+        &self,
+        request_id: &RequestId,
+        method: &Method,
+        url: reqwest::Url,
+        headers: HeaderMap,
+        body: Bytes,
+        outcome: &mut Outcome,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), ProxyError> {
+        let retryable = *method == Method::GET || *method == Method::HEAD;
+        let attempt = || {
+            let mut request = self.client.request(method.clone(), url.clone()).headers(headers.clone());
+            if !body.is_empty() {
+                request = request.body(body.clone());
+            }
+            async move {
+                let response = request.send().await?;
+                let status = response.status();
+                let headers = allowed_headers(response.headers(), &RESPONSE_HEADERS);
+                let body = response.bytes().await?;
+                Ok::<_, reqwest::Error>((status, headers, body))
+            }
+        };
+        let exchange = async {
+            match attempt().await {
+                Err(err) if retryable && (err.is_connect() || err.is_request()) => {
+                    tracing::info!(request_id = %request_id, error = ?err.without_url(), "retrying once");
+                    attempt().await
+                }
+                result => result,
+            }
+        };
+        let (status, headers, body) = match tokio::time::timeout(self.timeout, exchange).await {
+            Err(_) => {
+                tracing::warn!(request_id = %request_id, "upstream timed out");
+                return Err(ProxyError::UpstreamTimeout(self.timeout));
+            }
+            Ok(Err(err)) => return Err(self.failure(request_id, err)),
+            Ok(Ok(answer)) => answer,
+        };
+        outcome.upstream_status = Some(status.as_u16());
+        if !is_api_answer(method, status, &headers, &body) {
+            tracing::warn!(request_id = %request_id, status = status.as_u16(), "upstream answer is not the API's JSON");
+            return Err(ProxyError::UpstreamGarbled);
+        }
+        Ok((status, headers, body))
+    }
+
+    /// In a signed session, an invoice route is forwarded only if the invoice is the
+    /// session's customer's: the invoice is fetched (or remembered) and its `customerNo`
+    /// compared. An upstream error answer (e.g. 404) is returned unchanged instead.
+    async fn check_invoice_customer(
+        &self,
+        request_id: &RequestId,
+        route: &ApiRoute,
+        grant: &Grant,
+        outcome: &mut Outcome,
+    ) -> Result<(), ProxyError> {
+        let (Some(expected), Some(invoice_no)) = (&grant.invoice_customer, route.id(IdKind::Invoice)) else {
+            return Ok(());
+        };
+        let remembered = self.invoice_customers.lock().unwrap_or_else(|p| p.into_inner()).get(invoice_no).cloned();
+        let customer = match remembered {
+            Some(customer) => customer,
+            None => {
+                let path = billing_contract::paths::invoice(route.owner(), invoice_no);
+                let url = self.upstream.target(&path)?;
+                let mut headers = HeaderMap::new();
+                headers.insert(header::AUTHORIZATION, self.token.header());
+                headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+                if let Some(id) = request_id.header_value() {
+                    headers.insert(REQUEST_ID_HEADER, id);
+                }
+                let (status, headers, body) =
+                    self.exchange(request_id, &Method::GET, url, headers, Bytes::new(), outcome).await?;
+                if status != StatusCode::OK {
+                    return Err(ProxyError::Upstream(Box::new(UpstreamAnswer { status, headers, body })));
+                }
+                let invoice: billing_contract::Invoice =
+                    serde_json::from_slice(&body).map_err(|_| ProxyError::UpstreamGarbled)?;
+                let customer = invoice.customer_no.ok_or(ProxyError::UpstreamGarbled)?;
+                let mut remembered = self.invoice_customers.lock().unwrap_or_else(|p| p.into_inner());
+                if remembered.len() >= MAX_REMEMBERED_INVOICES {
+                    remembered.clear();
+                }
+                remembered.insert(invoice_no.to_owned(), customer.clone());
+                customer
+            }
+        };
+        if customer == *expected {
+            Ok(())
+        } else {
+            tracing::warn!(request_id = %request_id, "session asked for another customer's invoice");
+            Err(ProxyError::InvoiceNotVisible)
+        }
     }
 
     /// The error answered when the exchange with the upstream failed; the cause is logged
@@ -111,20 +246,76 @@ impl Forwarder {
             ProxyError::UpstreamUnavailable
         }
     }
+
+    /// The metrics this forwarder records into.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
 }
 
-/// Handler for the API routes.
-pub async fn forward(
-    State(forwarder): State<Arc<Forwarder>>,
-    request_id: RequestId,
-    request: Request,
-) -> Result<Response, ProblemResponse> {
-    forwarder.forward(&request_id, request).await.map_err(|err| err.at(request_id))
+/// Handler for the API routes: forwards, then records the metrics and, for a write, the
+/// audit record.
+pub async fn forward(State(forwarder): State<Arc<Forwarder>>, request_id: RequestId, request: Request) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let mut outcome = Outcome::default();
+    let response = match forwarder.forward(&request_id, request, &mut outcome).await {
+        Ok(response) => response,
+        Err(err) => err.at(request_id.clone()).into_response(),
+    };
+    let status = response.status().as_u16();
+    let route = outcome.route.as_ref().map_or("refused", |route| route.kind.template());
+    if ApiRoute::is_write(&method) {
+        tracing::info!(
+            target: "billing_proxy::audit",
+            request_id = %request_id,
+            subject = outcome.subject.as_deref().unwrap_or("unauthenticated"),
+            method = %method,
+            resource = outcome.route.as_ref().map(ApiRoute::canonical_target).as_deref().unwrap_or("refused"),
+            route = %route,
+            status,
+            upstream_status = outcome.upstream_status,
+            result = if (200..300).contains(&status) { "done" } else { "not done" },
+            "write"
+        );
+    }
+    let labels = Labels { route, method: method.to_string(), status, upstream_status: outcome.upstream_status };
+    forwarder.metrics.observe(labels, started.elapsed());
+    response
 }
 
 /// Handler for the API routes' other methods.
-pub async fn method_not_allowed(request_id: RequestId, method: Method) -> ProblemResponse {
-    ProxyError::MethodNotAllowed(method).at(request_id)
+pub async fn method_not_allowed(request_id: RequestId, method: Method) -> Response {
+    ProxyError::MethodNotAllowed(method).at(request_id).into_response()
+}
+
+/// Whether an upstream answer is something the API would say: JSON (or a problem) that
+/// parses, or no body where none is expected. A compressed body is not inspected.
+fn is_api_answer(method: &Method, status: StatusCode, headers: &HeaderMap, body: &Bytes) -> bool {
+    if body.is_empty() {
+        return *method == Method::HEAD || status != StatusCode::OK;
+    }
+    let encoded = headers.get(header::CONTENT_ENCODING).is_some_and(|v| v != "identity");
+    let json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        let media = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        media == "application/json" || media.ends_with("+json")
+    });
+    json && (encoded || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok())
+}
+
+/// A write (POST, PUT) must carry a JSON body declared as such; GET, HEAD and DELETE carry none.
+fn check_body(method: &Method, headers: &HeaderMap, body: &Bytes) -> Result<(), ProxyError> {
+    if !(*method == Method::POST || *method == Method::PUT) {
+        return if body.is_empty() { Ok(()) } else { Err(ProxyError::UnexpectedBody) };
+    }
+    let declared_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json"));
+    if !declared_json {
+        return Err(ProxyError::UnsupportedMediaType);
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).map(|_| ()).map_err(|_| ProxyError::InvalidJson)
 }
 
 /// The values of the `allowed` headers in `headers`, and nothing else.

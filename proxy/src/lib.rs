@@ -4,10 +4,9 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET, POST, PUT, DELETE /billing/customer/v1/{*rest}` | forwarded ([`forward`]) |
-//! | `GET, POST, PUT, DELETE /billing/invoice/v1/{*rest}` | forwarded |
-//! | other methods on those | 405 problem |
-//! | `GET /healthz` | `ok` |
+//! | the allowlisted routes of `/billing/customer/v1/…` and `/billing/invoice/v1/…` ([`route`]) | forwarded ([`forward`]) after the CSRF ([`csrf`]), access ([`access`]) and rate-limit ([`rate_limit`]) checks |
+//! | anything else under those prefixes | 400, 404 or 405 problem, never forwarded |
+//! | `GET /healthz`, `/readyz`, `/metrics` | liveness, readiness, Prometheus ([`health`]) |
 //! | anything else | a file of the bundle ([`static_files`]), or 404 |
 //!
 //! Every response carries an `x-request-id`; the proxy's own errors are
@@ -21,13 +20,24 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod access;
 pub mod config;
+pub mod csrf;
 pub mod error;
 pub mod forward;
+pub mod fuzz_support;
+pub mod health;
+pub mod metrics;
+pub mod rate_limit;
 pub mod request_id;
+pub mod route;
 pub mod secret;
+pub mod session;
 pub mod static_files;
+pub mod tls;
+pub mod token;
 pub mod upstream;
 
 pub use config::{Config, ConfigError};
@@ -39,26 +49,45 @@ use axum::routing::{get, on, MethodFilter};
 use axum::{middleware, Router};
 use billing_contract::paths::{CUSTOMER_API, INVOICE_API};
 use forward::Forwarder;
+use health::Health;
+use static_files::SecurityHeaders;
 use std::sync::Arc;
+use std::time::Duration;
 
-/// The methods forwarded to the APIs. axum routes HEAD with GET; it is forwarded as HEAD.
+/// The methods handed to the forwarder, which checks each route's own methods. axum routes
+/// HEAD with GET.
 const FORWARDED_METHODS: MethodFilter =
     MethodFilter::GET.or(MethodFilter::POST).or(MethodFilter::PUT).or(MethodFilter::DELETE);
 
 /// The proxy's whole application for `config`.
 pub fn app(config: &Config) -> Result<Router, StartupError> {
-    let forwarder = Arc::new(Forwarder::new(config)?);
+    let (client, certificate_expires) = tls::upstream_client(config)?;
+    let metrics = Arc::new(metrics::Metrics::default());
+    let forwarder = Arc::new(Forwarder::new(config, client.clone(), metrics.clone())?);
+    let health = Arc::new(Health {
+        client,
+        upstream: config.upstream.clone(),
+        certificate_expires,
+        expiry_warning: Duration::from_secs(u64::from(config.cert_expiry_warning_days) * 86_400),
+        metrics,
+    });
+    let security = Arc::new(SecurityHeaders::new(&config.static_dir, &config.frame_ancestors));
     let api = on(FORWARDED_METHODS, forward::forward).fallback(forward::method_not_allowed);
-    Ok(Router::new()
-        .route("/healthz", get(healthz))
+    // API answers are compressed (brotli or gzip, as the browser accepts; the upstream is asked
+    // for identity so its JSON can be checked); the bundle is served precompressed instead.
+    let api = Router::new()
         .route(&format!("{CUSTOMER_API}/{{*rest}}"), api.clone())
         .route(&format!("{INVOICE_API}/{{*rest}}"), api)
         .with_state(forwarder)
-        .fallback_service(static_files::service(&config.static_dir))
+        .layer(tower_http::compression::CompressionLayer::new());
+    let health = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .with_state(health);
+    Ok(api
+        .merge(health)
+        .fallback_service(static_files::router(&config.static_dir))
+        .layer(middleware::from_fn_with_state(security, static_files::security_headers))
         .layer(middleware::from_fn(request_id::track)))
-}
-
-/// Liveness: the process answers.
-async fn healthz() -> &'static str {
-    "ok"
 }

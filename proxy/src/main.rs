@@ -1,9 +1,13 @@
 //! `billing-proxy`: see `billing-proxy --help`.
 
-use billing_proxy::config::USAGE;
+use axum::serve::ListenerExt;
+use billing_proxy::config::{LogFormat, USAGE};
 use billing_proxy::{Config, ConfigError};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -18,9 +22,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match config.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init(),
+    }
     match run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -35,10 +47,21 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!(static_dir = %config.static_dir.display(), "the static directory does not exist: every file will be 404");
     }
     let app = billing_proxy::app(&config)?;
+    tracing::info!(
+        mode = config.access.mode(),
+        owner_no = config.access.owner_no(),
+        upstream = %config.upstream,
+        mutual_tls = config.client_identity.is_some(),
+        "billing proxy configured"
+    );
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     println!("billing proxy listening on http://{} ({})", listener.local_addr()?, config.upstream);
+    // Small responses go out at once, as nginx's `tcp_nodelay on` does.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("billing proxy stopped");
     Ok(())

@@ -60,10 +60,7 @@ async fn post_body_and_content_type_are_forwarded_and_location_comes_back() {
     let created = "/billing/customer/v1/100200/customers/15615616/recurring-products/1001";
     let upstream = MockUpstream::start(Reply::json(201, "{}").header("location", created)).await;
     let body = r#"{"productNo":"MOB-5GB","description":"Mobile 5 GB","quantity":1,"unitPrice":199.00}"#;
-    let request = request("POST", "/billing/customer/v1/100200/customers/15615616/recurring-products")
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
+    let request = write("POST", "/billing/customer/v1/100200/customers/15615616/recurring-products", body);
     let answer = send(&proxy(&upstream.base), request).await;
 
     assert_eq!(answer.status, 201);
@@ -78,10 +75,15 @@ async fn post_body_and_content_type_are_forwarded_and_location_comes_back() {
 async fn put_and_delete_are_forwarded_with_their_method() {
     let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
     let app = proxy(&upstream.base);
-    let product = "/billing/customer/v1/1/customers/2/recurring-products/3";
-    let put = request("PUT", product).header("content-type", "application/json").body(Body::from("{}")).unwrap();
-    assert_eq!(send(&app, put).await.status, 200);
-    assert_eq!(send(&app, request("DELETE", product).body(Body::empty()).unwrap()).await.status, 200);
+    let product = "/billing/customer/v1/100200/customers/2/recurring-products/3";
+    assert_eq!(send(&app, write("PUT", product, "{}")).await.status, 200);
+    let delete = request("DELETE", product)
+        .header("host", HOST)
+        .header("origin", format!("http://{HOST}"))
+        .header("x-billing-csrf", "1")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, delete).await.status, 200);
     let methods: Vec<_> = upstream.received().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["PUT", "DELETE"]);
 }
@@ -98,7 +100,7 @@ async fn response_headers_cross_only_through_the_allowlist() {
         .header("keep-alive", "timeout=5")
         .header("x-powered-by", "payex");
     let upstream = MockUpstream::start(reply).await;
-    let answer = send(&proxy(&upstream.base), get("/billing/invoice/v1/1/invoices/603010")).await;
+    let answer = send(&proxy(&upstream.base), get("/billing/invoice/v1/100200/invoices/603010")).await;
 
     assert_eq!(answer.header("content-type"), Some("application/json"));
     assert_eq!(answer.header("etag"), Some("\"v2\""));
@@ -115,7 +117,7 @@ async fn upstream_problems_pass_through_unchanged() {
     let problem = r#"{"Type":"billing/invoice/problems/invoice-not-found","Title":"Invoice not found","Status":404,"Instance":"up-77"}"#;
     let reply = Reply { headers: vec![("content-type", "application/problem+json")], ..Reply::json(404, problem) };
     let upstream = MockUpstream::start(reply).await;
-    let answer = send(&proxy(&upstream.base), get("/billing/invoice/v1/1/invoices/404404")).await;
+    let answer = send(&proxy(&upstream.base), get("/billing/invoice/v1/100200/invoices/404404")).await;
 
     assert_eq!(answer.status, 404);
     assert_eq!(answer.header("content-type"), Some("application/problem+json"));
@@ -143,7 +145,7 @@ async fn slow_upstream_is_a_504_problem_after_the_timeout() {
     let app = billing_proxy::app(&config).unwrap();
 
     let started = Instant::now();
-    let answer = send(&app, get("/billing/invoice/v1/1/invoices")).await;
+    let answer = send(&app, get("/billing/invoice/v1/100200/invoices")).await;
     let elapsed = started.elapsed();
 
     assert_eq!(answer.status, 504);
@@ -157,11 +159,11 @@ async fn slow_upstream_is_a_504_problem_after_the_timeout() {
 async fn oversized_body_is_413_and_never_sent() {
     let upstream = MockUpstream::start(Reply::json(201, "{}")).await;
     let app = proxy(&upstream.base);
-    let target = "/billing/customer/v1/1/customers";
-    let at_limit = request("POST", target).body(Body::from(vec![b' '; 1024])).unwrap();
-    assert_eq!(send(&app, at_limit).await.status, 201);
+    let target = "/billing/customer/v1/100200/customers";
+    let at_limit = format!("{{}}{}", " ".repeat(1022));
+    assert_eq!(send(&app, write("POST", target, &at_limit)).await.status, 201);
 
-    let over = request("POST", target).body(Body::from(vec![b' '; 1025])).unwrap();
+    let over = write("POST", target, &format!("{at_limit} "));
     let answer = send(&app, over).await;
     assert_eq!(answer.status, 413);
     assert_eq!(answer.problem().problem_type.as_deref(), Some("billing/proxy/problems/payload-too-large"));
@@ -172,10 +174,10 @@ async fn oversized_body_is_413_and_never_sent() {
 async fn dot_segments_are_refused_rather_than_leaving_the_api() {
     let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
     let app = proxy(&upstream.base);
-    for target in ["/billing/customer/v1/../../admin", "/billing/invoice/v1/1/%2e%2e/%2e%2e/%2e%2e/admin"] {
+    for target in ["/billing/customer/v1/../../admin", "/billing/invoice/v1/100200/%2e%2e/%2e%2e/%2e%2e/admin"] {
         let answer = send(&app, get(target)).await;
         assert_eq!(answer.status, 400, "{target}");
-        assert_eq!(answer.problem().problem_type.as_deref(), Some("billing/proxy/problems/unforwardable-target"));
+        assert_eq!(answer.problem().problem_type.as_deref(), Some("billing/proxy/problems/not-allowed-by-contract"));
     }
     assert!(upstream.received().is_empty());
 }
@@ -199,10 +201,10 @@ async fn other_methods_are_405_problems() {
 async fn each_response_has_its_own_request_id() {
     let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
     let app = proxy(&upstream.base);
-    let first = send(&app, get("/billing/invoice/v1/1/invoices")).await;
+    let first = send(&app, get("/billing/invoice/v1/100200/invoices")).await;
     let second = send(
         &app,
-        request("GET", "/billing/invoice/v1/1/invoices")
+        request("GET", "/billing/invoice/v1/100200/invoices")
             .header("x-request-id", "chosen-by-client")
             .body(Body::empty())
             .unwrap(),
@@ -221,7 +223,7 @@ async fn end_to_end_over_tcp() {
     let app = proxy(&upstream.base);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let target = format!("{SPECIAL_CUSTOMER}?customerNo=A%26B&page=2");
+    let target = "/billing/invoice/v1/100200/invoices?customerNo=A%26B&page=2".to_owned();
     let response = reqwest::Client::new()
         .get(format!("{proxy_base}{target}"))
         .header("cookie", "session=abc")
@@ -235,4 +237,45 @@ async fn end_to_end_over_tcp() {
     assert_eq!(received.target, target);
     assert_eq!(received.headers["authorization"], format!("Bearer {TOKEN}").as_str());
     assert!(!received.headers.contains_key("cookie"));
+}
+
+#[tokio::test]
+async fn a_rotated_token_file_is_used_without_restart() {
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let file = std::env::temp_dir().join(format!("billing-proxy-rotation-{}", std::process::id()));
+    std::fs::write(&file, "first-token\n").unwrap();
+    let path = file.to_str().unwrap();
+    let vars = [("PROXY_TOKEN", ""), ("PROXY_TOKEN_FILE", path), ("PROXY_TOKEN_RELOAD_MS", "20")];
+    let config = config_with(&upstream.base, std::path::Path::new("/nonexistent"), &vars);
+    assert_eq!(config.token_file.as_deref(), Some(file.as_path()));
+    let app = billing_proxy::app(&config).unwrap();
+    let target = "/billing/invoice/v1/100200/invoices/603001";
+    send(&app, get(target)).await;
+    std::fs::write(&file, "second-token\n").unwrap();
+    let later = std::time::SystemTime::now() + Duration::from_secs(2);
+    std::fs::File::options().write(true).open(&file).unwrap().set_modified(later).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    send(&app, get(target)).await;
+    let sent: Vec<_> =
+        upstream.received().iter().map(|r| r.headers["authorization"].to_str().unwrap().to_owned()).collect();
+    assert_eq!(sent, ["Bearer first-token", "Bearer second-token"]);
+    std::fs::remove_file(file).unwrap();
+}
+
+#[tokio::test]
+async fn api_answers_are_compressed_as_the_browser_accepts() {
+    let page = Box::leak(
+        format!(r#"{{"items":[{}]}}"#, vec![r#"{"description":"Mobile 5 GB"}"#; 200].join(",")).into_boxed_str(),
+    );
+    let upstream = MockUpstream::start(Reply::json(200, page)).await;
+    let app = proxy(&upstream.base);
+    let target = "/billing/invoice/v1/100200/invoices/603001/recurring-products";
+    let compressed = request("GET", target).header("accept-encoding", "br, gzip").body(Body::empty()).unwrap();
+    let answer = send(&app, compressed).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("content-encoding"), Some("br"));
+    assert!(answer.body.len() < page.len() / 10, "{} bytes", answer.body.len());
+    assert!(!upstream.only_request().headers.contains_key("accept-encoding"), "the upstream answers identity");
+    let plain = send(&app, get(target)).await;
+    assert_eq!((plain.header("content-encoding"), plain.text()), (None, &*page));
 }

@@ -1,7 +1,9 @@
-//! The widget's bundle, the health check, and what is not forwarded.
+//! The widget's bundle (precompression, caching, security headers), health, readiness and
+//! metrics, and what is not forwarded.
 
 mod common;
 
+use axum::body::Body;
 use common::*;
 
 #[tokio::test]
@@ -47,4 +49,100 @@ async fn healthz_answers_ok() {
     let answer = send(&proxy(&closed_upstream()), get("/healthz")).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.text(), "ok");
+}
+
+/// A bundle as Trunk writes it: hashed names, an inline start-up script, precompressed siblings.
+fn trunk_bundle(name: &str) -> std::path::PathBuf {
+    let dir = bundle_dir(name);
+    std::fs::write(dir.join("index.html"), "<html><script type=\"module\">init()</script></html>").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef.js"), "export default 1;").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef.js.br"), "brotli-bytes").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef.js.gz"), "gzip-bytes").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    dir
+}
+
+fn static_proxy(dir: &std::path::Path, vars: &[(&str, &str)]) -> axum::Router {
+    billing_proxy::app(&config_with(&closed_upstream(), dir, vars)).unwrap()
+}
+
+#[tokio::test]
+async fn precompressed_files_are_chosen_by_accept_encoding() {
+    let app = static_proxy(&trunk_bundle("precompressed"), &[]);
+    let js = "/app-0123456789abcdef.js";
+    let with =
+        |encoding: &'static str| request("GET", js).header("accept-encoding", encoding).body(Body::empty()).unwrap();
+    let br = send(&app, with("gzip, br")).await;
+    assert_eq!((br.header("content-encoding"), br.text()), (Some("br"), "brotli-bytes"));
+    let gzip = send(&app, with("gzip")).await;
+    assert_eq!((gzip.header("content-encoding"), gzip.text()), (Some("gzip"), "gzip-bytes"));
+    let plain = send(&app, get(js)).await;
+    assert_eq!((plain.header("content-encoding"), plain.text()), (None, "export default 1;"));
+    assert!(plain.header("content-type").unwrap().contains("javascript"));
+}
+
+#[tokio::test]
+async fn hashed_files_are_immutable_and_others_revalidated_with_an_etag() {
+    let app = static_proxy(&trunk_bundle("caching"), &[]);
+    let wasm = send(&app, get("/app-0123456789abcdef_bg.wasm")).await;
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert_eq!(wasm.header("cache-control"), Some("public, max-age=31536000, immutable"));
+
+    let index = send(&app, get("/")).await;
+    assert_eq!(index.header("cache-control"), Some("no-cache"));
+    let etag = index.header("etag").expect("index.html has an ETag").to_owned();
+    let again = request("GET", "/").header("if-none-match", etag.as_str()).body(Body::empty()).unwrap();
+    let not_modified = send(&app, again).await;
+    assert_eq!(not_modified.status, 304);
+    assert!(not_modified.body.is_empty());
+    assert_eq!(not_modified.header("etag"), Some(etag.as_str()));
+    let stale = request("GET", "/").header("if-none-match", "W/\"other\"").body(Body::empty()).unwrap();
+    assert_eq!(send(&app, stale).await.status, 200);
+}
+
+#[tokio::test]
+async fn security_headers_allow_the_inline_start_script_by_hash_and_wasm() {
+    let app = static_proxy(&trunk_bundle("csp"), &[("PROXY_FRAME_ANCESTORS", "'self' https://crm.example.com")]);
+    for target in ["/", "/billing/customer/v1/100200/customers/..", "/nope"] {
+        let answer = send(&app, get(target)).await;
+        let csp = answer.header("content-security-policy").expect("CSP on every response");
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'self' https://crm.example.com"), "{csp}");
+        assert_eq!(answer.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(answer.header("referrer-policy"), Some("same-origin"));
+    }
+    // The hash is that of the inline script's text.
+    use base64::Engine;
+    let digest = ring::digest::digest(&ring::digest::SHA256, b"init()");
+    let expected = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
+    let answer = send(&app, get("/")).await;
+    assert!(answer.header("content-security-policy").unwrap().contains(&format!("'sha256-{expected}'")));
+}
+
+#[tokio::test]
+async fn metrics_count_api_requests_by_route_template_and_upstream_status() {
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let app = proxy(&upstream.base);
+    send(&app, get("/billing/invoice/v1/100200/invoices/603001")).await;
+    send(&app, get("/billing/invoice/v1/100200/invoices/603002")).await;
+    send(&app, get("/billing/invoice/v1/100200/nothing")).await;
+    let metrics = send(&app, get("/metrics")).await;
+    assert_eq!(metrics.status, 200);
+    let text = metrics.text();
+    let series =
+        r#"route="/billing/invoice/v1/{ownerNo}/invoices/{invoiceNo}",method="GET",status="200",upstream_status="200""#;
+    assert!(text.contains(&format!("billing_proxy_requests_total{{{series}}} 2")), "{text}");
+    assert!(text.contains(&format!("billing_proxy_request_duration_seconds_count{{{series}}} 2")), "{text}");
+    assert!(text.contains(r#"route="refused",method="GET",status="404",upstream_status="none""#), "{text}");
+    assert!(!text.contains("603001"), "identifiers stay out of metrics");
+}
+
+#[tokio::test]
+async fn readyz_tells_whether_the_upstream_answers() {
+    let upstream = MockUpstream::start(Reply::json(404, "{}")).await;
+    let ready = send(&proxy(&upstream.base), get("/readyz")).await;
+    assert_eq!((ready.status.as_u16(), ready.text()), (200, "ready"));
+    let down = send(&proxy(&closed_upstream()), get("/readyz")).await;
+    assert_eq!(down.status, 503);
+    assert!(down.text().contains("unreachable"), "{}", down.text());
 }

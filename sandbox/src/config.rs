@@ -1,5 +1,6 @@
 //! Sandbox settings: defaults, overridden by environment variables, overridden by flags.
 
+use crate::fault::Fault;
 use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::{DEMO_OWNER_NO, DEMO_TOKEN};
 use billing_contract::ids::IdKind;
@@ -10,12 +11,14 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8081";
 
 /// Command-line help.
 pub const USAGE: &str = "\
-usage: billing-sandbox [--listen ADDR] [--owner-no OWNER] [--token TOKEN] [--page-size N]
+usage: billing-sandbox [--listen ADDR] [--owner-no OWNER] [--token TOKEN] [--page-size N] [--fault MODE]
 
   --listen ADDR      address to listen on (env SANDBOX_LISTEN, default 127.0.0.1:8081)
   --owner-no OWNER   the ledger the token is for (env SANDBOX_OWNER_NO, default 100200)
   --token TOKEN      the bearer token clients must send (env SANDBOX_TOKEN, default sandbox-token)
-  --page-size N      default page size, 1 to 1000 (env SANDBOX_PAGE_SIZE, default 500)";
+  --page-size N      default page size, 1 to 1000 (env SANDBOX_PAGE_SIZE, default 500)
+  --fault MODE       misbehave for tests: none, slow:MILLISECONDS, failing (503 problems) or
+                     garbling (200 with a broken body) (env SANDBOX_FAULT, default none)";
 
 /// How the sandbox runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +31,8 @@ pub struct Config {
     pub owner_no: String,
     /// The page size of collections when the client names none.
     pub page_size_default: usize,
+    /// How the sandbox misbehaves (for fault tests).
+    pub fault: Fault,
 }
 
 impl Default for Config {
@@ -37,6 +42,7 @@ impl Default for Config {
             token: DEMO_TOKEN.into(),
             owner_no: DEMO_OWNER_NO.into(),
             page_size_default: DEFAULT_PAGE_SIZE,
+            fault: Fault::None,
         }
     }
 }
@@ -65,10 +71,11 @@ enum Setting {
     OwnerNo,
     Token,
     PageSize,
+    Fault,
 }
 
 impl Setting {
-    const ALL: [Setting; 4] = [Setting::Listen, Setting::OwnerNo, Setting::Token, Setting::PageSize];
+    const ALL: [Setting; 5] = [Setting::Listen, Setting::OwnerNo, Setting::Token, Setting::PageSize, Setting::Fault];
 
     fn flag(self) -> &'static str {
         match self {
@@ -76,6 +83,7 @@ impl Setting {
             Setting::OwnerNo => "--owner-no",
             Setting::Token => "--token",
             Setting::PageSize => "--page-size",
+            Setting::Fault => "--fault",
         }
     }
 
@@ -85,6 +93,7 @@ impl Setting {
             Setting::OwnerNo => "SANDBOX_OWNER_NO",
             Setting::Token => "SANDBOX_TOKEN",
             Setting::PageSize => "SANDBOX_PAGE_SIZE",
+            Setting::Fault => "SANDBOX_FAULT",
         }
     }
 
@@ -110,6 +119,7 @@ impl Setting {
                     .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
                     .ok_or_else(|| invalid(format!("must be 1 to {MAX_PAGE_SIZE}")))?;
             }
+            Setting::Fault => config.fault = Fault::parse(&value).map_err(invalid)?,
         }
         Ok(())
     }

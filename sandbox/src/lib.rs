@@ -18,6 +18,7 @@
 mod auth;
 pub mod config;
 mod extract;
+pub mod fault;
 mod href;
 pub mod paging;
 pub mod problem;

@@ -121,10 +121,33 @@ pub fn bundle_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The configuration of a proxy in front of `upstream`, serving `static_dir`.
+/// The ledger of every test.
+pub const OWNER: &str = "100200";
+
+/// The host the test requests are addressed to, and so the page's own origin.
+pub const HOST: &str = "proxy.test";
+
+/// The configuration of a proxy in front of `upstream`, serving `static_dir`: trusted mode,
+/// read-write, ledger [`OWNER`], no rate limit.
 pub fn config(upstream: &str, static_dir: &Path) -> Config {
+    config_with(upstream, static_dir, &[])
+}
+
+/// [`config`] with more environment variables; an empty value removes a variable.
+pub fn config_with(upstream: &str, static_dir: &Path, vars: &[(&str, &str)]) -> Config {
     let args = ["--upstream", upstream, "--static-dir", static_dir.to_str().unwrap(), "--max-body-bytes", "1024"];
-    Config::parse(args, |name| (name == "PROXY_TOKEN").then(|| TOKEN.to_owned())).unwrap()
+    let mut env: Vec<(String, String)> = vec![
+        ("PROXY_TOKEN".into(), TOKEN.into()),
+        ("PROXY_OWNER_NO".into(), OWNER.into()),
+        ("PROXY_RATE_LIMIT_PER_SECOND".into(), "0".into()),
+    ];
+    for (name, value) in vars {
+        env.retain(|(n, _)| n != name);
+        if !value.is_empty() {
+            env.push(((*name).into(), (*value).into()));
+        }
+    }
+    Config::parse(args, |name| env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())).unwrap()
 }
 
 /// A proxy in front of `upstream` (with an empty bundle directory).
@@ -182,6 +205,17 @@ pub fn assert_no_token(answer: &Answer) {
 /// A request builder for `method` and a raw `target`.
 pub fn request(method: &str, target: &str) -> axum::http::request::Builder {
     axum::http::Request::builder().method(method).uri(target)
+}
+
+/// A write from the widget: JSON body, the CSRF header and the page's own origin.
+pub fn write(method: &str, target: &str, body: &str) -> axum::http::Request<Body> {
+    request(method, target)
+        .header("host", HOST)
+        .header("origin", format!("http://{HOST}"))
+        .header("x-billing-csrf", "1")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
 }
 
 /// `GET target` without body.

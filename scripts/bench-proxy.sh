@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Throughput and latency of billing-proxy against Debian's nginx `proxy_pass`, both in front of
+# the same sandbox on loopback, with the same load (wrk, same threads, connections, duration),
+# one run each. Prints requests per second, p50 and p99 latency of each, their ratios, and the
+# proxy's and nginx's RSS under load.
+#   scripts/bench-proxy.sh            (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_THREADS=2;
+#                                      BENCH_PROXY_ENV="TOKIO_WORKER_THREADS=1" or BENCH_PROXY_BIN=path
+#                                      to vary the proxy)
+# Installs nginx and wrk from Debian if missing (idempotent; needs root or sudo for apt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${BENCH_SECONDS:-10}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+THREADS="${BENCH_THREADS:-2}"
+TARGET="${BENCH_TARGET:-/billing/customer/v1/100200/customers/15615616}"
+SANDBOX_PORT="${BENCH_SANDBOX_PORT:-18081}"
+PROXY_PORT="${BENCH_PROXY_PORT:-18080}"
+NGINX_PORT="${BENCH_NGINX_PORT:-18082}"
+TOKEN="bench-token-$$"
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "=== installing ${missing[*]} (Debian)"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts the packaged nginx on port 80; this benchmark runs its own.
+  sudo_if_needed systemctl disable --now nginx >/dev/null 2>&1 || sudo_if_needed service nginx stop >/dev/null 2>&1 || true
+fi
+
+echo "=== building the sandbox and the proxy (profile service)"
+cargo build --locked --profile service -p billing-sandbox -p billing-proxy 2>&1 | tail -1
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+SANDBOX_TOKEN="$TOKEN" RUST_LOG=warn target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" >"$work/sandbox.log" 2>&1 & pids+=($!)
+PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn env ${BENCH_PROXY_ENV:-} \
+  "${BENCH_PROXY_BIN:-target/service/billing-proxy}" --listen "127.0.0.1:$PROXY_PORT" --upstream "http://127.0.0.1:$SANDBOX_PORT" \
+  --static-dir "$work" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($proxy_pid)
+
+cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+$( [ "$(id -u)" -eq 0 ] && echo "user nobody nogroup;" )
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/body; proxy_temp_path $work/proxy;
+    fastcgi_temp_path $work/fastcgi; uwsgi_temp_path $work/uwsgi; scgi_temp_path $work/scgi;
+    upstream sandbox { server 127.0.0.1:$SANDBOX_PORT; keepalive 64; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location /billing/ {
+            proxy_pass http://sandbox;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Bearer $TOKEN";
+            proxy_set_header Cookie "";
+            proxy_hide_header Set-Cookie;
+        }
+    }
+}
+NGINX
+/usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
+
+for port in "$SANDBOX_PORT" "$PROXY_PORT" "$NGINX_PORT"; do
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port$TARGET" -H "authorization: Bearer $TOKEN" && break; sleep 0.1; done
+done
+for port in "$PROXY_PORT" "$NGINX_PORT"; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$TARGET")
+  [ "$status" = 200 ] || { echo "port $port answers $status to $TARGET"; exit 1; }
+done
+
+rss_kib() { awk '/^VmRSS/ {s+=$2} END {print s+0}' "$@" 2>/dev/null; }
+nginx_status_files() { for p in $(pgrep -f "nginx: (master|worker)" ); do [ -r "/proc/$p/status" ] && echo "/proc/$p/status"; done; }
+
+# to_ms "1.23ms" | "456.00us" | "1.02s"
+to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'; }
+
+run() { # name port -> prints "rps p50_ms p99_ms rss_kib"
+  local name=$1 port=$2 out rss
+  # Warm-up, then the measured run; RSS sampled in the middle of it.
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port$TARGET" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port$TARGET" >"$work/$name.wrk" &
+  local wrk_pid=$!
+  sleep "$((DURATION / 2))"
+  if [ "$name" = proxy ]; then rss=$(rss_kib "/proc/$proxy_pid/status"); else rss=$(rss_kib $(nginx_status_files)); fi
+  wait "$wrk_pid"
+  out="$work/$name.wrk"
+  if grep -q "Non-2xx" "$out"; then echo "$name answered errors:"; cat "$out"; exit 1; fi
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+  echo "$rps $p50 $p99 $rss"
+}
+
+echo "=== GET $TARGET, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, one run each ($(nproc) cores)"
+read -r n_rps n_p50 n_p99 n_rss < <(run nginx "$NGINX_PORT")
+read -r p_rps p_p50 p_p99 p_rss < <(run proxy "$PROXY_PORT")
+printf '%-14s %12s %10s %10s %12s\n' "" "requests/s" "p50 ms" "p99 ms" "RSS MiB"
+printf '%-14s %12.0f %10.3f %10.3f %12.1f\n' "nginx" "$n_rps" "$n_p50" "$n_p99" "$(awk -v k="$n_rss" 'BEGIN{print k/1024}')"
+printf '%-14s %12.0f %10.3f %10.3f %12.1f\n' "billing-proxy" "$p_rps" "$p_p50" "$p_p99" "$(awk -v k="$p_rss" 'BEGIN{print k/1024}')"
+awk -v pr="$p_rps" -v nr="$n_rps" -v pp="$p_p99" -v np="$n_p99" -v p5="$p_p50" -v n5="$n_p50" 'BEGIN {
+  printf "proxy/nginx throughput: %.2f (target >= 0.90)\n", pr / nr
+  printf "proxy-nginx p50: %+.3f ms, p99: %+.3f ms (target p99 < +1 ms)\n", p5 - n5, pp - np
+}'
+echo "(nginx RSS is the master and its workers together; the sandbox shares the same 2 cores)"
