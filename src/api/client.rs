@@ -3,7 +3,7 @@
 use super::{ApiError, ClientScope};
 use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
 use billing_contract::{Collection, Link};
-use gloo_net::http::{Method, Request, RequestBuilder};
+use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 
 /// Pages followed at most for one collection; protects against a `next` that loops.
@@ -59,19 +59,36 @@ impl ApiClient {
         self
     }
 
-    /// A request with the headers every call carries; `None` once the client's scope is closed.
-    fn request(&self, method: Method, url: &str) -> Option<RequestBuilder> {
-        let mut request = RequestBuilder::new(url).method(method).header("Accept", "application/json");
+    /// A request to `url` exactly as given, with the headers every call carries and an
+    /// optional JSON body; `Ok(None)` once the client's scope is closed.
+    ///
+    /// Built on `web_sys::Request` rather than gloo's builder, which appends a stray `&` to a
+    /// URL that already has a query (and the proxy refuses an empty query parameter).
+    fn request(&self, method: &str, url: &str, json_body: Option<&str>) -> Result<Option<Request>, ApiError> {
+        let failed = |e: wasm_bindgen::JsValue| ApiError::Request(format!("{e:?}"));
+        let headers = web_sys::Headers::new().map_err(failed)?;
+        headers.set("Accept", "application/json").map_err(failed)?;
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
         let mut session = self.session.clone();
         if let Some(scope) = self.scope {
-            let signal = scope.abort_signal()?;
-            request = request.abort_signal(Some(&signal));
+            let Some(signal) = scope.abort_signal() else { return Ok(None) };
+            init.set_signal(Some(&signal));
             session = scope.session().or(session);
         }
-        Some(match session {
-            Some(token) => request.header(SESSION_HEADER, &token),
-            None => request,
-        })
+        if let Some(token) = session {
+            headers.set(SESSION_HEADER, &token).map_err(failed)?;
+        }
+        if method != "GET" {
+            headers.set(CSRF_HEADER, CSRF_VALUE).map_err(failed)?;
+        }
+        if let Some(body) = json_body {
+            headers.set("Content-Type", "application/json").map_err(failed)?;
+            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        }
+        init.set_headers(&headers);
+        let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(failed)?;
+        Ok(Some(Request::from(request)))
     }
 
     /// The full URL of an API path or link.
@@ -82,7 +99,7 @@ impl ApiClient {
     /// GETs one resource.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let url = self.url(path);
-        let request = self.request(Method::GET, &url).ok_or_else(removed)?;
+        let request = self.request("GET", &url, None)?.ok_or_else(removed)?;
         read_json(&url, request.send().await).await
     }
 
@@ -90,14 +107,12 @@ impl ApiClient {
     /// carry the proxy's CSRF marker. Succeeds on any 2xx answer, whose body is not read.
     pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<(), ApiError> {
         let url = self.url(path);
-        let method = Method::from_bytes(method.as_bytes()).map_err(|e| ApiError::Request(e.to_string()))?;
-        let request = self.request(method, &url).ok_or_else(removed)?.header(CSRF_HEADER, CSRF_VALUE);
-        let request: Result<Request, _> = match json_body {
-            Some(body) => request.header("Content-Type", "application/json").body(body),
-            None => request.build(),
-        };
-        let response = request.map_err(|e| ApiError::Request(e.to_string()))?.send().await;
-        let response = response.map_err(|e| ApiError::Network(e.to_string()))?;
+        let method = method.trim().to_ascii_uppercase();
+        if !["POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+            return Err(ApiError::Request(format!("{method} is not a write this client sends")));
+        }
+        let request = self.request(&method, &url, json_body.as_deref())?.ok_or_else(removed)?;
+        let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
         if response.ok() {
             Ok(())
         } else {
