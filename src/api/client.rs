@@ -60,12 +60,13 @@ impl ApiClient {
     }
 
     /// A request to `url` exactly as given, with the headers every call carries and an
-    /// optional JSON body; `Ok(None)` once the client's scope is closed.
+    /// optional JSON body; `Ok(None)` once the client's scope is closed, `Err` with the
+    /// browser's reason if it refuses to build the request.
     ///
     /// Built on `web_sys::Request` rather than gloo's builder, which appends a stray `&` to a
     /// URL that already has a query (and the proxy refuses an empty query parameter).
-    fn request(&self, method: &str, url: &str, json_body: Option<&str>) -> Result<Option<Request>, ApiError> {
-        let failed = |e: wasm_bindgen::JsValue| ApiError::Request(format!("{e:?}"));
+    fn request(&self, method: &str, url: &str, json_body: Option<&str>) -> Result<Option<Request>, String> {
+        let failed = |e: wasm_bindgen::JsValue| format!("{e:?}");
         let headers = web_sys::Headers::new().map_err(failed)?;
         headers.set("Accept", "application/json").map_err(failed)?;
         let init = web_sys::RequestInit::new();
@@ -99,7 +100,7 @@ impl ApiClient {
     /// GETs one resource.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let url = self.url(path);
-        let request = self.request("GET", &url, None)?.ok_or_else(removed)?;
+        let request = self.request("GET", &url, None).map_err(ApiError::Request)?.ok_or_else(removed)?;
         read_json(&url, request.send().await).await
     }
 
@@ -111,7 +112,8 @@ impl ApiClient {
         if !["POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
             return Err(ApiError::Request(format!("{method} is not a write this client sends")));
         }
-        let request = self.request(&method, &url, json_body.as_deref())?.ok_or_else(removed)?;
+        let request =
+            self.request(&method, &url, json_body.as_deref()).map_err(ApiError::Request)?.ok_or_else(removed)?;
         let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
         if response.ok() {
             Ok(())
