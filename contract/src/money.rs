@@ -36,6 +36,19 @@ pub mod number {
 
     struct DecimalVisitor;
 
+    /// The largest magnitude read [assumed: no amount, quantity or rate of a billing API comes
+    /// near it]. Bounding what the network may send keeps every sum and product of a few of
+    /// them far inside `Decimal`'s range, so arithmetic on API data cannot overflow.
+    pub const MAX_MAGNITUDE: u64 = 1_000_000_000_000_000;
+
+    fn bounded<E: de::Error>(value: Decimal) -> Result<Decimal, E> {
+        if value.abs() < Decimal::from(MAX_MAGNITUDE) {
+            Ok(value)
+        } else {
+            Err(E::custom(format!("number {value} is out of range (at most 10^15 in magnitude)")))
+        }
+    }
+
     impl<'de> Visitor<'de> for DecimalVisitor {
         type Value = Decimal;
 
@@ -43,10 +56,10 @@ pub mod number {
             f.write_str("a decimal number")
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-            Ok(Decimal::from(v))
+            bounded(Decimal::from(v))
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-            Ok(Decimal::from(v))
+            bounded(Decimal::from(v))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
             if !v.is_finite() {
@@ -57,11 +70,13 @@ pub mod number {
             Decimal::from_str(&v.to_string())
                 .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
                 .map_err(|e| E::custom(format!("number {v} is out of range: {e}")))
+                .and_then(bounded)
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
             Decimal::from_str(v.trim())
                 .or_else(|_| Decimal::from_scientific(v.trim()))
                 .map_err(|e| E::custom(format!("{v:?} is not a number: {e}")))
+                .and_then(bounded)
         }
         fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
             match map.next_key::<String>()? {
@@ -153,11 +168,18 @@ mod tests {
     fn reads_the_number_text_that_serde_json_hands_over_with_arbitrary_precision() {
         use serde::de::value::{Error, MapDeserializer};
         // Beyond a double's 15-16 digits: only the text keeps every digit.
-        let entries = vec![("$serde_json::private::Number", "12345678901234567.89")];
+        let entries = vec![("$serde_json::private::Number", "123456789012345.6789")];
         let parsed = number::deserialize(MapDeserializer::<_, Error>::new(entries.into_iter())).unwrap();
-        assert_eq!(parsed.to_string(), "12345678901234567.89");
+        assert_eq!(parsed.to_string(), "123456789012345.6789");
         let other = vec![("unexpected", "1")];
         assert!(number::deserialize(MapDeserializer::<_, Error>::new(other.into_iter())).is_err());
+    }
+
+    #[test]
+    fn refuses_magnitudes_no_billing_api_sends() {
+        assert!(serde_json::from_str::<Amount>("1e20").is_err(), "1e20 is refused, so sums cannot overflow");
+        assert!(serde_json::from_str::<Amount>("\"79228162514264337593543950335\"").is_err());
+        assert_eq!(parse("-999999999999.99"), Decimal::from_str("-999999999999.99").unwrap());
     }
 
     #[test]

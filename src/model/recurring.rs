@@ -82,21 +82,22 @@ pub struct Cost {
 
 impl Cost {
     /// What one product costs including VAT, or `None` for a periodicity this client does not
-    /// know (it cannot be spread over months).
+    /// know (it cannot be spread over months) or amounts too large for a decimal.
     ///
     /// The yearly price is exact before rounding (`quantity × unit price × (1 + VAT) × 12 /
     /// months`); the monthly one is that divided by 12. Each is rounded half away from zero to
     /// two decimals, so that a column of shown prices adds up to its shown total.
     pub fn of(product: &RecurringProduct) -> Option<Cost> {
         let months = Decimal::from(product.periodicity.months()?);
-        let per_period =
-            product.quantity * product.unit_price * (Decimal::ONE_HUNDRED + product.vat_rate) / Decimal::ONE_HUNDRED;
-        let per_year = per_period * Decimal::from(12) / months;
-        Some(Cost { per_month: round(per_year / Decimal::from(12)), per_year: round(per_year) })
+        let with_vat = Decimal::ONE_HUNDRED.checked_add(product.vat_rate)?;
+        let per_period = product.quantity.checked_mul(product.unit_price)?.checked_mul(with_vat)?;
+        let per_year =
+            per_period.checked_div(Decimal::ONE_HUNDRED)?.checked_mul(Decimal::from(12))?.checked_div(months)?;
+        Some(Cost { per_month: round(per_year.checked_div(Decimal::from(12))?), per_year: round(per_year) })
     }
 
     /// The sum of the costs of the products active on `today`; products of unknown
-    /// periodicity are left out.
+    /// periodicity, and any whose cost would overflow the sum, are left out.
     pub fn of_active<'a>(products: impl IntoIterator<Item = &'a RecurringProduct>, today: Date) -> Cost {
         products.into_iter().filter(|p| ProductStatus::of(p, today) == ProductStatus::Active).filter_map(Cost::of).fold(
             Cost::default(),
@@ -164,6 +165,9 @@ mod tests {
         let half = Cost::of(&product("100", "25", Periodicity::Semiannually, "2026-01-01", None)).unwrap();
         assert_eq!(half, Cost { per_month: dec("20.83"), per_year: dec("250.00") });
         assert_eq!(Cost::of(&product("1", "25", Periodicity::Unknown, "2026-01-01", None)), None);
+        let mut huge = product("79228162514264337593543950335", "25", Periodicity::Monthly, "2026-01-01", None);
+        huge.quantity = Decimal::from(2);
+        assert_eq!(Cost::of(&huge), None, "an amount beyond a decimal is no cost, not a panic");
     }
 
     #[test]
