@@ -7,10 +7,13 @@
 // cannot break it and its CSS cannot leak out. Nothing is added to the host's <head>, globals or
 // cookies beyond the element definitions. Hosts that prefer JavaScript use mount()/unmount().
 // Loading this module twice (even from two URLs) is harmless.
-import init, { mountView } from './billing-widget.js';
-
 const base = new URL('.', import.meta.url);
-const started = init({ module_or_path: new URL('billing-widget_bg.wasm', base) });
+// The wasm download starts now, alongside the JS glue, instead of after it.
+const wasm = fetch(new URL('billing-widget_bg.wasm', base));
+const started = import('./billing-widget.js').then(async (glue) => {
+  await glue.default({ module_or_path: wasm });
+  return glue;
+});
 const stylesheet = new URL('widget.css', base).href;
 
 /** Attribute name -> option name. */
@@ -50,7 +53,7 @@ async function render(element, kind, options) {
   }
   const token = (entry.token = {});
   entry.options = { ...options, locale: localeOf(element, options) };
-  await started;
+  const { mountView } = await started;
   // Removed or re-rendered while the module was starting: the newer call wins.
   if (entry.token !== token || views.get(element) !== entry) return;
   if (entry.view) entry.view.update(entry.options);
