@@ -60,11 +60,6 @@ impl ClientScope {
             }
         }
     }
-
-    /// Whether the scope has been closed.
-    pub fn is_closed(self) -> bool {
-        SCOPES.with(|s| !s.borrow().contains_key(&self.0))
-    }
 }
 
 impl Default for ClientScope {
