@@ -7,6 +7,7 @@ use super::{use_load, Load, LoadState, Mode, RecurringProductsTable};
 use crate::api::ApiClient;
 use crate::embed::{dispatch, ChangeAction, ChangeNotice, HostEvent};
 use crate::format::{i18n::fill, texts, Texts};
+use crate::model::CustomerOverview;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -94,7 +95,8 @@ pub fn RecurringProductsView(
     let editing = (mode == Mode::Crm).then(|| Editing {
         send: client.change_sender(),
         owner_no: owner_no.clone(),
-        customer_no: customer_no.get_untracked(),
+        // Named per loaded overview below: notices name the customer shown.
+        customer_no: String::new(),
         on_saved: Callback::new(move |notice: ChangeNotice| {
             announcement.set(announce(t, &notice));
             if let Some(status) = status_ref.get_untracked() {
@@ -106,9 +108,9 @@ pub fn RecurringProductsView(
         on_unauthorized: Callback::new(move |instance| tell_host(HostEvent::AuthenticationRequired { instance })),
     });
     let table_locale = locale.clone();
-    let ready = move |overview| {
-        // The customer may have changed since the view was made: notices name the one shown.
-        let editing = editing.clone().map(|e| Editing { customer_no: customer_no.get_untracked(), ..e });
+    let ready = move |overview: Arc<CustomerOverview>| {
+        let shown = overview.customer.customer_no.clone();
+        let editing = editing.clone().map(|e| Editing { customer_no: shown, ..e });
         view! {
             <RecurringProductsTable overview=overview locale=table_locale.clone() mode=mode
                 show_ended=show_ended editing=editing />
