@@ -205,6 +205,10 @@ async fn the_filter_is_stated_and_subtotals_cover_what_is_shown() {
     settle().await;
     assert_eq!(texts(&host, ".bw-status"), ["No lines match “åland”."]);
     assert_eq!(count(&host, "tr.bw-line"), 0);
+    // Case is ignored for Nordic letters too (the browser's Unicode case mapping).
+    type_into(&host, "input[type=search]", "MOBILFÖRS");
+    settle().await;
+    assert_eq!(texts(&host, "tr.bw-line td:nth-child(2)"), ["Mobilförsäkring"]);
 }
 
 fn big_invoice(groups: usize, lines_per_group: usize) -> Arc<InvoiceDetails> {

@@ -1,6 +1,7 @@
 //! Formatting for people: money, numbers, rates and dates through the browser's `Intl` for the
 //! viewer's locale, and the widget's UI texts.
 
+pub mod case;
 pub mod i18n;
 mod intl;
 mod parse;

@@ -1,5 +1,6 @@
 //! An invoice's charges, grouped as the invoice bills them, with the sums that explain its amount.
 
+use crate::format::case;
 use billing_contract::{Date, Decimal, Invoice, InvoiceLine, InvoiceSubscription};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -74,19 +75,35 @@ pub struct ChargeGroup {
     pub totals: Totals,
     /// Per line: product number and description, lower-cased, for the filter.
     search_text: Vec<String>,
+    /// Per line: the description, lower-cased, for sorting.
+    description_keys: Vec<String>,
 }
 
 impl ChargeGroup {
     /// A group of `lines`, with its subtotal computed.
     pub fn new(kind: GroupKind, lines: Vec<InvoiceLine>) -> ChargeGroup {
         let totals = Totals::of(&lines);
-        let search_text = lines.iter().map(|l| format!("{} {}", l.product_no, l.description).to_lowercase()).collect();
-        ChargeGroup { kind, lines, totals, search_text }
+        // One batch for the whole group: product numbers and descriptions, interleaved.
+        let texts: Vec<&str> = lines.iter().flat_map(|l| [l.product_no.as_str(), l.description.as_str()]).collect();
+        let lowered = case::lowercase_all(&texts);
+        let (search_text, description_keys) = lowered
+            .chunks(2)
+            .map(|pair| match pair {
+                [product, description] => (format!("{product} {description}"), description.clone()),
+                _ => (String::new(), String::new()),
+            })
+            .unzip();
+        ChargeGroup { kind, lines, totals, search_text, description_keys }
     }
 
     /// Per line, the lower-cased text the filter searches.
     pub fn search_text(&self) -> &[String] {
         &self.search_text
+    }
+
+    /// The lower-cased description of line `index`, for sorting.
+    pub fn description_key(&self, index: usize) -> &str {
+        self.description_keys.get(index).map_or("", String::as_str)
     }
 
     /// A stable key for the group (for keyed rendering and DOM ids).

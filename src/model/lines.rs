@@ -3,6 +3,7 @@
 //! what is shown.
 
 use super::invoice::{ChargeGroup, Totals};
+use crate::format::case;
 use billing_contract::InvoiceLine;
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -49,10 +50,12 @@ impl SortColumn {
         !matches!(self, SortColumn::Product | SortColumn::Description | SortColumn::Period)
     }
 
-    fn compare(self, a: &InvoiceLine, b: &InvoiceLine) -> Ordering {
+    /// Compares lines `i` and `j` of `group` (out-of-range indices compare equal).
+    fn compare(self, group: &ChargeGroup, i: usize, j: usize) -> Ordering {
+        let (Some(a), Some(b)) = (group.lines.get(i), group.lines.get(j)) else { return Ordering::Equal };
         match self {
             SortColumn::Product => a.product_no.cmp(&b.product_no).then_with(|| a.description.cmp(&b.description)),
-            SortColumn::Description => a.description.to_lowercase().cmp(&b.description.to_lowercase()),
+            SortColumn::Description => group.description_key(i).cmp(group.description_key(j)),
             SortColumn::Period => (a.period_start, a.period_end).cmp(&(b.period_start, b.period_end)),
             SortColumn::Quantity => a.quantity.cmp(&b.quantity),
             SortColumn::UnitPrice => a.unit_price.cmp(&b.unit_price),
@@ -85,7 +88,7 @@ pub struct LineQuery {
 impl LineQuery {
     /// The filter's words, lower-cased; empty when nothing is filtered.
     pub fn words(&self) -> Vec<String> {
-        self.filter.split_whitespace().map(str::to_lowercase).collect()
+        case::lowercase_all(&self.filter.split_whitespace().collect::<Vec<_>>())
     }
 
     /// True when a filter hides lines.
@@ -138,7 +141,7 @@ pub fn show(group: &Arc<ChargeGroup>, query: &LineQuery) -> ShownGroup {
     if let Some((column, direction)) = query.sort {
         // A stable sort: equal lines keep the invoice's order, in both directions.
         lines.sort_by(|&a, &b| {
-            let ordering = column.compare(&group.lines[a], &group.lines[b]);
+            let ordering = column.compare(group, a, b);
             if direction == SortDirection::Descending {
                 ordering.reverse()
             } else {

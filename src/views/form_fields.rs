@@ -101,9 +101,7 @@ pub fn field_view<F: FormField + Send + Sync>(
 
 /// A message as a sentence: `must be a number` reads "Must be a number.".
 fn sentence(message: &str) -> String {
-    let mut chars = message.trim().chars();
-    let mut out: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-    out.push_str(chars.as_str());
+    let mut out = crate::format::case::capitalized(message.trim());
     if !out.ends_with(['.', '!', '?']) {
         out.push('.');
     }
