@@ -20,19 +20,47 @@ pub mod number {
 
     /// Writes the decimal as a JSON number.
     pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        // f64 keeps 15 significant digits exactly; amounts are far below that.
-        let as_float: f64 = value.to_string().parse().map_err(serde::ser::Error::custom)?;
-        serializer.serialize_f64(as_float)
+        serializer.serialize_f64(nearest_f64(value))
     }
 
     /// Reads a JSON number (or numeric string) into an exact decimal.
+    ///
+    /// serde_json (with its `raw_value` feature, which this workspace turns on) hands over the
+    /// number's own text, so no float is involved at all; any other deserializer is asked for
+    /// whatever it holds.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(DecimalVisitor)
+        deserializer.deserialize_newtype_struct(JSON_RAW_VALUE_TOKEN, DecimalVisitor)
     }
 
     /// How serde_json (with `arbitrary_precision`) hands over a number: a one-entry map from this
     /// key to the number's text.
     const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    /// The newtype name for which serde_json (with `raw_value`) hands over a value's JSON text,
+    /// as a one-entry map from this key to the text.
+    const JSON_RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+    /// The double nearest to `value`, without going through text: below 2^53 with at most 22
+    /// decimals, both the digits and the power of ten are exact doubles and IEEE division rounds
+    /// once, to the nearest. Larger values (never an amount) are converted by `rust_decimal`.
+    fn nearest_f64(value: &Decimal) -> f64 {
+        const EXACT_POWERS_OF_TEN: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+            1e19, 1e20, 1e21, 1e22,
+        ];
+        let mantissa = value.mantissa();
+        match (u64::try_from(mantissa.unsigned_abs()), EXACT_POWERS_OF_TEN.get(value.scale() as usize)) {
+            (Ok(digits), Some(power)) if digits < 1 << 53 => {
+                let quotient = digits as f64 / power;
+                if mantissa < 0 {
+                    -quotient
+                } else {
+                    quotient
+                }
+            }
+            _ => rust_decimal::prelude::ToPrimitive::to_f64(value).unwrap_or(f64::NAN),
+        }
+    }
 
     struct DecimalVisitor;
 
@@ -65,11 +93,13 @@ pub mod number {
             if !v.is_finite() {
                 return Err(E::custom("not a finite number"));
             }
-            // `Display` for f64 prints the shortest text that reads back as the same double,
-            // which is the literal PayEx wrote for any amount with up to 15 significant digits.
-            Decimal::from_str(&v.to_string())
-                .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
-                .map_err(|e| E::custom(format!("number {v} is out of range: {e}")))
+            // The shortest text that reads back as the same double, which is the literal PayEx
+            // wrote for any amount with up to 15 significant digits (`1e16` style for large ones).
+            let mut buffer = zmij::Buffer::new();
+            let text = buffer.format_finite(v);
+            Decimal::from_str(text)
+                .or_else(|_| Decimal::from_scientific(text))
+                .map_err(|e| E::custom(format!("number {text} is out of range: {e}")))
                 .and_then(bounded)
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
@@ -78,15 +108,42 @@ pub mod number {
                 .map_err(|e| E::custom(format!("{v:?} is not a number: {e}")))
                 .and_then(bounded)
         }
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Decimal, D::Error> {
+            deserializer.deserialize_any(self)
+        }
         fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
             match map.next_key::<String>()? {
                 Some(key) if key == JSON_NUMBER_TOKEN => {
                     let text: String = map.next_value()?;
                     self.visit_str(&text)
                 }
+                Some(key) if key == JSON_RAW_VALUE_TOKEN => {
+                    let json: String = map.next_value()?;
+                    read_json_text(json.trim())
+                }
                 _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
             }
         }
+    }
+
+    /// A value's JSON text: a number literal, or a string holding one.
+    fn read_json_text<E: de::Error>(json: &str) -> Result<Decimal, E> {
+        if let Some(quoted) = json.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')) {
+            return if quoted.contains('\\') {
+                Err(E::custom(format!("{json} is not a number")))
+            } else {
+                DecimalVisitor.visit_str(quoted)
+            };
+        }
+        if !json.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            return Err(E::custom(format!("expected a decimal number, found {json}")));
+        }
+        // Trailing zeros go, as they did when numbers came through a double: `499.00` reads 499.
+        Decimal::from_str(json)
+            .or_else(|_| Decimal::from_scientific(json))
+            .map(|value| value.normalize())
+            .map_err(|e| E::custom(format!("number {json} is out of range: {e}")))
+            .and_then(bounded)
     }
 }
 
@@ -173,6 +230,34 @@ mod tests {
         assert_eq!(parsed.to_string(), "123456789012345.6789");
         let other = vec![("unexpected", "1")];
         assert!(number::deserialize(MapDeserializer::<_, Error>::new(other.into_iter())).is_err());
+    }
+
+    #[test]
+    fn serde_json_hands_over_the_number_text_so_every_digit_is_kept() {
+        // 19 significant digits: a double would have lost the last ones.
+        assert_eq!(parse("123456789012345.6789").to_string(), "123456789012345.6789");
+        assert_eq!(parse(" 1.5e2 ").to_string(), "150");
+        assert!(serde_json::from_str::<Amount>("null").is_err());
+    }
+
+    #[test]
+    fn other_deserializers_still_read_numbers_exactly() {
+        let value = serde_json::json!(248.75);
+        let amount: Amount = serde_json::from_value(value).unwrap();
+        assert_eq!(amount.0.to_string(), "248.75");
+        let amount: Amount = serde_json::from_value(serde_json::json!(12)).unwrap();
+        assert_eq!(amount.0, Decimal::from(12));
+    }
+
+    #[test]
+    fn writes_the_double_nearest_to_the_decimal() {
+        for text in ["0.1", "199.50", "-0.07", "1234567.89", "999999999999.99", "0.000001", "25"] {
+            let decimal = Decimal::from_str(text).unwrap();
+            let json = serde_json::to_string(&Amount(decimal)).unwrap();
+            let expected: f64 = text.parse().unwrap();
+            assert_eq!(json.parse::<f64>().unwrap(), expected, "{text} written as {json}");
+            assert_eq!(parse(&json), decimal, "{text} reads back");
+        }
     }
 
     #[test]
