@@ -191,3 +191,22 @@ test('a 401 asks the host for a new session; once the host sets it, the element 
   await page.waitForSelector('#renewing .bw-overview');
   assertEqual(sessions.slice(-2), ['expired', 'fresh'], 'the retry carried the renewed session');
 });
+
+test('the hashed bundle loads under its own names, cached for a year, sent precompressed', async (page) => {
+  const responses = [];
+  page.on('response', (r) => responses.push(r));
+  await watchCsp(page);
+  await page.goto(BASE + '/embed/demo/cached.html');
+  await seen(page, 'payex-loaded');
+  assert((await texts(page, 'payex-invoice >> .bw-invoice-header')).join(' ').includes('604001'), 'the invoice shows');
+  const manifest = await (await page.request.get(BASE + '/embed/manifest.json')).json();
+  const bundle = responses.filter((r) => /\/embed\/[^/]+\.(js|wasm|css)$/.test(new URL(r.url()).pathname));
+  const names = bundle.map((r) => path.basename(new URL(r.url()).pathname)).sort();
+  assertEqual(names, Object.values(manifest).sort(), 'only the hashed files are loaded, each once');
+  for (const r of bundle) {
+    const headers = await r.allHeaders();
+    assertEqual(headers['cache-control'], 'public, max-age=31536000, immutable', `${r.url()} is cached for a year`);
+    assertEqual(headers['content-encoding'], 'br', `${r.url()} is sent precompressed`);
+  }
+  assertEqual(await page.evaluate(() => window.cspViolations), [], 'the strict policy is enough');
+});

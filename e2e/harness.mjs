@@ -96,7 +96,9 @@ export async function run() {
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('request', (r) => traffic.requests.push({ url: r.url(), headers: r.headers() }));
       page.on('response', async (r) => {
-        const headers = JSON.stringify(await r.allHeaders());
+        // Headers and body of a response that arrives as the test closes its page are gone.
+        let headers = JSON.stringify(r.headers());
+        try { headers = JSON.stringify(await r.allHeaders()); } catch { /* page closed */ }
         let body = '';
         try { body = (r.headers()['content-type'] || '').includes('json') ? await r.text() : ''; } catch { /* navigated away */ }
         if (headers.includes(TOKEN) || body.includes(TOKEN)) traffic.leaks.push(r.url());
