@@ -4,7 +4,7 @@
 # one run each. Prints requests per second, p50 and p99 latency of each, their ratios, and the
 # proxy's and nginx's RSS under load.
 #   scripts/bench-proxy.sh            (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_THREADS=2;
-#                                      BENCH_PROXY_ENV="TOKIO_WORKER_THREADS=1" or BENCH_PROXY_BIN=path
+#                                      BENCH_PROXY_ENV="PROXY_WORKER_THREADS=1" or BENCH_PROXY_BIN=path
 #                                      to vary the proxy)
 # Installs nginx and wrk from Debian if missing (idempotent; needs root or sudo for apt).
 set -euo pipefail

@@ -78,6 +78,9 @@ wins over the file. Settings marked (secret) are not accepted as flags.
                                                               [default: 15000]
   --max-body-bytes N             PROXY_MAX_BODY_BYTES         largest request body [default: 262144]
   --log-format FORMAT            PROXY_LOG_FORMAT             text | json [default: text]
+  --worker-threads N             PROXY_WORKER_THREADS         threads serving requests: 0 = one per
+                                                              core; 1 = a single-threaded runtime
+                                                              [default: 0]
   -h, --help                                                  print this help
 
 Logging: RUST_LOG (default: info). Audit records have the target billing_proxy::audit.";
@@ -148,6 +151,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Log line format.
     pub log_format: LogFormat,
+    /// Threads of the runtime: 0 for one per core (a work-stealing runtime), 1 for a
+    /// single-threaded runtime, which wastes less on a machine whose cores are busy with other
+    /// work anyway.
+    pub worker_threads: u32,
 }
 
 /// Why the configuration was refused.
@@ -261,6 +268,7 @@ settings! {
     UPSTREAM_TIMEOUT_MS = "--upstream-timeout-ms", "PROXY_UPSTREAM_TIMEOUT_MS";
     MAX_BODY_BYTES = "--max-body-bytes", "PROXY_MAX_BODY_BYTES";
     LOG_FORMAT = "--log-format", "PROXY_LOG_FORMAT";
+    WORKER_THREADS = "--worker-threads", "PROXY_WORKER_THREADS";
 }
 
 /// Secrets: environment only, never a flag or a file key (a file names a file instead).
@@ -314,6 +322,10 @@ impl Config {
                 "text" => Ok(LogFormat::Text),
                 "json" => Ok(LogFormat::Json),
                 _ => Err("expected text or json".to_owned()),
+            })?,
+            worker_threads: sources.parse(&WORKER_THREADS, "0", |v| match parse_number(v)? {
+                threads @ 0..=1024 => Ok(threads),
+                _ => Err("expected 0 (one per core) up to 1024".to_owned()),
             })?,
         })
     }
@@ -774,6 +786,15 @@ log-format = "json"
         assert_eq!(config.access.mode(), "signed-session");
         assert!(!format!("{config:?}").contains("0123456789abcdef"));
         std::fs::remove_file(key).unwrap();
+    }
+
+    #[test]
+    fn worker_threads_default_to_one_per_core_and_are_bounded() {
+        assert_eq!(parse(&[], &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap().worker_threads, 0);
+        let single = parse(&["--worker-threads", "1"], &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
+        assert_eq!(single.worker_threads, 1);
+        let err = parse(&["--worker-threads", "100000"], &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap_err();
+        assert!(err.to_string().contains("worker-threads"), "{err}");
     }
 
     #[test]

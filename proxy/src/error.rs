@@ -232,9 +232,6 @@ pub enum StartupError {
     /// The token cannot be sent in an HTTP header.
     #[error("the upstream token contains characters that cannot be sent in an HTTP header")]
     TokenNotHeaderSafe,
-    /// The HTTP client (TLS) could not be initialised.
-    #[error("cannot set up the upstream HTTP client: {0}")]
-    Client(#[source] reqwest::Error),
     /// The client certificate, its key or the upstream CA could not be used.
     #[error("cannot set up TLS with the upstream (client certificate for mutual TLS, upstream CA): {0}")]
     ClientIdentity(String),

@@ -20,15 +20,16 @@ use crate::metrics::{Labels, Metrics};
 use crate::rate_limit::RateLimiter;
 use crate::request_id::{RequestId, REQUEST_ID_HEADER};
 use crate::route::ApiRoute;
+use crate::tls::UpstreamClient;
 use crate::token::TokenSource;
 use crate::upstream::{UnforwardableTarget, Upstream};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use billing_contract::ids::IdKind;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -55,7 +56,7 @@ const MAX_REMEMBERED_INVOICES: usize = 50_000;
 /// Forwards API requests: the shared HTTP client and everything each request is checked by.
 #[derive(Debug)]
 pub struct Forwarder {
-    client: reqwest::Client,
+    client: UpstreamClient,
     upstream: Upstream,
     token: Arc<TokenSource>,
     access: AccessPolicy,
@@ -79,7 +80,7 @@ struct Outcome {
 impl Forwarder {
     /// A forwarder for `config`, with one HTTP client for all requests, recording into
     /// `metrics`.
-    pub fn new(config: &Config, client: reqwest::Client, metrics: Arc<Metrics>) -> Result<Forwarder, StartupError> {
+    pub fn new(config: &Config, client: UpstreamClient, metrics: Arc<Metrics>) -> Result<Forwarder, StartupError> {
         let token = Arc::new(
             TokenSource::new(&config.token, config.token_file.clone()).map_err(|_| StartupError::TokenNotHeaderSafe)?,
         );
@@ -141,33 +142,32 @@ impl Forwarder {
         &self,
         request_id: &RequestId,
         method: &Method,
-        url: reqwest::Url,
+        url: Uri,
         headers: HeaderMap,
         body: Bytes,
         outcome: &mut Outcome,
     ) -> Result<(StatusCode, HeaderMap, Bytes), ProxyError> {
         let retryable = *method == Method::GET || *method == Method::HEAD;
-        let attempt = || {
-            let mut request = self.client.request(method.clone(), url.clone()).headers(headers.clone());
-            if !body.is_empty() {
-                request = request.body(body.clone());
-            }
-            async move {
-                let response = request.send().await?;
-                let status = response.status();
-                let headers = allowed_headers(response.headers(), &RESPONSE_HEADERS);
-                let body = response.bytes().await?;
-                Ok::<_, reqwest::Error>((status, headers, body))
-            }
+        let request = || {
+            let mut request = axum::http::Request::new(Full::new(body.clone()));
+            *request.method_mut() = method.clone();
+            *request.uri_mut() = url.clone();
+            *request.headers_mut() = headers.clone();
+            request
         };
         let exchange = async {
-            match attempt().await {
-                Err(err) if retryable && (err.is_connect() || err.is_request()) => {
-                    tracing::info!(request_id = %request_id, error = ?err.without_url(), "retrying once");
-                    attempt().await
+            let response = match self.client.request(request()).await {
+                Err(err) if retryable => {
+                    tracing::info!(request_id = %request_id, error = ?err, "retrying once");
+                    self.client.request(request()).await
                 }
                 result => result,
             }
+            .map_err(UpstreamFailure::Exchange)?;
+            let (parts, body) = response.into_parts();
+            let headers = allowed_headers(&parts.headers, &RESPONSE_HEADERS);
+            let body = body.collect().await.map_err(UpstreamFailure::Body)?.to_bytes();
+            Ok::<_, UpstreamFailure>((parts.status, headers, body))
         };
         let (status, headers, body) = match tokio::time::timeout(self.timeout, exchange).await {
             Err(_) => {
@@ -235,10 +235,9 @@ impl Forwarder {
     }
 
     /// The error answered when the exchange with the upstream failed; the cause is logged
-    /// (without the URL, whose identifiers the access log leaves out too; a reqwest error
-    /// never holds request headers).
-    fn failure(&self, request_id: &RequestId, err: reqwest::Error) -> ProxyError {
-        let err = err.without_url();
+    /// (the client's errors hold neither the URL, whose identifiers the access log leaves out
+    /// too, nor request headers).
+    fn failure(&self, request_id: &RequestId, err: UpstreamFailure) -> ProxyError {
         tracing::warn!(request_id = %request_id, error = ?err, "upstream exchange failed");
         if err.is_timeout() {
             ProxyError::UpstreamTimeout(self.timeout)
@@ -250,6 +249,32 @@ impl Forwarder {
     /// The metrics this forwarder records into.
     pub fn metrics(&self) -> &Metrics {
         &self.metrics
+    }
+}
+
+/// Why an exchange with the upstream failed.
+#[derive(Debug)]
+enum UpstreamFailure {
+    /// No answer: the connection could not be made or broke before the response head.
+    Exchange(hyper_util::client::legacy::Error),
+    /// The answer's body could not be read.
+    Body(hyper::Error),
+}
+
+impl UpstreamFailure {
+    /// Whether a timeout (connecting, or an I/O timeout) caused it.
+    fn is_timeout(&self) -> bool {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = match self {
+            UpstreamFailure::Exchange(err) => Some(err),
+            UpstreamFailure::Body(err) => Some(err),
+        };
+        while let Some(err) = source {
+            if err.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut) {
+                return true;
+            }
+            source = err.source();
+        }
+        false
     }
 }
 

@@ -39,7 +39,7 @@ pub fn check_target(target: &str) -> bool {
         assert_eq!(again.canonical_target(), canonical, "canonicalisation is not idempotent");
         let upstream = Upstream::parse("http://upstream.test").expect("a valid base");
         let url = upstream.target(&canonical).expect("the canonical target is forwarded unchanged");
-        assert_eq!(&url.as_str()["http://upstream.test".len()..], canonical, "the URL parser rewrote it");
+        assert_eq!(url.path_and_query().map(|p| p.as_str()), Some(canonical.as_str()), "the target was rewritten");
         accepted = true;
     }
     accepted

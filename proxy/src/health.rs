@@ -2,6 +2,7 @@
 //! certificate is not about to expire) and `/metrics` (Prometheus).
 
 use crate::metrics::Metrics;
+use crate::tls::UpstreamClient;
 use crate::upstream::Upstream;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -16,7 +17,7 @@ pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Health {
     /// The upstream client (with the client certificate).
-    pub client: reqwest::Client,
+    pub client: UpstreamClient,
     /// The upstream base.
     pub upstream: Upstream,
     /// When the client certificate expires, if there is one.
@@ -44,11 +45,23 @@ pub async fn readyz(State(health): State<Arc<Health>>) -> Response {
             Err(_) => problems.push("the client certificate has expired".to_owned()),
         }
     }
-    let probe = health.client.get(health.upstream.to_string()).timeout(READY_TIMEOUT).send().await;
-    if let Err(err) = probe {
-        let err = err.without_url();
-        tracing::warn!(error = ?err, "readiness: upstream unreachable");
-        problems.push("the billing API is unreachable".to_owned());
+    match health.upstream.target("/") {
+        Ok(url) => {
+            let mut request = axum::http::Request::new(http_body_util::Full::default());
+            *request.uri_mut() = url;
+            match tokio::time::timeout(READY_TIMEOUT, health.client.request(request)).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => {
+                    tracing::warn!(error = ?err, "readiness: upstream unreachable");
+                    problems.push("the billing API is unreachable".to_owned());
+                }
+                Err(_) => {
+                    tracing::warn!("readiness: upstream did not answer in time");
+                    problems.push("the billing API is unreachable".to_owned());
+                }
+            }
+        }
+        Err(_) => problems.push("the billing API's URL is unusable".to_owned()),
     }
     if problems.is_empty() {
         (StatusCode::OK, "ready").into_response()

@@ -46,7 +46,7 @@ pub use secret::Secret;
 pub use upstream::Upstream;
 
 use axum::routing::{get, on, MethodFilter};
-use axum::{middleware, Router};
+use axum::Router;
 use billing_contract::paths::{CUSTOMER_API, INVOICE_API};
 use forward::Forwarder;
 use health::Health;
@@ -88,6 +88,5 @@ pub fn app(config: &Config) -> Result<Router, StartupError> {
     Ok(api
         .merge(health)
         .fallback_service(static_files::router(&config.static_dir))
-        .layer(middleware::from_fn_with_state(security, static_files::security_headers))
-        .layer(middleware::from_fn(request_id::track)))
+        .layer(request_id::TrackLayer::new(security)))
 }

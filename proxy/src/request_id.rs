@@ -6,23 +6,28 @@
 //! back as `x-request-id` on every response, is the `instance` of the proxy's problems, is
 //! passed upstream for correlation, and is on the one log line written per request.
 
+use crate::static_files::SecurityHeaders;
 use axum::extract::{FromRequestParts, MatchedPath, Request};
 use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::request::Parts;
-use axum::middleware::Next;
+use axum::http::{Method, Uri};
 use axum::response::Response;
 use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 use std::time::Instant;
+use tower::{Layer, Service};
 
 /// The header that carries a request id.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The id of one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestId(Arc<str>);
+pub struct RequestId(HeaderValue);
 
 impl RequestId {
     /// A new id, unique across processes (not a secret: it is shown to users).
@@ -38,28 +43,39 @@ impl RequestId {
             }
             u64::from_be_bytes(bytes)
         });
-        let hex = format!("{prefix:016x}{:016x}", COUNTER.fetch_add(1, Ordering::Relaxed));
-        RequestId(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]).into())
+        let value = (u128::from(prefix) << 64) | u128::from(COUNTER.fetch_add(1, Ordering::Relaxed));
+        // 32 hex digits in the groups of a UUID: 8-4-4-4-12.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'-'; 36];
+        let mut digit = 0;
+        for (index, byte) in text.iter_mut().enumerate() {
+            if matches!(index, 8 | 13 | 18 | 23) {
+                continue;
+            }
+            *byte = HEX[((value >> (124 - 4 * digit)) & 0xf) as usize];
+            digit += 1;
+        }
+        RequestId(HeaderValue::from_bytes(&text).unwrap_or_else(|_| HeaderValue::from_static("-")))
     }
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.to_str().unwrap_or_default()
     }
 
     /// The id as a header value.
     pub fn header_value(&self) -> Option<HeaderValue> {
-        HeaderValue::from_str(&self.0).ok()
+        Some(self.0.clone())
     }
 }
 
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
-/// Extracts the id [`track`] gave the request (a fresh one where `track` is not installed).
+/// Extracts the id [`Track`] gave the request (a fresh one where it is not installed).
 impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     type Rejection = Infallible;
 
@@ -68,33 +84,110 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     }
 }
 
-/// Middleware: gives the request an id, returns it as `x-request-id`, and logs one line with
-/// method, route (the path template, or the path for static files), status, duration and id.
-/// Headers are never logged.
-pub async fn track(mut request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let id = RequestId::generate();
-    request.extensions_mut().insert(id.clone());
-    let method = request.method().clone();
-    let route = match request.extensions().get::<MatchedPath>() {
-        Some(template) => template.as_str().to_owned(),
-        None => request.uri().path().to_owned(),
-    };
+/// Middleware: gives the request an id, returns it as `x-request-id` with the
+/// [`SecurityHeaders`], and logs one line with method, route (the path template, or the path
+/// for static files), status, duration and id. Headers are never logged.
+///
+/// A hand-written layer rather than `axum::middleware::from_fn`, which boxes its future and
+/// clones the inner service on every request.
+#[derive(Clone, Debug)]
+pub struct TrackLayer {
+    security: Arc<SecurityHeaders>,
+}
 
-    let mut response = next.run(request).await;
-
-    if let Some(value) = id.header_value() {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+impl TrackLayer {
+    /// The layer adding `security` to every response.
+    pub fn new(security: Arc<SecurityHeaders>) -> TrackLayer {
+        TrackLayer { security }
     }
-    tracing::info!(
-        request_id = %id,
-        %method,
-        route,
-        status = response.status().as_u16(),
-        duration = ?started.elapsed(),
-        "request"
-    );
-    response
+}
+
+impl<S> Layer<S> for TrackLayer {
+    type Service = Track<S>;
+
+    fn layer(&self, inner: S) -> Track<S> {
+        Track { inner, security: self.security.clone() }
+    }
+}
+
+/// The service of [`TrackLayer`].
+#[derive(Clone, Debug)]
+pub struct Track<S> {
+    inner: S,
+    security: Arc<SecurityHeaders>,
+}
+
+impl<S> Service<Request> for Track<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = TrackFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let id = RequestId::generate();
+        request.extensions_mut().insert(id.clone());
+        // What the log line needs, kept only when it is written.
+        let log = tracing::enabled!(tracing::Level::INFO).then(|| LogLine {
+            started: Instant::now(),
+            method: request.method().clone(),
+            route: request.extensions().get::<MatchedPath>().cloned(),
+            uri: request.uri().clone(),
+        });
+        TrackFuture { inner: self.inner.call(request), id: Some(id), security: self.security.clone(), log }
+    }
+}
+
+/// What the request log line says besides the response.
+#[derive(Debug)]
+struct LogLine {
+    started: Instant,
+    method: Method,
+    route: Option<MatchedPath>,
+    uri: Uri,
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Track`].
+    pub struct TrackFuture<F> {
+        #[pin]
+        inner: F,
+        id: Option<RequestId>,
+        security: Arc<SecurityHeaders>,
+        log: Option<LogLine>,
+    }
+}
+
+impl<F> Future for TrackFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Ok(mut response) = std::task::ready!(this.inner.poll(cx));
+        let id = this.id.take().unwrap_or_else(RequestId::generate);
+        this.security.apply(response.headers_mut());
+        if let Some(log) = this.log.take() {
+            let route = log.route.as_ref().map_or_else(|| log.uri.path(), MatchedPath::as_str);
+            tracing::info!(
+                request_id = %id,
+                method = %log.method,
+                route,
+                status = response.status().as_u16(),
+                duration = ?log.started.elapsed(),
+                "request"
+            );
+        }
+        response.headers_mut().insert(REQUEST_ID_HEADER, id.0);
+        Poll::Ready(Ok(response))
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +200,7 @@ mod tests {
         assert_ne!(a, b);
         let groups: Vec<usize> = a.as_str().split('-').map(str::len).collect();
         assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert!(a.as_str().bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));
         assert!(a.header_value().is_some());
     }
 }

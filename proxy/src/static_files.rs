@@ -7,10 +7,11 @@
 //!   every time with an `ETag` (answered 304 when unchanged);
 //! - `.wasm` is `application/wasm`, so browsers compile the module while it streams in.
 //!
-//! Security headers go on every response of the proxy ([`security_headers`]).
+//! Security headers go on every response of the proxy ([`SecurityHeaders`], added by
+//! [`crate::request_id::TrackLayer`]).
 
 use axum::extract::Request;
-use axum::http::header::{self, HeaderValue};
+use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +19,6 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use std::path::Path;
-use std::sync::Arc;
 use tower_http::services::ServeDir;
 
 /// `cache-control` of a file whose name carries a content hash.
@@ -117,6 +117,13 @@ impl SecurityHeaders {
         let csp = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
         SecurityHeaders { csp }
     }
+
+    /// Adds the headers to a response's `headers`.
+    pub fn apply(&self, headers: &mut HeaderMap) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    }
 }
 
 /// The contents of the `<script>` elements without `src` in `html`.
@@ -128,20 +135,6 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
         }
         after.split_once("</script>").map(|(content, _)| content)
     })
-}
-
-/// Middleware: adds the security headers to a response.
-pub async fn security_headers(
-    axum::extract::State(headers): axum::extract::State<Arc<SecurityHeaders>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
-    let map = response.headers_mut();
-    map.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
-    map.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    map.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    response
 }
 
 #[cfg(test)]

@@ -1,50 +1,87 @@
-//! The upstream HTTP client: rustls, TLS 1.2 or newer, no redirects, and the PayEx-issued
-//! client certificate for mutual TLS; and the certificate's expiry, which `/readyz` watches.
+//! The upstream HTTP client: HTTP/1.1 keep-alive connections over rustls (ring provider), TLS
+//! 1.2 or newer, no redirects, and the PayEx-issued client certificate for mutual TLS; and the
+//! certificate's expiry, which `/readyz` watches.
 
 use crate::config::{ClientIdentity, Config};
 use crate::error::StartupError;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// The upstream HTTP client: a pool of keep-alive connections (plain HTTP or TLS) per upstream,
+/// requests with complete bodies. It never follows redirects.
+pub type UpstreamClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// How long an idle upstream connection is kept.
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The upstream client for `config`, and when its client certificate expires (if it has one).
-pub fn upstream_client(config: &Config) -> Result<(reqwest::Client, Option<SystemTime>), StartupError> {
-    let mut builder = reqwest::Client::builder()
-        .use_rustls_tls()
-        .min_tls_version(reqwest::tls::Version::TLS_1_2)
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(config.upstream_timeout.min(Duration::from_secs(5)))
-        .pool_idle_timeout(Duration::from_secs(60))
-        .tcp_nodelay(true);
+pub fn upstream_client(config: &Config) -> Result<(UpstreamClient, Option<SystemTime>), StartupError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = &config.upstream_ca {
         let pem = std::fs::read(path).map_err(|err| {
             StartupError::ClientIdentity(format!("cannot read the upstream CA file `{}`: {err}", path.display()))
         })?;
-        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
+        let certificates = CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().map_err(|err| {
             StartupError::ClientIdentity(format!("the upstream CA file `{}` is not PEM: {err}", path.display()))
         })?;
         if certificates.is_empty() {
             return Err(StartupError::ClientIdentity(format!("no certificate in `{}`", path.display())));
         }
         for certificate in certificates {
-            builder = builder.add_root_certificate(certificate);
+            roots.add(certificate).map_err(|err| {
+                StartupError::ClientIdentity(format!("a certificate in `{}` is unusable: {err}", path.display()))
+            })?;
         }
     }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|err| StartupError::ClientIdentity(err.to_string()))?
+        .with_root_certificates(roots);
     let mut expires = None;
-    if let Some(identity) = &config.client_identity {
-        let pem = identity_pem(identity)?;
-        expires = first_certificate_not_after(&pem);
-        if expires.is_none() {
-            return Err(StartupError::ClientIdentity("no readable certificate in the PEM".into()));
+    let tls = match &config.client_identity {
+        None => builder.with_no_client_auth(),
+        Some(identity) => {
+            let pem = identity_pem(identity)?;
+            expires = first_certificate_not_after(&pem);
+            if expires.is_none() {
+                return Err(StartupError::ClientIdentity("no readable certificate in the PEM".into()));
+            }
+            let chain = CertificateDer::pem_slice_iter(&pem)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|err| StartupError::ClientIdentity(format!("the client certificate is not PEM: {err}")))?;
+            let key = PrivateKeyDer::from_pem_slice(&pem)
+                .map_err(|err| StartupError::ClientIdentity(format!("no usable private key in the PEM: {err}")))?;
+            builder.with_client_auth_cert(chain, key).map_err(|err| StartupError::ClientIdentity(err.to_string()))?
         }
-        let identity =
-            reqwest::Identity::from_pem(&pem).map_err(|err| StartupError::ClientIdentity(err.to_string()))?;
-        builder = builder.identity(identity);
-    }
-    Ok((builder.build().map_err(StartupError::Client)?, expires))
+    };
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(config.upstream_timeout.min(Duration::from_secs(5))));
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        .pool_timer(TokioTimer::new())
+        .build(connector);
+    Ok((client, expires))
 }
 
-/// The certificate chain followed by the key, in PEM, as `reqwest::Identity::from_pem` takes it.
+/// The certificate chain followed by the key, in PEM.
 fn identity_pem(identity: &ClientIdentity) -> Result<Vec<u8>, StartupError> {
     let read = |path: &std::path::Path| {
         std::fs::read(path)
@@ -58,7 +95,7 @@ fn identity_pem(identity: &ClientIdentity) -> Result<Vec<u8>, StartupError> {
             Ok(pem)
         }
         ClientIdentity::Pkcs12 { path, password } => {
-            // reqwest reads PKCS#12 only with native-tls; with rustls it is converted to PEM.
+            // rustls reads PEM (or DER) only: the archive is converted.
             let archive = read(path)?;
             let store = p12_keystore::KeyStore::from_pkcs12(
                 &archive,
