@@ -15,15 +15,6 @@ const started = import('./billing-widget.js').then(async (glue) => {
   return glue;
 });
 const stylesheet = new URL('widget.css', base).href;
-// The browser's Intl (ICU) starts while the wasm downloads: the first formatter of a page costs
-// 25-40 ms, which would otherwise come before the first painted line.
-try {
-  const pageLocale = document.documentElement.lang || navigator.language;
-  new Intl.NumberFormat(pageLocale, { style: 'currency', currency: 'EUR' }).format(1);
-  new Intl.DateTimeFormat(pageLocale).format(0);
-} catch {
-  // A page `lang` that is no locale: the elements fall back by themselves.
-}
 
 /** Attribute name -> option name. */
 const ATTRIBUTES = {
