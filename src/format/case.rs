@@ -19,6 +19,9 @@ const SEPARATOR: char = '\u{1f}';
 
 /// Each text in lower case, in the same order.
 pub fn lowercase_all<S: AsRef<str>>(texts: &[S]) -> Vec<String> {
+    if texts.is_empty() {
+        return Vec::new();
+    }
     #[cfg(target_arch = "wasm32")]
     {
         let batchable = texts.iter().all(|t| !t.as_ref().contains(SEPARATOR));
