@@ -15,7 +15,7 @@
 
 /// Separates the texts of one batch; a text that contains it is lower-cased on its own.
 #[cfg(target_arch = "wasm32")]
-const SEPARATOR: char = '\u{1f}';
+const SEPARATOR: &str = "\u{1f}";
 
 /// Each text in lower case, in the same order.
 pub fn lowercase_all<S: AsRef<str>>(texts: &[S]) -> Vec<String> {
@@ -26,7 +26,7 @@ pub fn lowercase_all<S: AsRef<str>>(texts: &[S]) -> Vec<String> {
     {
         let batchable = texts.iter().all(|t| !t.as_ref().contains(SEPARATOR));
         if batchable {
-            let joined = texts.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("\u{1f}");
+            let joined = texts.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(SEPARATOR);
             let lowered = String::from(js_sys::JsString::from(joined).to_lower_case());
             let parts: Vec<String> = lowered.split(SEPARATOR).map(str::to_owned).collect();
             if parts.len() == texts.len() {
@@ -39,11 +39,6 @@ pub fn lowercase_all<S: AsRef<str>>(texts: &[S]) -> Vec<String> {
     {
         texts.iter().map(|t| t.as_ref().to_lowercase()).collect()
     }
-}
-
-/// One text in lower case.
-pub fn lowercase(text: &str) -> String {
-    lowercase_all(&[text]).pop().unwrap_or_default()
 }
 
 /// The text with its first letter in upper case: "är inget tal" reads "Är inget tal".
@@ -65,7 +60,6 @@ mod tests {
     #[test]
     fn lower_cases_nordic_letters_and_keeps_order() {
         assert_eq!(lowercase_all(&["ÆØÅ ÄÖ", "", "Mobilt Bredband"]), ["æøå äö", "", "mobilt bredband"]);
-        assert_eq!(lowercase("ROAMING"), "roaming");
     }
 
     #[test]

@@ -73,9 +73,9 @@ pub struct ChargeGroup {
     pub lines: Vec<InvoiceLine>,
     /// The group's subtotal.
     pub totals: Totals,
-    /// Per line: product number and description, lower-cased, for the filter.
-    search_text: Vec<String>,
-    /// Per line: the description, lower-cased, for sorting.
+    /// Per line: the product number, lower-cased, for the filter.
+    product_keys: Vec<String>,
+    /// Per line: the description, lower-cased, for the filter and for sorting.
     description_keys: Vec<String>,
 }
 
@@ -85,20 +85,17 @@ impl ChargeGroup {
         let totals = Totals::of(&lines);
         // One batch for the whole group: product numbers and descriptions, interleaved.
         let texts: Vec<&str> = lines.iter().flat_map(|l| [l.product_no.as_str(), l.description.as_str()]).collect();
-        let lowered = case::lowercase_all(&texts);
-        let (search_text, description_keys) = lowered
-            .chunks(2)
-            .map(|pair| match pair {
-                [product, description] => (format!("{product} {description}"), description.clone()),
-                _ => (String::new(), String::new()),
-            })
-            .unzip();
-        ChargeGroup { kind, lines, totals, search_text, description_keys }
+        let mut lowered = case::lowercase_all(&texts).into_iter();
+        let (product_keys, description_keys) = std::iter::from_fn(|| Some((lowered.next()?, lowered.next()?))).unzip();
+        ChargeGroup { kind, lines, totals, product_keys, description_keys }
     }
 
-    /// Per line, the lower-cased text the filter searches.
-    pub fn search_text(&self) -> &[String] {
-        &self.search_text
+    /// Whether every one of the lower-cased `words` appears in line `index`'s product number or
+    /// description (a word holds no space, so it cannot straddle the two); true for no words.
+    pub fn line_matches(&self, index: usize, words: &[String]) -> bool {
+        let product = self.product_keys.get(index).map_or("", String::as_str);
+        let description = self.description_key(index);
+        words.iter().all(|w| product.contains(w.as_str()) || description.contains(w.as_str()))
     }
 
     /// The lower-cased description of line `index`, for sorting.

@@ -127,17 +127,7 @@ impl ShownGroup {
 /// Applies a query to one group.
 pub fn show(group: &Arc<ChargeGroup>, query: &LineQuery) -> ShownGroup {
     let words = query.words();
-    let mut lines: Vec<usize> = if words.is_empty() {
-        (0..group.lines.len()).collect()
-    } else {
-        group
-            .search_text()
-            .iter()
-            .enumerate()
-            .filter(|(_, text)| words.iter().all(|w| text.contains(w)))
-            .map(|(i, _)| i)
-            .collect()
-    };
+    let mut lines: Vec<usize> = (0..group.lines.len()).filter(|&i| group.line_matches(i, &words)).collect();
     if let Some((column, direction)) = query.sort {
         // A stable sort: equal lines keep the invoice's order, in both directions.
         lines.sort_by(|&a, &b| {
