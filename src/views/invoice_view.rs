@@ -40,11 +40,17 @@ impl GroupSlot {
     }
 }
 
-/// Resolves at the next animation frame.
-async fn next_frame() {
+/// Resolves once the next frame has been painted: its animation-frame callback queues a task,
+/// and tasks run after the frame is done.
+async fn after_next_paint() {
     let (sender, receiver) = futures::channel::oneshot::channel::<()>();
     request_animation_frame(move || {
-        let _ = sender.send(());
+        set_timeout(
+            move || {
+                let _ = sender.send(());
+            },
+            std::time::Duration::ZERO,
+        );
     });
     let _ = receiver.await;
 }
@@ -250,8 +256,10 @@ impl Loader {
     async fn load_subscriptions(self, link: Link, generation: u64) {
         match self.client.get_all::<InvoiceSubscription>(&link).await {
             Ok(subscriptions) => {
-                // Let the lines already here paint before a flood of answers competes with them.
-                next_frame().await;
+                // Let the lines already here paint before a flood of requests and answers competes
+                // with them. (Awaiting the frame alone sent the requests from inside the frame that
+                // renders those lines, before its paint.)
+                after_next_paint().await;
                 let groups =
                     subscriptions.into_iter().map(|s| (GroupKind::subscription(&s), s.recurring_products)).collect();
                 self.add_groups(groups, generation);
