@@ -27,10 +27,14 @@ async function watchCsp(page) {
 
 test('CRM host page: hostile CSS and a strict CSP break nothing, and the widget CSS stays inside', async (page) => {
   await watchCsp(page);
+  const wasmRequests = [];
+  page.on('request', (request) => { if (request.url().endsWith('.wasm')) wasmRequests.push(request.url().replace(BASE, '')); });
   await page.goto(BASE + CRM);
   const loaded = await seen(page, 'payex-loaded', 2);
   assertEqual(loaded.map((e) => e.target).sort(), ['payex-invoice-list', 'payex-recurring-products'], 'both elements on the page loaded');
   assertEqual(await page.evaluate(() => window.cspViolations), [], 'the strict policy (only wasm-unsafe-eval) is enough');
+  // The page's <link rel=preload> of the wasm is the download the module uses: not a second one.
+  assertEqual(wasmRequests, ['/embed/billing-widget_bg.wasm'], 'the wasm is downloaded once, through the preload hint');
 
   // Inside: the widget's own look, whatever the page says about fonts, tables and buttons.
   const inside = await page.locator('payex-recurring-products').evaluate((host) => {
