@@ -78,8 +78,9 @@ wins over the file. Settings marked (secret) are not accepted as flags.
                                                               [default: 15000]
   --max-body-bytes N             PROXY_MAX_BODY_BYTES         largest request body [default: 262144]
   --log-format FORMAT            PROXY_LOG_FORMAT             text | json [default: text]
-  --worker-threads N             PROXY_WORKER_THREADS         threads serving requests: 0 = one per
-                                                              core; 1 = a single-threaded runtime
+  --worker-threads N             PROXY_WORKER_THREADS         threads serving requests, each with its
+                                                              own single-threaded runtime and upstream
+                                                              connections: 0 = one per core
                                                               [default: 0]
   -h, --help                                                  print this help
 
@@ -151,9 +152,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Log line format.
     pub log_format: LogFormat,
-    /// Threads of the runtime: 0 for one per core (a work-stealing runtime), 1 for a
-    /// single-threaded runtime, which wastes less on a machine whose cores are busy with other
-    /// work anyway.
+    /// Worker threads, each serving requests on a single-threaded runtime of its own and
+    /// accepting from the same socket: 0 for one per core.
     pub worker_threads: u32,
 }
 

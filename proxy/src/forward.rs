@@ -24,7 +24,7 @@ use crate::tls::UpstreamClient;
 use crate::token::TokenSource;
 use crate::upstream::{UnforwardableTarget, Upstream};
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -53,18 +53,19 @@ pub const RESPONSE_HEADERS: [HeaderName; 6] = [
 /// Invoices whose customer is remembered at most (an invoice's customer never changes).
 const MAX_REMEMBERED_INVOICES: usize = 50_000;
 
-/// Forwards API requests: the shared HTTP client and everything each request is checked by.
-#[derive(Debug)]
+/// Forwards API requests: an HTTP client and everything each request is checked by. Clones
+/// share the token, the rate limits, the metrics and the remembered invoice owners.
+#[derive(Clone, Debug)]
 pub struct Forwarder {
     client: UpstreamClient,
     upstream: Upstream,
     token: Arc<TokenSource>,
     access: AccessPolicy,
     origins: OriginPolicy,
-    limiter: Option<RateLimiter>,
+    limiter: Option<Arc<RateLimiter>>,
     metrics: Arc<Metrics>,
     /// `invoiceNo` → `customerNo`, learnt from the upstream.
-    invoice_customers: Mutex<HashMap<String, String>>,
+    invoice_customers: Arc<Mutex<HashMap<String, String>>>,
     max_body_bytes: usize,
     timeout: Duration,
 }
@@ -91,12 +92,18 @@ impl Forwarder {
             token,
             access: config.access.clone(),
             origins: OriginPolicy { allowed: config.allowed_origins.clone() },
-            limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst),
+            limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst).map(Arc::new),
             metrics,
-            invoice_customers: Mutex::new(HashMap::new()),
+            invoice_customers: Arc::new(Mutex::new(HashMap::new())),
             max_body_bytes: config.max_body_bytes,
             timeout: config.upstream_timeout,
         })
+    }
+
+    /// The same forwarder sending through `client` (each worker thread has its own
+    /// connections), sharing everything else with this one.
+    pub fn with_client(&self, client: UpstreamClient) -> Forwarder {
+        Forwarder { client, ..self.clone() }
     }
 
     /// Checks `request` and forwards it, or says why not.
@@ -278,9 +285,9 @@ impl UpstreamFailure {
     }
 }
 
-/// Handler for the API routes: forwards, then records the metrics and, for a write, the
-/// audit record.
-pub async fn forward(State(forwarder): State<Arc<Forwarder>>, request_id: RequestId, request: Request) -> Response {
+/// The answer to an API request: forwarded (or refused), then the metrics and, for a write,
+/// the audit record.
+pub async fn answer(forwarder: Arc<Forwarder>, request_id: RequestId, request: Request) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let mut outcome = Outcome::default();
@@ -309,8 +316,8 @@ pub async fn forward(State(forwarder): State<Arc<Forwarder>>, request_id: Reques
     response
 }
 
-/// Handler for the API routes' other methods.
-pub async fn method_not_allowed(request_id: RequestId, method: Method) -> Response {
+/// The answer to an API path called with a method neither API has.
+pub fn method_not_allowed(request_id: RequestId, method: Method) -> Response {
     ProxyError::MethodNotAllowed(method).at(request_id).into_response()
 }
 

@@ -2,8 +2,9 @@
 
 use axum::serve::ListenerExt;
 use billing_proxy::config::{LogFormat, USAGE};
-use billing_proxy::{Config, ConfigError};
+use billing_proxy::{Config, ConfigError, Proxy};
 use std::process::ExitCode;
+use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 #[global_allocator]
@@ -32,12 +33,9 @@ fn main() -> ExitCode {
             .with_writer(std::io::stderr)
             .init(),
     }
-    let runtime = match config.worker_threads {
-        1 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
-        0 => tokio::runtime::Builder::new_multi_thread().enable_all().build(),
-        threads => tokio::runtime::Builder::new_multi_thread().worker_threads(threads as usize).enable_all().build(),
-    };
-    let runtime = match runtime {
+    // The main thread's runtime starts the proxy and then watches the signals and the token
+    // file; each worker thread serves requests on a single-threaded runtime of its own.
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("billing-proxy: cannot start the runtime: {err}");
@@ -57,25 +55,81 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if !config.static_dir.is_dir() {
         tracing::warn!(static_dir = %config.static_dir.display(), "the static directory does not exist: every file will be 404");
     }
-    let app = billing_proxy::app(&config)?;
+    let proxy = Arc::new(Proxy::new(&config)?);
+    let workers = match config.worker_threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n as usize,
+    };
     tracing::info!(
         mode = config.access.mode(),
         owner_no = config.access.owner_no(),
         upstream = %config.upstream,
         mutual_tls = config.client_identity.is_some(),
+        workers,
         "billing proxy configured"
     );
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
+    let listener = std::net::TcpListener::bind(config.listen)
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
+    listener.set_nonblocking(true)?;
     println!("billing proxy listening on http://{} ({})", listener.local_addr()?, config.upstream);
+    if workers == 1 {
+        serve(listener, proxy.app(), shutdown_signal()).await?;
+    } else {
+        // Every worker accepts on the same socket: an idle worker takes the next connection.
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
+        let mut threads = Vec::with_capacity(workers);
+        for n in 0..workers {
+            let (listener, proxy, mut stopping, exited) =
+                (listener.try_clone()?, proxy.clone(), stopping.clone(), exited.clone());
+            threads.push(std::thread::Builder::new().name(format!("worker-{n}")).spawn(move || {
+                let result = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|err| format!("cannot start a worker's runtime: {err}"))
+                    .and_then(|runtime| {
+                        runtime.block_on(serve(listener, proxy.app(), async move {
+                            let _ = stopping.wait_for(|stop| *stop).await;
+                        }))
+                    });
+                let _ = exited.send(result.clone());
+                result
+            })?);
+        }
+        let early_exit = tokio::select! {
+            () = shutdown_signal() => None,
+            exit = exits.recv() => exit,
+        };
+        let _ = stop.send(true);
+        let results =
+            tokio::task::spawn_blocking(move || threads.into_iter().map(|thread| thread.join()).collect::<Vec<_>>())
+                .await?;
+        for result in results {
+            result.map_err(|_| "a worker thread panicked")??;
+        }
+        if early_exit.is_some() {
+            return Err("a worker stopped before it was asked to".into());
+        }
+    }
+    tracing::info!("billing proxy stopped");
+    Ok(())
+}
+
+/// Serves `app` on `listener` (on the current runtime) until `shutdown` resolves.
+async fn serve(
+    listener: std::net::TcpListener,
+    app: billing_proxy::App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(|err| format!("cannot listen: {err}"))?;
     // Small responses go out at once, as nginx's `tcp_nodelay on` does.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
-    tracing::info!("billing proxy stopped");
-    Ok(())
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|err| format!("serving failed: {err}"))
 }
 
 /// Resolves on ctrl-c, or on SIGTERM where there is one.

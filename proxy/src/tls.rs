@@ -23,8 +23,21 @@ pub type UpstreamClient = hyper_util::client::legacy::Client<HttpsConnector<Http
 /// How long an idle upstream connection is kept.
 pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The upstream client for `config`, and when its client certificate expires (if it has one).
-pub fn upstream_client(config: &Config) -> Result<(UpstreamClient, Option<SystemTime>), StartupError> {
+/// How upstream connections are made: TCP, then TLS with the client identity. Clones share the
+/// TLS settings.
+pub type UpstreamConnector = HttpsConnector<HttpConnector>;
+
+/// A client with a pool of its own, connecting through `connector`. Its connections are driven
+/// by the Tokio runtime that makes them.
+pub fn client_with(connector: UpstreamConnector) -> UpstreamClient {
+    hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        .pool_timer(TokioTimer::new())
+        .build(connector)
+}
+
+/// The connector for `config`, and when its client certificate expires (if it has one).
+pub fn upstream_connector(config: &Config) -> Result<(UpstreamConnector, Option<SystemTime>), StartupError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = &config.upstream_ca {
@@ -74,11 +87,7 @@ pub fn upstream_client(config: &Config) -> Result<(UpstreamClient, Option<System
         .https_or_http()
         .enable_http1()
         .wrap_connector(http);
-    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-        .pool_timer(TokioTimer::new())
-        .build(connector);
-    Ok((client, expires))
+    Ok((connector, expires))
 }
 
 /// The certificate chain followed by the key, in PEM.

@@ -21,7 +21,7 @@ async fn sandbox(fault: Fault) -> String {
     base
 }
 
-fn proxy_with_timeout(upstream: &str, timeout_ms: &str) -> axum::Router {
+fn proxy_with_timeout(upstream: &str, timeout_ms: &str) -> billing_proxy::App {
     let config =
         config_with(upstream, std::path::Path::new("/nonexistent"), &[("PROXY_UPSTREAM_TIMEOUT_MS", timeout_ms)]);
     billing_proxy::app(&config).unwrap()

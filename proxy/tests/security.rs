@@ -67,7 +67,7 @@ fn empty(builder: axum::http::request::Builder) -> Request<Body> {
     builder.body(Body::empty()).unwrap()
 }
 
-async fn assert_refused_upstream_untouched(app: &axum::Router, upstream: &MockUpstream, cases: Vec<Case>) {
+async fn assert_refused_upstream_untouched(app: &billing_proxy::App, upstream: &MockUpstream, cases: Vec<Case>) {
     for Case { name, request, status } in cases {
         let answer = send(app, request).await;
         assert_eq!(answer.status, status, "{name}: {}", answer.text());
@@ -198,7 +198,7 @@ async fn a_read_only_trusted_deployment_refuses_writes() {
     assert_eq!(send(&app, get(products)).await.status, 200);
 }
 
-fn session_proxy(upstream: &str) -> axum::Router {
+fn session_proxy(upstream: &str) -> billing_proxy::App {
     let config = config_with(
         upstream,
         std::path::Path::new("/nonexistent"),

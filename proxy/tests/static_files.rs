@@ -62,7 +62,7 @@ fn trunk_bundle(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn static_proxy(dir: &std::path::Path, vars: &[(&str, &str)]) -> axum::Router {
+fn static_proxy(dir: &std::path::Path, vars: &[(&str, &str)]) -> billing_proxy::App {
     billing_proxy::app(&config_with(&closed_upstream(), dir, vars)).unwrap()
 }
 

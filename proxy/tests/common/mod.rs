@@ -151,7 +151,7 @@ pub fn config_with(upstream: &str, static_dir: &Path, vars: &[(&str, &str)]) -> 
 }
 
 /// A proxy in front of `upstream` (with an empty bundle directory).
-pub fn proxy(upstream: &str) -> Router {
+pub fn proxy(upstream: &str) -> billing_proxy::App {
     billing_proxy::app(&config(upstream, Path::new("/nonexistent"))).unwrap()
 }
 
@@ -185,7 +185,7 @@ impl Answer {
 
 /// Sends `request` to `app` and reads the whole response, checking that it does not contain
 /// the token anywhere.
-pub async fn send(app: &Router, request: axum::http::Request<Body>) -> Answer {
+pub async fn send(app: &billing_proxy::App, request: axum::http::Request<Body>) -> Answer {
     let response = app.clone().oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();

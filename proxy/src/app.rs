@@ -1,0 +1,224 @@
+//! The proxy as a service: one [`Proxy`] per process holds what every worker thread shares (the
+//! credentials, access rules, rate limits, metrics and remembered invoice owners); each worker
+//! gets an [`App`] from it, with upstream connections of its own.
+//!
+//! An [`App`] sends API requests straight to the forwarder ([`crate::forward`]), compressed when
+//! the browser accepts it, and everything else (health, metrics, the bundle) through an axum
+//! router. Every answer gets its request id and the security headers ([`crate::request_id`]).
+//!
+//! # Usage
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = billing_proxy::Config::from_process()?;
+//! let proxy = billing_proxy::Proxy::new(&config)?;
+//! let listener = tokio::net::TcpListener::bind(config.listen).await?;
+//! axum::serve(listener, proxy.app().into_make_service()).await?;
+//! # Ok(()) }
+//! ```
+
+use crate::access::Api;
+use crate::config::Config;
+use crate::error::StartupError;
+use crate::forward::{self, Forwarder};
+use crate::health::{self, Health};
+use crate::metrics::Metrics;
+use crate::request_id::{RequestId, Track, TrackFuture, TrackLayer};
+use crate::static_files::{self, SecurityHeaders};
+use crate::tls::{self, UpstreamConnector};
+use crate::upstream::Upstream;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, Method};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use std::convert::Infallible;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+use tower::{Layer, Service, ServiceExt};
+use tower_http::compression::CompressionLayer;
+
+/// What every worker thread of the process shares.
+#[derive(Debug)]
+pub struct Proxy {
+    connector: UpstreamConnector,
+    forwarder: Forwarder,
+    metrics: Arc<Metrics>,
+    upstream: Upstream,
+    certificate_expires: Option<SystemTime>,
+    expiry_warning: Duration,
+    static_dir: PathBuf,
+    security: Arc<SecurityHeaders>,
+}
+
+impl Proxy {
+    /// The proxy for `config`: reads the client identity and the token (and, inside a Tokio
+    /// runtime, starts watching the token file).
+    pub fn new(config: &Config) -> Result<Proxy, StartupError> {
+        let (connector, certificate_expires) = tls::upstream_connector(config)?;
+        let metrics = Arc::new(Metrics::default());
+        let forwarder = Forwarder::new(config, tls::client_with(connector.clone()), metrics.clone())?;
+        Ok(Proxy {
+            connector,
+            forwarder,
+            metrics,
+            upstream: config.upstream.clone(),
+            certificate_expires,
+            expiry_warning: Duration::from_secs(u64::from(config.cert_expiry_warning_days) * 86_400),
+            static_dir: config.static_dir.clone(),
+            security: Arc::new(SecurityHeaders::new(&config.static_dir, &config.frame_ancestors)),
+        })
+    }
+
+    /// The application for one worker thread: its own pool of upstream connections (driven by
+    /// the runtime that opens them), everything else shared.
+    pub fn app(&self) -> App {
+        let client = tls::client_with(self.connector.clone());
+        let health = Arc::new(Health {
+            client: client.clone(),
+            upstream: self.upstream.clone(),
+            certificate_expires: self.certificate_expires,
+            expiry_warning: self.expiry_warning,
+            metrics: self.metrics.clone(),
+        });
+        let others = Router::new()
+            .route("/healthz", get(health::healthz))
+            .route("/readyz", get(health::readyz))
+            .route("/metrics", get(health::metrics))
+            .with_state(health)
+            .fallback_service(static_files::router(&self.static_dir));
+        let dispatch = Dispatch { forwarder: Arc::new(self.forwarder.with_client(client)), others };
+        App { inner: TrackLayer::new(self.security.clone()).layer(dispatch) }
+    }
+}
+
+/// The proxy's whole application for `config`, for a single worker thread.
+pub fn app(config: &Config) -> Result<App, StartupError> {
+    Ok(Proxy::new(config)?.app())
+}
+
+/// The application of one worker thread: a tower service answering every request.
+#[derive(Clone, Debug)]
+pub struct App {
+    inner: Track<Dispatch>,
+}
+
+impl App {
+    /// What `axum::serve` takes: a service handing each connection this application.
+    pub fn into_make_service(self) -> MakeApp {
+        MakeApp(self)
+    }
+}
+
+/// Hands each connection a clone of an [`App`].
+#[derive(Clone, Debug)]
+pub struct MakeApp(App);
+
+impl<T> Service<T> for MakeApp {
+    type Response = App;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<App, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _connection: T) -> Self::Future {
+        std::future::ready(Ok(self.0.clone()))
+    }
+}
+
+impl Service<Request> for App {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = TrackFuture<BoxedAnswer>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        self.inner.call(request)
+    }
+}
+
+/// An answer on its way.
+pub type BoxedAnswer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// Sends API paths to the forwarder and everything else to the router.
+#[derive(Clone, Debug)]
+struct Dispatch {
+    forwarder: Arc<Forwarder>,
+    others: Router,
+}
+
+impl Service<Request> for Dispatch {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxedAnswer;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> BoxedAnswer {
+        if Api::of_path(request.uri().path()).is_none() {
+            return Box::pin(self.others.clone().oneshot(request));
+        }
+        let id = request.extensions().get::<RequestId>().cloned().unwrap_or_else(RequestId::generate);
+        if !is_forwarded_method(request.method()) {
+            let method = request.method().clone();
+            return Box::pin(async move { Ok(forward::method_not_allowed(id, method)) });
+        }
+        let forwarder = self.forwarder.clone();
+        if !accepts_compression(&request) {
+            return Box::pin(async move { Ok(forward::answer(forwarder, id, request).await) });
+        }
+        // API answers are compressed (brotli or gzip, as the browser accepts; the upstream is
+        // asked for identity so that its JSON can be checked); the bundle is precompressed.
+        let answer = tower::service_fn(move |request: Request| {
+            let (forwarder, id) = (forwarder.clone(), id.clone());
+            async move { Ok::<_, Infallible>(forward::answer(forwarder, id, request).await) }
+        });
+        let compressed = CompressionLayer::new().layer(answer);
+        Box::pin(async move { compressed.oneshot(request).await.map(|response| response.map(Body::new)) })
+    }
+}
+
+/// The methods handed to the forwarder, which checks each route's own methods.
+fn is_forwarded_method(method: &Method) -> bool {
+    [Method::GET, Method::HEAD, Method::POST, Method::PUT, Method::DELETE].contains(method)
+}
+
+/// Whether the request accepts a compression the proxy offers (the compression layer decides
+/// the rest: which encoding, and whether the answer is worth compressing).
+fn accepts_compression(request: &Request) -> bool {
+    request.headers().get_all(header::ACCEPT_ENCODING).iter().any(|value| {
+        value.to_str().is_ok_and(|value| {
+            value.split(',').any(|coding| {
+                let coding = coding.split(';').next().unwrap_or_default().trim();
+                coding.eq_ignore_ascii_case("br") || coding.eq_ignore_ascii_case("gzip")
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_is_offered_for_br_or_gzip_only() {
+        let with = |value: &str| Request::builder().header(header::ACCEPT_ENCODING, value).body(Body::empty()).unwrap();
+        assert!(accepts_compression(&with("gzip, deflate, br, zstd")));
+        assert!(accepts_compression(&with("BR;q=0.5")));
+        assert!(!accepts_compression(&with("identity")));
+        assert!(!accepts_compression(&with("deflate")));
+        assert!(!accepts_compression(&Request::new(Body::empty())));
+    }
+}

@@ -1,0 +1,75 @@
+//! The `billing-proxy` binary with several worker threads: they answer concurrent requests on
+//! one socket, share the metrics, and stop cleanly on SIGTERM.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CUSTOMER_JSON: &str = r#"{"customerNo":"15615616","name":"Test"}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
+    let upstream = MockUpstream::start(Reply::json(200, CUSTOMER_JSON)).await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_billing-proxy"))
+        .args(["--listen", "127.0.0.1:0", "--worker-threads", "3", "--static-dir", "/nonexistent"])
+        .args(["--upstream", &upstream.base])
+        .env("PROXY_TOKEN", TOKEN)
+        .env("PROXY_OWNER_NO", OWNER)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.split_whitespace().find(|word| word.starts_with("http://")).unwrap().to_owned();
+
+    let client = reqwest::Client::new();
+    let target = format!("{base}/billing/customer/v1/{OWNER}/customers/15615616");
+    let answers = outputs_of((0..40).map(|_| {
+        let (client, target) = (client.clone(), target.clone());
+        tokio::spawn(async move {
+            let response = client.get(target).send().await.unwrap();
+            let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+            (response.status().as_u16(), id, response.text().await.unwrap())
+        })
+    }))
+    .await;
+    let mut ids: Vec<&str> = answers.iter().map(|(_, id, _)| id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 40, "every answer has its own request id");
+    assert!(answers.iter().all(|(status, _, body)| *status == 200 && body == CUSTOMER_JSON), "{answers:?}");
+
+    let metrics = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    let counted: u64 = metrics
+        .lines()
+        .filter(|line| line.starts_with("billing_proxy_requests_total{") && line.contains(r#"status="200""#))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(counted, 40, "one set of metrics for all workers:\n{metrics}");
+
+    let terminated = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(terminated.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the proxy did not stop on SIGTERM");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "stopped with {status}");
+}
+
+/// The outputs of `tasks`, in order.
+async fn outputs_of<T>(tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut outputs = Vec::new();
+    for task in tasks {
+        outputs.push(task.await.unwrap());
+    }
+    outputs
+}
