@@ -19,7 +19,7 @@ use crate::error::{ProxyError, StartupError, UpstreamAnswer};
 use crate::metrics::{Labels, Metrics};
 use crate::rate_limit::RateLimiter;
 use crate::request_id::{RequestId, REQUEST_ID_HEADER};
-use crate::route::ApiRoute;
+use crate::route::{ApiRoute, RouteKind};
 use crate::tls::UpstreamClient;
 use crate::token::TokenSource;
 use crate::upstream::{UnforwardableTarget, Upstream};
@@ -73,7 +73,9 @@ pub struct Forwarder {
 /// What became of one request, for the metrics and the audit log.
 #[derive(Debug, Default)]
 struct Outcome {
-    route: Option<ApiRoute>,
+    route: Option<RouteKind>,
+    /// For a write, the canonical target (the audit record's resource).
+    resource: Option<String>,
     subject: Option<String>,
     upstream_status: Option<u16>,
 }
@@ -116,9 +118,10 @@ impl Forwarder {
         let (parts, body) = request.into_parts();
         let (api, rest) = Api::of_path(parts.uri.path()).ok_or(UnforwardableTarget::OutsideApis)?;
         let route = ApiRoute::parse(api, &parts.method, rest, parts.uri.query())?;
-        outcome.route = Some(route.clone());
-        let write = ApiRoute::is_write(&parts.method);
-        if write {
+        let target = route.canonical_target();
+        outcome.route = Some(route.kind);
+        if ApiRoute::is_write(&parts.method) {
+            outcome.resource = Some(target.clone());
             self.origins.check_write(&parts.headers)?;
         }
         let grant = self.access.authorize(&route, &parts.method, &parts.headers, SystemTime::now())?;
@@ -130,7 +133,7 @@ impl Forwarder {
         check_body(&parts.method, &parts.headers, &body)?;
         self.check_invoice_customer(request_id, &route, &grant, outcome).await?;
 
-        let url = self.upstream.target(&route.canonical_target())?;
+        let url = self.upstream.target(&target)?;
         let mut headers = allowed_headers(&parts.headers, &REQUEST_HEADERS);
         headers.insert(header::AUTHORIZATION, self.token.header());
         if let Some(id) = request_id.header_value() {
@@ -296,14 +299,14 @@ pub async fn answer(forwarder: Arc<Forwarder>, request_id: RequestId, request: R
         Err(err) => err.at(request_id.clone()).into_response(),
     };
     let status = response.status().as_u16();
-    let route = outcome.route.as_ref().map_or("refused", |route| route.kind.template());
+    let route = outcome.route.map_or("refused", RouteKind::template);
     if ApiRoute::is_write(&method) {
         tracing::info!(
             target: "billing_proxy::audit",
             request_id = %request_id,
             subject = outcome.subject.as_deref().unwrap_or("unauthenticated"),
             method = %method,
-            resource = outcome.route.as_ref().map(ApiRoute::canonical_target).as_deref().unwrap_or("refused"),
+            resource = outcome.resource.as_deref().unwrap_or("refused"),
             route = %route,
             status,
             upstream_status = outcome.upstream_status,
@@ -311,9 +314,21 @@ pub async fn answer(forwarder: Arc<Forwarder>, request_id: RequestId, request: R
             "write"
         );
     }
-    let labels = Labels { route, method: method.to_string(), status, upstream_status: outcome.upstream_status };
+    let labels = Labels { route, method: method_label(&method), status, upstream_status: outcome.upstream_status };
     forwarder.metrics.observe(labels, started.elapsed());
     response
+}
+
+/// The metrics label of a forwarded method.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        _ => "other",
+    }
 }
 
 /// The answer to an API path called with a method neither API has.

@@ -16,7 +16,7 @@ pub struct Labels {
     /// The route template (no identifiers), or `refused` for a request that matched none.
     pub route: &'static str,
     /// The request method.
-    pub method: String,
+    pub method: &'static str,
     /// The status answered to the browser.
     pub status: u16,
     /// The upstream's status, or `none` if the upstream was not asked (or did not answer).
@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn renders_counts_and_cumulative_buckets() {
         let metrics = Metrics::default();
-        let labels = Labels { route: "/r/{id}", method: "GET".into(), status: 200, upstream_status: Some(200) };
+        let labels = Labels { route: "/r/{id}", method: "GET", status: 200, upstream_status: Some(200) };
         metrics.observe(labels.clone(), Duration::from_millis(3));
         metrics.observe(labels, Duration::from_millis(30));
         let text = metrics.render();
