@@ -5,7 +5,9 @@
 # proxy's and nginx's RSS under load.
 #   scripts/bench-proxy.sh            (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_THREADS=2;
 #                                      BENCH_PROXY_ENV="PROXY_WORKER_THREADS=1" or BENCH_PROXY_BIN=path
-#                                      to vary the proxy)
+#                                      to vary the proxy; BENCH_FLOOR=1 also measures
+#                                      proxy/examples/bare_proxy.rs, the same HTTP stack with no
+#                                      checks, to show what the stack itself costs)
 # Installs nginx and wrk from Debian if missing (idempotent; needs root or sudo for apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +34,8 @@ fi
 
 echo "=== building the sandbox and the proxy (profile service)"
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy 2>&1 | tail -1
+FLOOR_PORT="${BENCH_FLOOR_PORT:-18083}"
+[ "${BENCH_FLOOR:-0}" = 1 ] && cargo build --locked --profile service -p billing-proxy --example bare_proxy 2>&1 | tail -1
 
 work=$(mktemp -d)
 pids=()
@@ -72,8 +76,12 @@ http {
 }
 NGINX
 /usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
+if [ "${BENCH_FLOOR:-0}" = 1 ]; then
+  target/service/examples/bare_proxy "127.0.0.1:$FLOOR_PORT" "http://127.0.0.1:$SANDBOX_PORT" "$TOKEN" >"$work/floor.log" 2>&1 & floor_pid=$!; pids+=($floor_pid)
+  floor_ports="$FLOOR_PORT"
+fi
 
-for port in "$SANDBOX_PORT" "$PROXY_PORT" "$NGINX_PORT"; do
+for port in "$SANDBOX_PORT" "$PROXY_PORT" "$NGINX_PORT" ${floor_ports:-}; do
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port$TARGET" -H "authorization: Bearer $TOKEN" && break; sleep 0.1; done
 done
 for port in "$PROXY_PORT" "$NGINX_PORT"; do
@@ -94,7 +102,11 @@ run() { # name port -> prints "rps p50_ms p99_ms rss_kib"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port$TARGET" >"$work/$name.wrk" &
   local wrk_pid=$!
   sleep "$((DURATION / 2))"
-  if [ "$name" = proxy ]; then rss=$(rss_kib "/proc/$proxy_pid/status"); else rss=$(rss_kib $(nginx_status_files)); fi
+  case $name in
+    proxy) rss=$(rss_kib "/proc/$proxy_pid/status") ;;
+    floor) rss=$(rss_kib "/proc/$floor_pid/status") ;;
+    *) rss=$(rss_kib $(nginx_status_files)) ;;
+  esac
   wait "$wrk_pid"
   out="$work/$name.wrk"
   if grep -q "Non-2xx" "$out"; then echo "$name answered errors:"; cat "$out"; exit 1; fi
@@ -111,6 +123,10 @@ read -r p_rps p_p50 p_p99 p_rss < <(run proxy "$PROXY_PORT")
 printf '%-14s %12s %10s %10s %12s\n' "" "requests/s" "p50 ms" "p99 ms" "RSS MiB"
 printf '%-14s %12.0f %10.3f %10.3f %12.1f\n' "nginx" "$n_rps" "$n_p50" "$n_p99" "$(awk -v k="$n_rss" 'BEGIN{print k/1024}')"
 printf '%-14s %12.0f %10.3f %10.3f %12.1f\n' "billing-proxy" "$p_rps" "$p_p50" "$p_p99" "$(awk -v k="$p_rss" 'BEGIN{print k/1024}')"
+if [ "${BENCH_FLOOR:-0}" = 1 ]; then
+  read -r f_rps f_p50 f_p99 f_rss < <(run floor "$FLOOR_PORT")
+  printf '%-14s %12.0f %10.3f %10.3f %12.1f   (bare stack: %.2f of nginx)\n' "bare_proxy" "$f_rps" "$f_p50" "$f_p99" "$(awk -v k="$f_rss" 'BEGIN{print k/1024}')" "$(awk -v f="$f_rps" -v n="$n_rps" 'BEGIN{print f/n}')"
+fi
 awk -v pr="$p_rps" -v nr="$n_rps" -v pp="$p_p99" -v np="$n_p99" -v p5="$p_p50" -v n5="$n_p50" 'BEGIN {
   printf "proxy/nginx throughput: %.2f (target >= 0.90)\n", pr / nr
   printf "proxy-nginx p50: %+.3f ms, p99: %+.3f ms (target p99 < +1 ms)\n", p5 - n5, pp - np
