@@ -81,8 +81,8 @@ struct Outcome {
 }
 
 impl Forwarder {
-    /// A forwarder for `config`, with one HTTP client for all requests, recording into
-    /// `metrics`.
+    /// A forwarder for `config` sending through `client` and recording into `metrics`
+    /// (each worker thread then takes its own copy with [`Forwarder::with_client`]).
     pub fn new(config: &Config, client: UpstreamClient, metrics: Arc<Metrics>) -> Result<Forwarder, StartupError> {
         let token = Arc::new(
             TokenSource::new(&config.token, config.token_file.clone()).map_err(|_| StartupError::TokenNotHeaderSafe)?,
