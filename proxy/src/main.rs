@@ -80,25 +80,22 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
         let mut threads = Vec::with_capacity(workers);
         for n in 0..workers {
-            let (listener, proxy, mut stopping, exited) =
-                (listener.try_clone()?, proxy.clone(), stopping.clone(), exited.clone());
+            let (listener, proxy, mut stopping) = (listener.try_clone()?, proxy.clone(), stopping.clone());
+            let notice = ExitNotice(exited.clone());
             threads.push(std::thread::Builder::new().name(format!("worker-{n}")).spawn(move || {
-                let result = tokio::runtime::Builder::new_current_thread()
+                let _notice = notice;
+                let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
-                    .map_err(|err| format!("cannot start a worker's runtime: {err}"))
-                    .and_then(|runtime| {
-                        runtime.block_on(serve(listener, proxy.app(), async move {
-                            let _ = stopping.wait_for(|stop| *stop).await;
-                        }))
-                    });
-                let _ = exited.send(result.clone());
-                result
+                    .map_err(|err| format!("cannot start a worker's runtime: {err}"))?;
+                runtime.block_on(serve(listener, proxy.app(), async move {
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                }))
             })?);
         }
         let early_exit = tokio::select! {
-            () = shutdown_signal() => None,
-            exit = exits.recv() => exit,
+            () = shutdown_signal() => false,
+            _ = exits.recv() => true,
         };
         let _ = stop.send(true);
         let results =
@@ -107,12 +104,21 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         for result in results {
             result.map_err(|_| "a worker thread panicked")??;
         }
-        if early_exit.is_some() {
+        if early_exit {
             return Err("a worker stopped before it was asked to".into());
         }
     }
     tracing::info!("billing proxy stopped");
     Ok(())
+}
+
+/// Tells the main thread that a worker ended, when dropped: on return, error or panic.
+struct ExitNotice(tokio::sync::mpsc::UnboundedSender<()>);
+
+impl Drop for ExitNotice {
+    fn drop(&mut self) {
+        let _ = self.0.send(());
+    }
 }
 
 /// Serves `app` on `listener` (on the current runtime) until `shutdown` resolves.
