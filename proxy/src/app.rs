@@ -13,7 +13,7 @@
 //! let config = billing_proxy::Config::from_process()?;
 //! let proxy = billing_proxy::Proxy::new(&config)?;
 //! let listener = tokio::net::TcpListener::bind(config.listen).await?;
-//! axum::serve(listener, proxy.app().into_make_service()).await?;
+//! billing_proxy::serve(listener, proxy.app(), std::future::pending()).await;
 //! # Ok(()) }
 //! ```
 
@@ -29,7 +29,7 @@ use crate::tls::{self, UpstreamConnector};
 use crate::upstream::Upstream;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -53,7 +53,7 @@ pub struct Proxy {
     certificate_expires: Option<SystemTime>,
     expiry_warning: Duration,
     static_dir: PathBuf,
-    security: Arc<SecurityHeaders>,
+    security: SecurityHeaders,
 }
 
 impl Proxy {
@@ -62,7 +62,7 @@ impl Proxy {
     pub fn new(config: &Config) -> Result<Proxy, StartupError> {
         let (connector, certificate_expires) = tls::upstream_connector(config)?;
         let metrics = Arc::new(Metrics::default());
-        let forwarder = Forwarder::new(config, tls::client_with(connector.clone()), metrics.clone())?;
+        let forwarder = Forwarder::new(config, tls::client_with(connector.clone()), metrics.shard())?;
         Ok(Proxy {
             connector,
             forwarder,
@@ -71,12 +71,14 @@ impl Proxy {
             certificate_expires,
             expiry_warning: Duration::from_secs(u64::from(config.cert_expiry_warning_days) * 86_400),
             static_dir: config.static_dir.clone(),
-            security: Arc::new(SecurityHeaders::new(&config.static_dir, &config.frame_ancestors)),
+            security: SecurityHeaders::new(&config.static_dir, &config.frame_ancestors),
         })
     }
 
     /// The application for one worker thread: its own pool of upstream connections (driven by
-    /// the runtime that opens them), everything else shared.
+    /// the runtime that opens them), its own metrics shard and copies of the header values it
+    /// sends on every request, so that answering a request writes no memory that another
+    /// worker's requests write too; the rest shared.
     pub fn app(&self) -> App {
         let client = tls::client_with(self.connector.clone());
         let health = Arc::new(Health {
@@ -92,9 +94,18 @@ impl Proxy {
             .route("/metrics", get(health::metrics))
             .with_state(health)
             .fallback_service(static_files::router(&self.static_dir));
-        let dispatch = Dispatch { forwarder: Arc::new(self.forwarder.with_client(client)), others };
-        App { inner: TrackLayer::new(self.security.clone()).layer(dispatch) }
+        let forwarder = Arc::new(self.forwarder.for_worker(client, self.metrics.shard()));
+        let dispatch = Dispatch { forwarder, others };
+        App { inner: TrackLayer::new(Arc::new(self.security.for_worker())).layer(dispatch) }
     }
+}
+
+/// A copy of `value` with bytes of its own. Cloning a header value built at run time counts
+/// references to its bytes; a worker's own copy keeps that count on memory no other core writes.
+pub fn worker_copy(value: &HeaderValue) -> HeaderValue {
+    let mut copy = HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone());
+    copy.set_sensitive(value.is_sensitive());
+    copy
 }
 
 /// The proxy's whole application for `config`, for a single worker thread.
@@ -108,28 +119,14 @@ pub struct App {
     inner: Track<Dispatch>,
 }
 
-impl App {
-    /// What `axum::serve` takes: a service handing each connection this application.
-    pub fn into_make_service(self) -> MakeApp {
-        MakeApp(self)
-    }
-}
-
-/// Hands each connection a clone of an [`App`].
-#[derive(Clone, Debug)]
-pub struct MakeApp(App);
-
-impl<T> Service<T> for MakeApp {
-    type Response = App;
+/// What hyper calls for each request of a connection ([`crate::serve`]).
+impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for App {
+    type Response = Response;
     type Error = Infallible;
-    type Future = std::future::Ready<Result<App, Infallible>>;
+    type Future = TrackFuture<BoxedAnswer>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _connection: T) -> Self::Future {
-        std::future::ready(Ok(self.0.clone()))
+    fn call(&self, request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        self.inner.clone().call(request.map(Body::new))
     }
 }
 

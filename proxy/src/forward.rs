@@ -16,12 +16,12 @@ use crate::access::{AccessPolicy, Api, Grant};
 use crate::config::Config;
 use crate::csrf::OriginPolicy;
 use crate::error::{ProxyError, StartupError, UpstreamAnswer};
-use crate::metrics::{Labels, Metrics};
+use crate::metrics::{Labels, MetricsShard};
 use crate::rate_limit::RateLimiter;
 use crate::request_id::{RequestId, REQUEST_ID_HEADER};
 use crate::route::{ApiRoute, RouteKind};
 use crate::tls::UpstreamClient;
-use crate::token::TokenSource;
+use crate::token::{TokenSource, WorkerToken};
 use crate::upstream::{UnforwardableTarget, Upstream};
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -53,17 +53,18 @@ pub const RESPONSE_HEADERS: [HeaderName; 6] = [
 /// Invoices whose customer is remembered at most (an invoice's customer never changes).
 const MAX_REMEMBERED_INVOICES: usize = 50_000;
 
-/// Forwards API requests: an HTTP client and everything each request is checked by. Clones
-/// share the token, the rate limits, the metrics and the remembered invoice owners.
-#[derive(Clone, Debug)]
+/// Forwards API requests: an HTTP client and everything each request is checked by. The
+/// copies made for worker threads ([`Forwarder::for_worker`]) share the token, the rate limits
+/// and the remembered invoice owners.
+#[derive(Debug)]
 pub struct Forwarder {
     client: UpstreamClient,
     upstream: Upstream,
-    token: Arc<TokenSource>,
+    token: WorkerToken,
     access: AccessPolicy,
     origins: OriginPolicy,
     limiter: Option<Arc<RateLimiter>>,
-    metrics: Arc<Metrics>,
+    metrics: Arc<MetricsShard>,
     /// `invoiceNo` → `customerNo`, learnt from the upstream.
     invoice_customers: Arc<Mutex<HashMap<String, String>>>,
     max_body_bytes: usize,
@@ -82,8 +83,8 @@ struct Outcome {
 
 impl Forwarder {
     /// A forwarder for `config` sending through `client` and recording into `metrics`
-    /// (each worker thread then takes its own copy with [`Forwarder::with_client`]).
-    pub fn new(config: &Config, client: UpstreamClient, metrics: Arc<Metrics>) -> Result<Forwarder, StartupError> {
+    /// (each worker thread then takes its own copy with [`Forwarder::for_worker`]).
+    pub fn new(config: &Config, client: UpstreamClient, metrics: Arc<MetricsShard>) -> Result<Forwarder, StartupError> {
         let token = Arc::new(
             TokenSource::new(&config.token, config.token_file.clone()).map_err(|_| StartupError::TokenNotHeaderSafe)?,
         );
@@ -91,7 +92,7 @@ impl Forwarder {
         Ok(Forwarder {
             client,
             upstream: config.upstream.clone(),
-            token,
+            token: token.for_worker(),
             access: config.access.clone(),
             origins: OriginPolicy { allowed: config.allowed_origins.clone() },
             limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst).map(Arc::new),
@@ -102,10 +103,22 @@ impl Forwarder {
         })
     }
 
-    /// The same forwarder sending through `client` (each worker thread has its own
-    /// connections), sharing everything else with this one.
-    pub fn with_client(&self, client: UpstreamClient) -> Forwarder {
-        Forwarder { client, ..self.clone() }
+    /// The same forwarder for another worker thread: sending through `client` (each worker
+    /// has its own connections), recording into `metrics`, with its own copy of the token, and
+    /// sharing the rate limits and remembered invoice owners with this one.
+    pub fn for_worker(&self, client: UpstreamClient, metrics: Arc<MetricsShard>) -> Forwarder {
+        Forwarder {
+            client,
+            upstream: self.upstream.clone(),
+            token: self.token.for_worker(),
+            access: self.access.clone(),
+            origins: self.origins.clone(),
+            limiter: self.limiter.clone(),
+            metrics,
+            invoice_customers: self.invoice_customers.clone(),
+            max_body_bytes: self.max_body_bytes,
+            timeout: self.timeout,
+        }
     }
 
     /// Checks `request` and forwards it, or says why not.
@@ -254,11 +267,6 @@ impl Forwarder {
         } else {
             ProxyError::UpstreamUnavailable
         }
-    }
-
-    /// The metrics this forwarder records into.
-    pub fn metrics(&self) -> &Metrics {
-        &self.metrics
     }
 }
 

@@ -16,7 +16,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = billing_proxy::Config::from_process()?;
 //! let listener = tokio::net::TcpListener::bind(config.listen).await?;
-//! axum::serve(listener, billing_proxy::app(&config)?.into_make_service()).await?;
+//! billing_proxy::serve(listener, billing_proxy::app(&config)?, std::future::pending()).await;
 //! # Ok(()) }
 //! ```
 
@@ -35,6 +35,7 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod route;
 pub mod secret;
+pub mod serve;
 pub mod session;
 pub mod static_files;
 pub mod tls;
@@ -47,3 +48,4 @@ pub use secret::Secret;
 pub use upstream::Upstream;
 
 pub use app::{app, App, Proxy};
+pub use serve::serve;

@@ -1,6 +1,5 @@
 //! `billing-proxy`: see `billing-proxy --help`.
 
-use axum::serve::ListenerExt;
 use billing_proxy::config::{LogFormat, USAGE};
 use billing_proxy::{Config, ConfigError, Proxy};
 use std::process::ExitCode;
@@ -125,17 +124,11 @@ impl Drop for ExitNotice {
 async fn serve(
     listener: std::net::TcpListener,
     app: billing_proxy::App,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let listener = tokio::net::TcpListener::from_std(listener).map_err(|err| format!("cannot listen: {err}"))?;
-    // Small responses go out at once, as nginx's `tcp_nodelay on` does.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|err| format!("serving failed: {err}"))
+    billing_proxy::serve(listener, app, shutdown).await;
+    Ok(())
 }
 
 /// Resolves on ctrl-c, or on SIGTERM where there is one.

@@ -1,10 +1,13 @@
 //! Prometheus metrics: request counts and latency histograms of the API routes, labelled by
 //! route template, method, answered status and upstream status, in the text exposition format
 //! served at `/metrics`.
+//!
+//! Each worker thread records into a [`MetricsShard`] of its own, so that recording a request
+//! never waits for, or writes memory shared with, another core; `/metrics` adds the shards up.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Upper bounds of the latency buckets, in seconds.
@@ -30,13 +33,29 @@ struct Histogram {
     sum: f64,
 }
 
-/// All series of the process.
+impl Histogram {
+    fn add(&mut self, other: &Histogram) {
+        for (count, more) in self.counts.iter_mut().zip(other.counts) {
+            *count += more;
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+    }
+}
+
+/// All series of the process: the sum of its shards.
 #[derive(Debug, Default)]
 pub struct Metrics {
+    shards: Mutex<Vec<Arc<MetricsShard>>>,
+}
+
+/// The series one worker thread records.
+#[derive(Debug, Default)]
+pub struct MetricsShard {
     series: Mutex<BTreeMap<Labels, Histogram>>,
 }
 
-impl Metrics {
+impl MetricsShard {
     /// Records one request that took `elapsed`.
     pub fn observe(&self, labels: Labels, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
@@ -50,10 +69,25 @@ impl Metrics {
             }
         }
     }
+}
 
-    /// The text exposition of every series.
+impl Metrics {
+    /// A new shard, counted in [`Metrics::render`] from now on.
+    pub fn shard(&self) -> Arc<MetricsShard> {
+        let shard = Arc::new(MetricsShard::default());
+        self.shards.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(shard.clone());
+        shard
+    }
+
+    /// The text exposition of every series, summed over the shards.
     pub fn render(&self) -> String {
-        let series = self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let shards = self.shards.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let mut series = BTreeMap::<Labels, Histogram>::new();
+        for shard in shards {
+            for (labels, histogram) in shard.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter() {
+                series.entry(labels.clone()).or_default().add(histogram);
+            }
+        }
         let mut out = String::new();
         out.push_str("# HELP billing_proxy_requests_total API requests answered, by route template, method, status and upstream status.\n");
         out.push_str("# TYPE billing_proxy_requests_total counter\n");
@@ -96,11 +130,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_counts_and_cumulative_buckets() {
+    fn renders_counts_and_cumulative_buckets_summed_over_shards() {
         let metrics = Metrics::default();
         let labels = Labels { route: "/r/{id}", method: "GET", status: 200, upstream_status: Some(200) };
-        metrics.observe(labels.clone(), Duration::from_millis(3));
-        metrics.observe(labels, Duration::from_millis(30));
+        metrics.shard().observe(labels.clone(), Duration::from_millis(3));
+        metrics.shard().observe(labels, Duration::from_millis(30));
         let text = metrics.render();
         let series = r#"route="/r/{id}",method="GET",status="200",upstream_status="200""#;
         assert!(text.contains(&format!("billing_proxy_requests_total{{{series}}} 2")), "{text}");

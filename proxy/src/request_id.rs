@@ -12,12 +12,12 @@ use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Method, Uri};
 use axum::response::Response;
+use std::cell::Cell;
 use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tower::{Layer, Service};
@@ -30,20 +30,19 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 pub struct RequestId(HeaderValue);
 
 impl RequestId {
-    /// A new id, unique across processes (not a secret: it is shown to users).
+    /// A new id, unique across processes and threads (not a secret: it is shown to users).
     pub fn generate() -> RequestId {
-        static PREFIX: OnceLock<u64> = OnceLock::new();
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let prefix = *PREFIX.get_or_init(|| {
-            let mut bytes = [0u8; 8];
-            // Without a random source the start time keeps replicas apart.
-            if ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).is_err() {
-                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-                bytes = nanos.map_or(0, |d| d.as_nanos() as u64).to_be_bytes();
-            }
-            u64::from_be_bytes(bytes)
+        thread_local! {
+            /// This thread's random prefix and the count of ids it made: no request writes
+            /// memory that another thread's requests write.
+            static NEXT: Cell<(u64, u64)> = Cell::new((random_prefix(), 0));
+        }
+        let (prefix, count) = NEXT.with(|next| {
+            let (prefix, count) = next.get();
+            next.set((prefix, count.wrapping_add(1)));
+            (prefix, count)
         });
-        let value = (u128::from(prefix) << 64) | u128::from(COUNTER.fetch_add(1, Ordering::Relaxed));
+        let value = (u128::from(prefix) << 64) | u128::from(count);
         // 32 hex digits in the groups of a UUID: 8-4-4-4-12.
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut text = [b'-'; 36];
@@ -73,6 +72,19 @@ impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// 64 random bits (or, without a random source, the clock's nanoseconds and the thread, which
+/// keep replicas and threads apart too).
+fn random_prefix() -> u64 {
+    let mut bytes = [0u8; 8];
+    if ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).is_ok() {
+        return u64::from_be_bytes(bytes);
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let mut thread = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&std::thread::current().id(), &mut thread);
+    nanos ^ std::hash::Hasher::finish(&thread)
 }
 
 /// Extracts the id [`Track`] gave the request (a fresh one where it is not installed).
@@ -198,6 +210,9 @@ mod tests {
     fn ids_are_unique_and_uuid_shaped() {
         let (a, b) = (RequestId::generate(), RequestId::generate());
         assert_ne!(a, b);
+        let other_thread = std::thread::spawn(RequestId::generate).join().unwrap();
+        assert_ne!(a, other_thread);
+        assert_ne!(b, other_thread);
         let groups: Vec<usize> = a.as_str().split('-').map(str::len).collect();
         assert_eq!(groups, [8, 4, 4, 4, 12]);
         assert!(a.as_str().bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));

@@ -118,6 +118,11 @@ impl SecurityHeaders {
         SecurityHeaders { csp }
     }
 
+    /// A copy for one worker thread ([`crate::app::worker_copy`]).
+    pub fn for_worker(&self) -> SecurityHeaders {
+        SecurityHeaders { csp: crate::app::worker_copy(&self.csp) }
+    }
+
     /// Adds the headers to a response's `headers`.
     pub fn apply(&self, headers: &mut HeaderMap) {
         headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());

@@ -1,18 +1,49 @@
 //! The upstream bearer token as it is now: read at start and, when it came from a file,
 //! re-read whenever the file changes, so a token is rotated without a restart.
+//!
+//! Each worker thread reads it through a [`WorkerToken`], a copy of its own that is refreshed
+//! when the token changes, so that no request writes memory another core reads.
 
 use crate::config::check_token;
 use crate::secret::Secret;
 use axum::http::HeaderValue;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 /// The current `authorization` header value sent upstream.
 #[derive(Debug)]
 pub struct TokenSource {
     current: RwLock<HeaderValue>,
+    /// Counts the changes of `current`, so that copies know when they are out of date.
+    generation: AtomicU64,
     file: Option<PathBuf>,
+}
+
+/// One worker thread's copy of a [`TokenSource`]'s header.
+#[derive(Debug)]
+pub struct WorkerToken {
+    source: Arc<TokenSource>,
+    /// The source's generation and header when last copied.
+    copy: Mutex<(u64, HeaderValue)>,
+}
+
+impl WorkerToken {
+    /// The current header: the copy, refreshed first if the source changed since it was taken.
+    pub fn header(&self) -> HeaderValue {
+        let generation = self.source.generation.load(Ordering::Acquire);
+        let mut copy = self.copy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if copy.0 != generation {
+            *copy = (generation, crate::app::worker_copy(&self.source.header()));
+        }
+        copy.1.clone()
+    }
+
+    /// Another copy of the same source, for another worker thread.
+    pub fn for_worker(&self) -> WorkerToken {
+        self.source.for_worker()
+    }
 }
 
 /// Why the token cannot be used.
@@ -24,7 +55,13 @@ impl TokenSource {
     /// A source starting with `token`, re-read from `file` if given.
     pub fn new(token: &Secret, file: Option<PathBuf>) -> Result<TokenSource, TokenNotHeaderSafe> {
         let header = token.bearer_header().map_err(|_| TokenNotHeaderSafe)?;
-        Ok(TokenSource { current: RwLock::new(header), file })
+        Ok(TokenSource { current: RwLock::new(header), generation: AtomicU64::new(0), file })
+    }
+
+    /// A copy for one worker thread.
+    pub fn for_worker(self: &Arc<TokenSource>) -> WorkerToken {
+        let copy = (self.generation.load(Ordering::Acquire), crate::app::worker_copy(&self.header()));
+        WorkerToken { source: self.clone(), copy: Mutex::new(copy) }
     }
 
     /// `Bearer <token>`, marked sensitive.
@@ -48,6 +85,8 @@ impl TokenSource {
                     let mut current = self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner());
                     if *current != header {
                         *current = header;
+                        // After the header, so that a copy that sees the new count reads it.
+                        self.generation.fetch_add(1, Ordering::Release);
                         tracing::info!(file = %origin, "upstream token reloaded");
                     }
                 }
@@ -87,9 +126,11 @@ mod tests {
     fn a_changed_file_replaces_the_token_and_a_bad_one_does_not() {
         let path = std::env::temp_dir().join(format!("billing-proxy-rotate-{}", std::process::id()));
         std::fs::write(&path, "first\n").unwrap();
-        let source = TokenSource::new(&Secret::new("first"), Some(path.clone())).unwrap();
+        let source = Arc::new(TokenSource::new(&Secret::new("first"), Some(path.clone())).unwrap());
+        let worker = source.for_worker();
         let seen = source.reload_if_changed(None);
         assert_eq!(source.header(), "Bearer first");
+        assert_eq!(worker.header(), "Bearer first");
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&path, "second\n").unwrap();
         let later = SystemTime::now() + Duration::from_secs(1);
@@ -97,6 +138,8 @@ mod tests {
         file.set_modified(later).unwrap();
         let seen = source.reload_if_changed(seen);
         assert_eq!(source.header(), "Bearer second");
+        assert_eq!(worker.header(), "Bearer second", "a worker's copy follows the source");
+        assert!(worker.header().is_sensitive());
         std::fs::write(&path, "  \n").unwrap();
         std::fs::File::options().write(true).open(&path).unwrap().set_modified(later + Duration::from_secs(1)).unwrap();
         source.reload_if_changed(seen);

@@ -221,7 +221,7 @@ async fn end_to_end_over_tcp() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy_base = format!("http://{}", listener.local_addr().unwrap());
     let app = proxy(&upstream.base);
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service()).await.unwrap() });
+    tokio::spawn(billing_proxy::serve(listener, app, std::future::pending()));
 
     let target = "/billing/invoice/v1/100200/invoices?customerNo=A%26B&page=2".to_owned();
     let response = reqwest::Client::new()
