@@ -25,7 +25,7 @@ use crate::health::{self, Health};
 use crate::metrics::Metrics;
 use crate::request_id::{RequestId, Track, TrackFuture, TrackLayer};
 use crate::static_files::{self, SecurityHeaders};
-use crate::tls::{self, UpstreamConnector};
+use crate::tls::{self, UpstreamTls};
 use crate::upstream::Upstream;
 use axum::body::Body;
 use axum::extract::Request;
@@ -46,7 +46,7 @@ use tower_http::compression::CompressionLayer;
 /// What every worker thread of the process shares.
 #[derive(Debug)]
 pub struct Proxy {
-    connector: UpstreamConnector,
+    upstream_tls: UpstreamTls,
     forwarder: Forwarder,
     metrics: Arc<Metrics>,
     upstream: Upstream,
@@ -60,11 +60,11 @@ impl Proxy {
     /// The proxy for `config`: reads the client identity and the token (and, inside a Tokio
     /// runtime, starts watching the token file).
     pub fn new(config: &Config) -> Result<Proxy, StartupError> {
-        let (connector, certificate_expires) = tls::upstream_connector(config)?;
+        let (upstream_tls, certificate_expires) = tls::upstream_tls(config)?;
         let metrics = Arc::new(Metrics::default());
-        let forwarder = Forwarder::new(config, tls::client_with(connector.clone()), metrics.shard())?;
+        let forwarder = Forwarder::new(config, tls::client_with(upstream_tls.connector()), metrics.shard())?;
         Ok(Proxy {
-            connector,
+            upstream_tls,
             forwarder,
             metrics,
             upstream: config.upstream.clone(),
@@ -80,7 +80,7 @@ impl Proxy {
     /// sends on every request, so that answering a request writes no memory that another
     /// worker's requests write too; the rest shared.
     pub fn app(&self) -> App {
-        let client = tls::client_with(self.connector.clone());
+        let client = tls::client_with(self.upstream_tls.connector());
         let health = Arc::new(Health {
             client: client.clone(),
             upstream: self.upstream.clone(),

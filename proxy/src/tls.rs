@@ -36,8 +36,33 @@ pub fn client_with(connector: UpstreamConnector) -> UpstreamClient {
         .build(connector)
 }
 
-/// The connector for `config`, and when its client certificate expires (if it has one).
-pub fn upstream_connector(config: &Config) -> Result<(UpstreamConnector, Option<SystemTime>), StartupError> {
+/// How upstream connections are made: TLS (with the client certificate, if any) or plain
+/// HTTP, within a connect timeout.
+#[derive(Clone, Debug)]
+pub struct UpstreamTls {
+    tls: rustls::ClientConfig,
+    connect_timeout: Duration,
+}
+
+impl UpstreamTls {
+    /// A connector of its own. A client clones its connector for every request; a worker
+    /// thread's own copy keeps those reference counts on memory that no other core writes.
+    pub fn connector(&self) -> UpstreamConnector {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(self.connect_timeout));
+        hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(self.tls.clone())
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http)
+    }
+}
+
+/// How to connect upstream for `config`, and when the client certificate expires (if there is
+/// one).
+pub fn upstream_tls(config: &Config) -> Result<(UpstreamTls, Option<SystemTime>), StartupError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = &config.upstream_ca {
@@ -78,16 +103,7 @@ pub fn upstream_connector(config: &Config) -> Result<(UpstreamConnector, Option<
             builder.with_client_auth_cert(chain, key).map_err(|err| StartupError::ClientIdentity(err.to_string()))?
         }
     };
-    let mut http = HttpConnector::new();
-    http.enforce_http(false);
-    http.set_nodelay(true);
-    http.set_connect_timeout(Some(config.upstream_timeout.min(Duration::from_secs(5))));
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls)
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(http);
-    Ok((connector, expires))
+    Ok((UpstreamTls { tls, connect_timeout: config.upstream_timeout.min(Duration::from_secs(5)) }, expires))
 }
 
 /// The certificate chain followed by the key, in PEM.
