@@ -710,10 +710,26 @@ mod tests {
         assert!(debug.contains("[redacted]") && !debug.contains(TOKEN_VALUE), "{debug}");
     }
 
-    fn temp_file(name: &str, text: &str) -> PathBuf {
+    /// A file in the temp directory holding `text`, removed when dropped (also when the test
+    /// fails).
+    struct TempFile(PathBuf);
+
+    impl TempFile {
+        fn to_str(&self) -> Option<&str> {
+            self.0.to_str()
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    fn temp_file(name: &str, text: &str) -> TempFile {
         let path = std::env::temp_dir().join(format!("billing-proxy-{name}-{}", std::process::id()));
         std::fs::write(&path, text).unwrap();
-        path
+        TempFile(path)
     }
 
     #[test]
@@ -741,7 +757,7 @@ log-format = "json"
         assert_eq!(config.allowed_origins, ["https://crm.example.com", "https://portal.example.com"]);
         assert_eq!(config.log_format, LogFormat::Json);
         assert!(matches!(config.access, AccessPolicy::Trusted { scope: Scope::Read, .. }));
-        std::fs::remove_file(file).unwrap();
+        drop(file);
     }
 
     #[test]
@@ -785,7 +801,7 @@ log-format = "json"
         let config = parse(&args, &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
         assert_eq!(config.access.mode(), "signed-session");
         assert!(!format!("{config:?}").contains("0123456789abcdef"));
-        std::fs::remove_file(key).unwrap();
+        drop(key);
     }
 
     #[test]
