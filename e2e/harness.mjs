@@ -2,7 +2,7 @@
 // drives headless Chromium through playwright-core, and ends with "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -28,7 +28,7 @@ export function assertEqual(actual, expected, message) {
 }
 
 function start(name, args, env) {
-  const child = spawn(path.join(BIN, name), args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(BIN, name), args, { env: { NO_COLOR: '1', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
   const keep = (d) => { log.push(d.toString()); if (log.length > 200) log.shift(); };
   child.stdout.on('data', keep);
@@ -58,7 +58,11 @@ export const traffic = { requests: [], leaks: [] };
 export async function startServices() {
   const sandbox = start('billing-sandbox', ['--listen', '127.0.0.1:0'], { SANDBOX_TOKEN: TOKEN });
   let proxy;
-  const services = { stop() { sandbox.kill(); if (proxy) proxy.kill(); } };
+  const services = {
+    stop() { sandbox.kill(); if (proxy) proxy.kill(); },
+    /** The last lines each service wrote (for a failed test's report). */
+    recentLogs() { return { sandbox: sandbox.log.slice(-20).join(''), proxy: proxy ? proxy.log.slice(-20).join('') : '' }; },
+  };
   try {
     const upstream = await listeningUrl(sandbox, 'sandbox');
     proxy = start('billing-proxy', ['--listen', '127.0.0.1:0', '--upstream', upstream, '--static-dir', process.env.E2E_DIST || path.join(ROOT, 'dist')], { PROXY_TOKEN: TOKEN, PROXY_OWNER_NO: '100200' });
@@ -91,10 +95,21 @@ export async function run() {
       const context = await browser.newContext({ locale: t.locale || 'en-GB', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
       const page = await context.newPage();
       const errors = [];
+      const started = Date.now();
       const ctx = { errors, expectedErrors: [] };
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => traffic.requests.push({ url: r.url(), headers: r.headers() }));
+      // What the page asked for and what became of it, for a failed test's report.
+      const exchanges = new Map();
+      page.on('request', (r) => {
+        traffic.requests.push({ url: r.url(), headers: r.headers() });
+        exchanges.set(r, { at: Date.now() - started, method: r.method(), url: r.url(), result: 'pending' });
+      });
+      page.on('requestfinished', async (r) => {
+        const entry = exchanges.get(r);
+        if (entry) entry.result = String((await r.response().catch(() => null))?.status() ?? 'finished');
+      });
+      page.on('requestfailed', (r) => { const entry = exchanges.get(r); if (entry) entry.result = r.failure()?.errorText || 'failed'; });
       page.on('response', async (r) => {
         // Headers and body of a response that arrives as the test closes its page are gone.
         let headers = JSON.stringify(r.headers());
@@ -103,7 +118,6 @@ export async function run() {
         try { body = (r.headers()['content-type'] || '').includes('json') ? await r.text() : ''; } catch { /* navigated away */ }
         if (headers.includes(TOKEN) || body.includes(TOKEN)) traffic.leaks.push(r.url());
       });
-      const started = Date.now();
       try {
         await t.fn(page, ctx);
         const unexpected = errors.filter((e) => !ctx.expectedErrors.some((re) => re.test(e)));
@@ -114,6 +128,16 @@ export async function run() {
         failed++;
         console.log(`FAIL ${t.name}\n    ${String(e.stack || e).split('\n').join('\n    ')}`);
         await page.screenshot({ path: path.join(ARTIFACTS, `failed-${passed + failed}.png`), fullPage: true }).catch(() => {});
+        // Requests still pending or refused say whether the page waited on the services.
+        const notable = [...exchanges.values()].filter((x) => x.result === 'pending' || !/^[23]\d\d$/.test(x.result));
+        const report = [
+          `console and page errors: ${JSON.stringify(errors)}`,
+          `requests pending or not 2xx/3xx (${notable.length} of ${exchanges.size}):`,
+          ...notable.slice(-30).map((x) => `  +${x.at} ms ${x.method} ${x.url} -> ${x.result}`),
+          `proxy log (last lines):\n${services.recentLogs().proxy}`,
+        ].join('\n');
+        console.log(`    ${report.split('\n').join('\n    ')}`);
+        writeFileSync(path.join(ARTIFACTS, `failed-${passed + failed}.txt`), `${t.name}\n${String(e.stack || e)}\n${report}\n`);
       }
       await context.close();
     }
