@@ -72,11 +72,11 @@ test('events reach the host with their documented detail; attribute changes upda
   await page.goto(BASE + CRM);
   await seen(page, 'payex-loaded', 2);
   const list = (await events(page)).find((e) => e.target === 'payex-invoice-list').detail;
-  assertEqual(list, { customerNo: PRIVATE, invoices: invoices.length, view: 'invoice-list' }, 'loaded: the list and its size');
+  assertEqual(list, { view: 'invoice-list', customerNo: PRIVATE, invoices: invoices.length }, 'loaded: the list and its size (keys in the documented order)');
 
   await page.click(`payex-invoice-list button[aria-label="Open invoice ${invoices[1].invoiceNo}"]`);
   const [opened] = await seen(page, 'payex-invoice-opened');
-  assertEqual(opened.detail, { customerNo: PRIVATE, invoiceNo: invoices[1].invoiceNo, ownerNo: OWNER }, 'invoice opened');
+  assertEqual(opened.detail, { ownerNo: OWNER, customerNo: PRIVATE, invoiceNo: invoices[1].invoiceNo }, 'invoice opened');
   const invoiceLoaded = (await seen(page, 'payex-loaded', 3)).find((e) => e.detail.view === 'invoice');
   assertEqual(invoiceLoaded.detail.invoiceNo, invoices[1].invoiceNo, 'the opened invoice reports when it has loaded');
   await page.waitForSelector('payex-invoice-list .bw-invoice-header');

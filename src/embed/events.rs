@@ -26,12 +26,10 @@
 //! });
 //! ```
 
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 /// What kind of change was made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeAction {
     ProductAdded,
     ProductUpdated,
@@ -40,10 +38,22 @@ pub enum ChangeAction {
     SubscriptionAdded,
 }
 
+impl ChangeAction {
+    /// The `action` the host reads, e.g. `product-ended`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeAction::ProductAdded => "product-added",
+            ChangeAction::ProductUpdated => "product-updated",
+            ChangeAction::ProductEnded => "product-ended",
+            ChangeAction::ProductDeleted => "product-deleted",
+            ChangeAction::SubscriptionAdded => "subscription-added",
+        }
+    }
+}
+
 /// The `detail` of `payex-recurring-products-changed`: what changed, on which customer and
 /// subscription.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeNotice {
     /// What was done.
     pub action: ChangeAction,
@@ -61,14 +71,114 @@ pub struct ChangeNotice {
     pub description: Option<String>,
 }
 
+impl ChangeNotice {
+    /// The event's `detail`.
+    fn detail(&self) -> Detail {
+        Detail::new()
+            .with("action", self.action.as_str())
+            .with("ownerNo", self.owner_no.as_str())
+            .with("customerNo", self.customer_no.as_str())
+            .with("subscriptionNo", self.subscription_no.clone())
+            .with("recurringProductNo", self.recurring_product_no.clone())
+            .with("productNo", self.product_no.clone())
+            .with("description", self.description.clone())
+    }
+}
+
+/// One value in an event's `detail`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DetailValue {
+    /// A string.
+    Text(String),
+    /// A count or a status code.
+    Number(u32),
+    /// `null`: not known, or not applicable.
+    Null,
+}
+
+impl From<&str> for DetailValue {
+    fn from(text: &str) -> DetailValue {
+        DetailValue::Text(text.to_owned())
+    }
+}
+
+impl From<String> for DetailValue {
+    fn from(text: String) -> DetailValue {
+        DetailValue::Text(text)
+    }
+}
+
+impl From<u32> for DetailValue {
+    fn from(number: u32) -> DetailValue {
+        DetailValue::Number(number)
+    }
+}
+
+impl From<usize> for DetailValue {
+    fn from(count: usize) -> DetailValue {
+        DetailValue::Number(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+}
+
+impl<T: Into<DetailValue>> From<Option<T>> for DetailValue {
+    fn from(value: Option<T>) -> DetailValue {
+        value.map_or(DetailValue::Null, Into::into)
+    }
+}
+
+/// An event's `detail`: an object of named values, built without a JSON library (a plain
+/// object is all a host reads).
+///
+/// ```
+/// use billing_widget::embed::{Detail, DetailValue};
+/// let detail = Detail::new().with("view", "invoice").with("lines", 14usize).with("instance", None::<String>);
+/// assert_eq!(detail.get("lines"), Some(&DetailValue::Number(14)));
+/// assert_eq!(detail.get("instance"), Some(&DetailValue::Null));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Detail(Vec<(&'static str, DetailValue)>);
+
+impl Detail {
+    /// An empty detail.
+    pub fn new() -> Detail {
+        Detail::default()
+    }
+
+    /// This detail with `key` set to `value`.
+    pub fn with(mut self, key: &'static str, value: impl Into<DetailValue>) -> Detail {
+        self.0.push((key, value.into()));
+        self
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&DetailValue> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The detail as a JavaScript object.
+    pub fn to_js(&self) -> JsValue {
+        let object = js_sys::Object::new();
+        for (key, value) in &self.0 {
+            let value = match value {
+                DetailValue::Text(text) => JsValue::from_str(text),
+                DetailValue::Number(number) => JsValue::from(*number),
+                DetailValue::Null => JsValue::NULL,
+            };
+            // Setting a property on a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+        }
+        object.into()
+    }
+}
+
 /// An event for the host page.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HostEvent {
     /// `payex-loaded`: a view has all its data; `detail` says which view and what it holds.
-    Loaded(serde_json::Value),
+    Loaded(Detail),
     /// `payex-error`: a view could not load; `detail` has the view, the status and the problem's
     /// type, title, detail and instance id (as far as there was a problem document).
-    Error(serde_json::Value),
+    Error(Detail),
     /// `payex-invoice-opened`: an invoice was chosen from a list.
     InvoiceOpened { owner_no: String, customer_no: String, invoice_no: String },
     /// `payex-recurring-products-changed`: a change was saved.
@@ -90,46 +200,77 @@ impl HostEvent {
         }
     }
 
-    /// The event's `detail`, as JSON.
-    pub fn detail_json(&self) -> String {
-        let detail = match self {
-            HostEvent::Loaded(detail) | HostEvent::Error(detail) => Ok(detail.clone()),
-            HostEvent::InvoiceOpened { owner_no, customer_no, invoice_no } => {
-                Ok(serde_json::json!({ "ownerNo": owner_no, "customerNo": customer_no, "invoiceNo": invoice_no }))
-            }
-            HostEvent::RecurringProductsChanged(notice) => serde_json::to_value(notice),
+    /// The event's `detail`.
+    pub fn detail(&self) -> Detail {
+        match self {
+            HostEvent::Loaded(detail) | HostEvent::Error(detail) => detail.clone(),
+            HostEvent::InvoiceOpened { owner_no, customer_no, invoice_no } => Detail::new()
+                .with("ownerNo", owner_no.as_str())
+                .with("customerNo", customer_no.as_str())
+                .with("invoiceNo", invoice_no.as_str()),
+            HostEvent::RecurringProductsChanged(notice) => notice.detail(),
             HostEvent::AuthenticationRequired { instance } => {
-                Ok(serde_json::json!({ "status": 401, "instance": instance }))
+                Detail::new().with("status", 401u32).with("instance", instance.clone())
             }
-        };
-        detail.map(|d| d.to_string()).unwrap_or_else(|_| "null".into())
+        }
     }
-}
 
-impl HostEvent {
     /// `payex-error` for `view` (e.g. `invoice`) failing with `error`.
     pub fn error(view: &str, error: &crate::api::ApiError) -> HostEvent {
         let problem = error.problem();
-        HostEvent::Error(serde_json::json!({
-            "view": view,
-            "status": error.status(),
-            "type": problem.and_then(|p| p.problem_type.clone()),
-            "title": problem.map(|p| p.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| error.to_string()),
-            "detail": problem.and_then(|p| p.detail.clone()),
-            "instance": problem.and_then(|p| p.instance.clone()),
-        }))
+        HostEvent::Error(
+            Detail::new()
+                .with("view", view)
+                .with("status", error.status().map(u32::from))
+                .with("type", problem.and_then(|p| p.problem_type.clone()))
+                .with(
+                    "title",
+                    problem.map(|p| p.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| error.to_string()),
+                )
+                .with("detail", problem.and_then(|p| p.detail.clone()))
+                .with("instance", problem.and_then(|p| p.instance.clone())),
+        )
     }
 }
 
 /// Dispatches `event` on `target` (bubbling, composed). Returns false if the browser refused it
 /// or a listener cancelled it.
 pub fn dispatch(target: &web_sys::EventTarget, event: &HostEvent) -> bool {
-    let detail = js_sys::JSON::parse(&event.detail_json()).unwrap_or(JsValue::NULL);
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    init.set_detail(&detail);
+    init.set_detail(&event.detail().to_js());
     web_sys::CustomEvent::new_with_event_init_dict(event.name(), &init)
         .and_then(|e| target.dispatch_event(&e))
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_notice_names_everything_the_host_reads() {
+        let notice = ChangeNotice {
+            action: ChangeAction::ProductEnded,
+            owner_no: "100200".into(),
+            customer_no: "15615616".into(),
+            subscription_no: Some("46701234567".into()),
+            recurring_product_no: Some("1002".into()),
+            product_no: Some("MOB-5GB".into()),
+            description: None,
+        };
+        let detail = HostEvent::RecurringProductsChanged(notice).detail();
+        assert_eq!(detail.get("action"), Some(&DetailValue::Text("product-ended".into())));
+        assert_eq!(detail.get("subscriptionNo"), Some(&DetailValue::Text("46701234567".into())));
+        assert_eq!(detail.get("description"), Some(&DetailValue::Null));
+        assert_eq!(detail.get("recurringProductNo"), Some(&DetailValue::Text("1002".into())));
+    }
+
+    #[test]
+    fn authentication_required_carries_the_status_and_instance() {
+        let detail = HostEvent::AuthenticationRequired { instance: Some("sbx-000042".into()) }.detail();
+        assert_eq!(detail.get("status"), Some(&DetailValue::Number(401)));
+        assert_eq!(detail.get("instance"), Some(&DetailValue::Text("sbx-000042".into())));
+    }
 }

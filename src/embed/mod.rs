@@ -5,4 +5,4 @@ mod elements;
 mod events;
 
 pub use elements::{mount_view, ElementOptions, MountedView};
-pub use events::{dispatch, ChangeAction, ChangeNotice, HostEvent};
+pub use events::{dispatch, ChangeAction, ChangeNotice, Detail, DetailValue, HostEvent};

@@ -2,7 +2,7 @@
 
 use super::{use_load, Load, LoadState};
 use crate::api::ApiClient;
-use crate::embed::{dispatch, HostEvent};
+use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{i18n::fill, texts, Formatter};
 use billing_contract::Invoice;
 use leptos::prelude::*;
@@ -43,11 +43,12 @@ pub fn InvoiceList(
         }
     };
     Effect::new(move |_| match state.get() {
-        Load::Ready(invoices) => tell_host(HostEvent::Loaded(serde_json::json!({
-            "view": "invoice-list",
-            "customerNo": customer_no.get_untracked(),
-            "invoices": invoices.len(),
-        }))),
+        Load::Ready(invoices) => tell_host(HostEvent::Loaded(
+            Detail::new()
+                .with("view", "invoice-list")
+                .with("customerNo", customer_no.get_untracked())
+                .with("invoices", invoices.len()),
+        )),
         Load::Failed(error) => tell_host(HostEvent::error("invoice-list", &error)),
         Load::Loading => {}
     });

@@ -3,7 +3,7 @@
 
 use super::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use crate::api::{ApiClient, ApiError};
-use crate::embed::{dispatch, HostEvent};
+use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{texts, Formatter};
 use crate::model::{ChargeGroup, GroupKind};
 use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
@@ -147,18 +147,19 @@ fn tell_host_when_settled(
                 return None;
             }
             let (lines, failed) = slots.with(|s| {
-                s.iter().fold((0, 0), |(lines, failed), slot| match &slot.state {
+                s.iter().fold((0usize, 0usize), |(lines, failed), slot| match &slot.state {
                     SlotState::Ready(group) => (lines + group.lines.len(), failed),
                     SlotState::Failed(_) => (lines, failed + 1),
                     SlotState::Loading => (lines, failed),
                 })
             });
-            Some(HostEvent::Loaded(serde_json::json!({
-                "view": "invoice",
-                "invoiceNo": invoice.invoice_no,
-                "lines": lines,
-                "failedGroups": failed,
-            })))
+            Some(HostEvent::Loaded(
+                Detail::new()
+                    .with("view", "invoice")
+                    .with("invoiceNo", invoice.invoice_no.as_str())
+                    .with("lines", lines)
+                    .with("failedGroups", failed),
+            ))
         }
     });
     Effect::new(move |_| {

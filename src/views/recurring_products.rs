@@ -5,7 +5,7 @@ use super::editing::Editing;
 use super::form_parts::session_expired;
 use super::{use_load, Load, LoadState, Mode, RecurringProductsTable};
 use crate::api::ApiClient;
-use crate::embed::{dispatch, ChangeAction, ChangeNotice, HostEvent};
+use crate::embed::{dispatch, ChangeAction, ChangeNotice, Detail, HostEvent};
 use crate::format::{i18n::fill, texts, Texts};
 use crate::model::CustomerOverview;
 use leptos::prelude::*;
@@ -76,12 +76,13 @@ pub fn RecurringProductsView(
     // The host hears when the products are there, and why not when they are not; a read
     // refused for an expired session also asks it to renew the session.
     Effect::new(move |_| match state.get() {
-        Load::Ready(overview) => tell_host(HostEvent::Loaded(serde_json::json!({
-            "view": "recurring-products",
-            "customerNo": overview.customer.customer_no,
-            "products": overview.all_products().count(),
-            "subscriptions": overview.subscriptions.len(),
-        }))),
+        Load::Ready(overview) => tell_host(HostEvent::Loaded(
+            Detail::new()
+                .with("view", "recurring-products")
+                .with("customerNo", overview.customer.customer_no.as_str())
+                .with("products", overview.all_products().count())
+                .with("subscriptions", overview.subscriptions.len()),
+        )),
         Load::Failed(error) => {
             tell_host(HostEvent::error("recurring-products", &error));
             if error.status() == Some(401) {
