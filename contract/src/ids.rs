@@ -14,7 +14,15 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 
 /// Encodes an identifier as one path segment (or one query value).
 pub fn encode_segment(id: &str) -> String {
-    utf8_percent_encode(id, SEGMENT).to_string()
+    let mut segment = String::with_capacity(id.len());
+    push_segment(&mut segment, id);
+    segment
+}
+
+/// Appends `id` encoded as one path segment (or one query value) to `out`, as
+/// [`encode_segment`] encodes it.
+pub fn push_segment(out: &mut String, id: &str) {
+    out.extend(utf8_percent_encode(id, SEGMENT));
 }
 
 /// Decodes one path segment exactly once. Fails on invalid UTF-8.

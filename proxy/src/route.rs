@@ -10,8 +10,10 @@
 
 use crate::access::Api;
 use axum::http::Method;
-use billing_contract::ids::{decode_segment, encode_segment, IdKind};
+use billing_contract::ids::{push_segment, IdKind};
 use billing_contract::paths::{CUSTOMER_NO_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM};
+use percent_encoding::percent_decode_str;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -307,7 +309,7 @@ impl ApiRoute {
         for (part, segment) in kind.shape().iter().zip(segments) {
             if let Id(id_kind) = part {
                 id_kind.validate(&segment)?;
-                ids.push((*id_kind, segment));
+                ids.push((*id_kind, segment.into_owned()));
             }
         }
         let query = parse_query(kind.query(), query)?;
@@ -332,18 +334,22 @@ impl ApiRoute {
     /// The canonical path and query forwarded upstream: every identifier and query value
     /// encoded with [`encode_segment`].
     pub fn canonical_target(&self) -> String {
-        let mut target = self.kind.api().prefix().to_owned();
+        let prefix = self.kind.api().prefix();
+        let mut target = String::with_capacity(prefix.len() + MAX_PATH_BYTES / 4);
+        target.push_str(prefix);
         let mut ids = self.ids.iter();
         for part in self.kind.shape() {
             target.push('/');
             match part {
                 Word(word) => target.push_str(word),
-                Id(_) => target.push_str(&ids.next().map(|(_, id)| encode_segment(id)).unwrap_or_default()),
+                Id(_) => push_segment(&mut target, ids.next().map_or("", |(_, id)| id.as_str())),
             }
         }
         for (index, (name, value)) in self.query.iter().enumerate() {
             target.push(if index == 0 { '?' } else { '&' });
-            let _ = write!(target, "{name}={}", encode_segment(value));
+            target.push_str(name);
+            target.push('=');
+            push_segment(&mut target, value);
         }
         target
     }
@@ -354,8 +360,9 @@ impl ApiRoute {
     }
 }
 
-/// Decodes one path segment or query value exactly once, refusing what must not pass.
-fn decode_once(raw: &str) -> Result<String, RouteError> {
+/// Decodes one path segment or query value exactly once, refusing what must not pass (and
+/// borrowing `raw` when it holds no escape).
+fn decode_once(raw: &str) -> Result<Cow<'_, str>, RouteError> {
     if raw.is_empty() {
         return Err(RouteError::EmptySegment);
     }
@@ -377,7 +384,7 @@ fn decode_once(raw: &str) -> Result<String, RouteError> {
             return Err(RouteError::BadEncoding);
         }
     }
-    let decoded = decode_segment(raw).map_err(|_| RouteError::BadEncoding)?;
+    let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| RouteError::BadEncoding)?;
     if decoded == "." || decoded == ".." {
         return Err(RouteError::DotSegment);
     }
@@ -394,7 +401,7 @@ fn looks_encoded(text: &str) -> bool {
 
 /// Whether the decoded `segments` (of the raw path `rest`) have `shape`. Fixed words must be
 /// sent as themselves, not encoded.
-fn shape_matches(shape: &[Part], rest: &str, segments: &[String]) -> bool {
+fn shape_matches(shape: &[Part], rest: &str, segments: &[Cow<'_, str>]) -> bool {
     shape.len() == segments.len()
         && shape.iter().zip(rest.split('/')).all(|(part, raw)| match part {
             Word(word) => raw == *word,
@@ -424,7 +431,7 @@ fn parse_query(allowed: Query, raw: Option<&str>) -> Result<Vec<(&'static str, S
             return Err(RouteError::UnknownParameter((*name).to_owned()));
         }
         // A query value may carry `+` for a space (form encoding), as the API reads it.
-        let value = decode_once(&raw_value.replace('+', "%20"))?;
+        let value = decode_once(&raw_value.replace('+', "%20"))?.into_owned();
         if *name == CUSTOMER_NO_PARAM {
             IdKind::Customer.validate(&value)?;
         } else if !(value.len() <= 9
