@@ -1,18 +1,19 @@
 //! The floor of the benchmark: a reverse proxy with nothing but the HTTP stack the billing proxy
-//! is built on (hyper's HTTP/1 server, hyper-util's pooled client, one single-threaded Tokio
-//! runtime per core accepting from one socket, mimalloc). It adds the bearer token, reads each
+//! is built on (hyper's HTTP/1 server, the proxy's per-worker upstream pool of hyper HTTP/1
+//! connections, one single-threaded Tokio runtime per core accepting from one socket, mimalloc). It adds the bearer token, reads each
 //! answer whole and passes on its status, `content-type` and body, with no checks at all.
 //! Never deploy it: it exists so that `scripts/bench-proxy.sh` (`BENCH_FLOOR=1`) can show what
 //! the stack costs apart from the proxy's own work.
 //!
 //! `cargo run --profile service -p billing-proxy --example bare_proxy -- 127.0.0.1:8090 http://127.0.0.1:8081 TOKEN`
 
-use http_body_util::{BodyExt, Full};
+use billing_proxy::pool::UpstreamPool;
+use billing_proxy::tls::UpstreamTls;
+use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Request, Response, StatusCode, Uri};
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 
 #[global_allocator]
@@ -48,9 +49,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 async fn serve(listener: std::net::TcpListener, upstream: String, bearer: HeaderValue) -> Result<(), String> {
     let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
-    let mut http = HttpConnector::new();
-    http.set_nodelay(true);
-    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build(http);
+    let tls =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
+    let client =
+        std::sync::Arc::new(UpstreamPool::new(UpstreamTls::new(tls, std::time::Duration::from_secs(5)).connector()));
     loop {
         let Ok((tcp, _)) = listener.accept().await else { continue };
         let _ = tcp.set_nodelay(true);
@@ -66,11 +72,7 @@ async fn serve(listener: std::net::TcpListener, upstream: String, bearer: Header
     }
 }
 
-async fn forward(
-    client: &Client<HttpConnector, Full<Bytes>>,
-    target: String,
-    bearer: HeaderValue,
-) -> Response<Full<Bytes>> {
+async fn forward(client: &UpstreamPool, target: String, bearer: HeaderValue) -> Response<Full<Bytes>> {
     let bad_gateway = || {
         let mut response = Response::new(Full::default());
         *response.status_mut() = StatusCode::BAD_GATEWAY;
@@ -80,12 +82,10 @@ async fn forward(
     let mut request = Request::new(Full::default());
     *request.uri_mut() = uri;
     request.headers_mut().insert(AUTHORIZATION, bearer);
-    let Ok(answer) = client.request(request).await else { return bad_gateway() };
-    let (parts, body) = answer.into_parts();
-    let Ok(body) = body.collect().await else { return bad_gateway() };
-    let mut response = Response::new(Full::new(body.to_bytes()));
-    *response.status_mut() = parts.status;
-    if let Some(content_type) = parts.headers.get(CONTENT_TYPE) {
+    let Ok(answer) = client.exchange(request).await else { return bad_gateway() };
+    let mut response = Response::new(Full::new(answer.body));
+    *response.status_mut() = answer.head.status;
+    if let Some(content_type) = answer.head.headers.get(CONTENT_TYPE) {
         response.headers_mut().insert(CONTENT_TYPE, content_type.clone());
     }
     response

@@ -23,6 +23,7 @@ use crate::error::StartupError;
 use crate::forward::{self, Forwarder};
 use crate::health::{self, Health};
 use crate::metrics::Metrics;
+use crate::pool::UpstreamPool;
 use crate::request_id::{RequestId, Track, TrackFuture, TrackLayer};
 use crate::static_files::{self, SecurityHeaders};
 use crate::tls::{self, UpstreamTls};
@@ -62,7 +63,7 @@ impl Proxy {
     pub fn new(config: &Config) -> Result<Proxy, StartupError> {
         let (upstream_tls, certificate_expires) = tls::upstream_tls(config)?;
         let metrics = Arc::new(Metrics::default());
-        let forwarder = Forwarder::new(config, tls::client_with(upstream_tls.connector()), metrics.shard())?;
+        let forwarder = Forwarder::new(config, Arc::new(UpstreamPool::new(upstream_tls.connector())), metrics.shard())?;
         Ok(Proxy {
             upstream_tls,
             forwarder,
@@ -80,7 +81,7 @@ impl Proxy {
     /// sends on every request, so that answering a request writes no memory that another
     /// worker's requests write too; the rest shared.
     pub fn app(&self) -> App {
-        let client = tls::client_with(self.upstream_tls.connector());
+        let client = Arc::new(UpstreamPool::new(self.upstream_tls.connector()));
         let health = Arc::new(Health {
             client: client.clone(),
             upstream: self.upstream.clone(),

@@ -17,10 +17,10 @@ use crate::config::Config;
 use crate::csrf::OriginPolicy;
 use crate::error::{ProxyError, StartupError, UpstreamAnswer};
 use crate::metrics::{Labels, MetricsShard};
+use crate::pool::{PoolError, UpstreamPool};
 use crate::rate_limit::RateLimiter;
 use crate::request_id::{RequestId, REQUEST_ID_HEADER};
 use crate::route::{ApiRoute, RouteKind};
-use crate::tls::UpstreamClient;
 use crate::token::{TokenSource, WorkerToken};
 use crate::upstream::{UnforwardableTarget, Upstream};
 use axum::body::{Body, Bytes};
@@ -58,7 +58,7 @@ const MAX_REMEMBERED_INVOICES: usize = 50_000;
 /// and the remembered invoice owners.
 #[derive(Debug)]
 pub struct Forwarder {
-    client: UpstreamClient,
+    client: Arc<UpstreamPool>,
     upstream: Upstream,
     token: WorkerToken,
     access: AccessPolicy,
@@ -84,7 +84,11 @@ struct Outcome {
 impl Forwarder {
     /// A forwarder for `config` sending through `client` and recording into `metrics`
     /// (each worker thread then takes its own copy with [`Forwarder::for_worker`]).
-    pub fn new(config: &Config, client: UpstreamClient, metrics: Arc<MetricsShard>) -> Result<Forwarder, StartupError> {
+    pub fn new(
+        config: &Config,
+        client: Arc<UpstreamPool>,
+        metrics: Arc<MetricsShard>,
+    ) -> Result<Forwarder, StartupError> {
         let token = Arc::new(
             TokenSource::new(&config.token, config.token_file.clone()).map_err(|_| StartupError::TokenNotHeaderSafe)?,
         );
@@ -106,7 +110,7 @@ impl Forwarder {
     /// The same forwarder for another worker thread: sending through `client` (each worker
     /// has its own connections), recording into `metrics`, with its own copy of the token, and
     /// sharing the rate limits and remembered invoice owners with this one.
-    pub fn for_worker(&self, client: UpstreamClient, metrics: Arc<MetricsShard>) -> Forwarder {
+    pub fn for_worker(&self, client: Arc<UpstreamPool>, metrics: Arc<MetricsShard>) -> Forwarder {
         Forwarder {
             client,
             upstream: self.upstream.clone(),
@@ -179,18 +183,15 @@ impl Forwarder {
             request
         };
         let exchange = async {
-            let response = match self.client.request(request()).await {
+            let answer = match self.client.exchange(request()).await {
                 Err(err) if retryable => {
                     tracing::info!(request_id = %request_id, error = ?err, "retrying once");
-                    self.client.request(request()).await
+                    self.client.exchange(request()).await
                 }
                 result => result,
-            }
-            .map_err(UpstreamFailure::Exchange)?;
-            let (parts, body) = response.into_parts();
-            let headers = allowed_headers(&parts.headers, &RESPONSE_HEADERS);
-            let body = body.collect().await.map_err(UpstreamFailure::Body)?.to_bytes();
-            Ok::<_, UpstreamFailure>((parts.status, headers, body))
+            }?;
+            let headers = allowed_headers(&answer.head.headers, &RESPONSE_HEADERS);
+            Ok::<_, PoolError>((answer.head.status, headers, answer.body))
         };
         let (status, headers, body) = match tokio::time::timeout(self.timeout, exchange).await {
             Err(_) => {
@@ -260,39 +261,13 @@ impl Forwarder {
     /// The error answered when the exchange with the upstream failed; the cause is logged
     /// (the client's errors hold neither the URL, whose identifiers the access log leaves out
     /// too, nor request headers).
-    fn failure(&self, request_id: &RequestId, err: UpstreamFailure) -> ProxyError {
+    fn failure(&self, request_id: &RequestId, err: PoolError) -> ProxyError {
         tracing::warn!(request_id = %request_id, error = ?err, "upstream exchange failed");
         if err.is_timeout() {
             ProxyError::UpstreamTimeout(self.timeout)
         } else {
             ProxyError::UpstreamUnavailable
         }
-    }
-}
-
-/// Why an exchange with the upstream failed.
-#[derive(Debug)]
-enum UpstreamFailure {
-    /// No answer: the connection could not be made or broke before the response head.
-    Exchange(hyper_util::client::legacy::Error),
-    /// The answer's body could not be read.
-    Body(hyper::Error),
-}
-
-impl UpstreamFailure {
-    /// Whether a timeout (connecting, or an I/O timeout) caused it.
-    fn is_timeout(&self) -> bool {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = match self {
-            UpstreamFailure::Exchange(err) => Some(err),
-            UpstreamFailure::Body(err) => Some(err),
-        };
-        while let Some(err) = source {
-            if err.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut) {
-                return true;
-            }
-            source = err.source();
-        }
-        false
     }
 }
 

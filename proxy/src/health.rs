@@ -2,7 +2,7 @@
 //! certificate is not about to expire) and `/metrics` (Prometheus).
 
 use crate::metrics::Metrics;
-use crate::tls::UpstreamClient;
+use crate::pool::UpstreamPool;
 use crate::upstream::Upstream;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -17,7 +17,7 @@ pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Health {
     /// The upstream client (with the client certificate).
-    pub client: UpstreamClient,
+    pub client: Arc<UpstreamPool>,
     /// The upstream base.
     pub upstream: Upstream,
     /// When the client certificate expires, if there is one.
@@ -49,7 +49,7 @@ pub async fn readyz(State(health): State<Arc<Health>>) -> Response {
         Ok(url) => {
             let mut request = axum::http::Request::new(http_body_util::Full::default());
             *request.uri_mut() = url;
-            match tokio::time::timeout(READY_TIMEOUT, health.client.request(request)).await {
+            match tokio::time::timeout(READY_TIMEOUT, health.client.exchange(request)).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(err)) => {
                     tracing::warn!(error = ?err, "readiness: upstream unreachable");

@@ -31,6 +31,7 @@ pub mod forward;
 pub mod fuzz_support;
 pub mod health;
 pub mod metrics;
+pub mod pool;
 pub mod rate_limit;
 pub mod request_id;
 pub mod route;

@@ -1,40 +1,21 @@
-//! The upstream HTTP client: HTTP/1.1 keep-alive connections over rustls (ring provider), TLS
-//! 1.2 or newer, no redirects, and the PayEx-issued client certificate for mutual TLS; and the
-//! certificate's expiry, which `/readyz` watches.
+//! How the proxy connects to the upstream: TCP, then rustls (ring provider) with TLS 1.2 or
+//! newer and the PayEx-issued client certificate for mutual TLS; and the certificate's expiry,
+//! which `/readyz` watches. The connections themselves are kept by [`crate::pool`].
 
 use crate::config::{ClientIdentity, Config};
 use crate::error::StartupError;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use http_body_util::Full;
-use hyper::body::Bytes;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The upstream HTTP client: a pool of keep-alive connections (plain HTTP or TLS) per upstream,
-/// requests with complete bodies. It never follows redirects.
-pub type UpstreamClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
-
-/// How long an idle upstream connection is kept.
-pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// How upstream connections are made: TCP, then TLS with the client identity. Clones share the
-/// TLS settings.
+/// How upstream connections are made: TCP, then TLS with the client identity (or plain HTTP
+/// for an `http://` upstream). Clones share the TLS settings.
 pub type UpstreamConnector = HttpsConnector<HttpConnector>;
-
-/// A client with a pool of its own, connecting through `connector`. Its connections are driven
-/// by the Tokio runtime that makes them.
-pub fn client_with(connector: UpstreamConnector) -> UpstreamClient {
-    hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-        .pool_timer(TokioTimer::new())
-        .build(connector)
-}
 
 /// How upstream connections are made: TLS (with the client certificate, if any) or plain
 /// HTTP, within a connect timeout.
@@ -45,8 +26,12 @@ pub struct UpstreamTls {
 }
 
 impl UpstreamTls {
-    /// A connector of its own. A client clones its connector for every request; a worker
-    /// thread's own copy keeps those reference counts on memory that no other core writes.
+    /// Connections with the TLS settings `tls`, each made within `connect_timeout`.
+    pub fn new(tls: rustls::ClientConfig, connect_timeout: Duration) -> UpstreamTls {
+        UpstreamTls { tls, connect_timeout }
+    }
+
+    /// A connector of its own, for one worker's [`crate::pool::UpstreamPool`].
     pub fn connector(&self) -> UpstreamConnector {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
