@@ -74,12 +74,16 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if workers == 1 {
         serve(listener, proxy.app(), shutdown_signal()).await?;
     } else {
-        // Every worker accepts on the same socket: an idle worker takes the next connection.
+        // This thread accepts and hands the connections to the workers in turn, so that each
+        // serves as many as the others (see billing_proxy::serve).
         let (stop, stopping) = tokio::sync::watch::channel(false);
         let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
         let mut threads = Vec::with_capacity(workers);
+        let mut handing = Vec::with_capacity(workers);
         for n in 0..workers {
-            let (listener, proxy, mut stopping) = (listener.try_clone()?, proxy.clone(), stopping.clone());
+            let (hand, handed) = tokio::sync::mpsc::unbounded_channel();
+            handing.push(hand);
+            let (proxy, mut stopping) = (proxy.clone(), stopping.clone());
             let notice = ExitNotice(exited.clone());
             threads.push(std::thread::Builder::new().name(format!("worker-{n}")).spawn(move || {
                 let _notice = notice;
@@ -87,14 +91,18 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
                     .enable_all()
                     .build()
                     .map_err(|err| format!("cannot start a worker's runtime: {err}"))?;
-                runtime.block_on(serve(listener, proxy.app(), async move {
+                runtime.block_on(billing_proxy::serve::serve_handed(handed, proxy.app(), async move {
                     let _ = stopping.wait_for(|stop| *stop).await;
-                }))
+                }));
+                Ok::<(), String>(())
             })?);
         }
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let acceptor = billing_proxy::serve::accept_in_turn(listener, handing);
         let early_exit = tokio::select! {
             () = shutdown_signal() => false,
             _ = exits.recv() => true,
+            () = acceptor => true,
         };
         let _ = stop.send(true);
         let results =

@@ -1,8 +1,16 @@
-//! Serving an [`App`] on a listener: hyper's HTTP/1 connections on the current runtime, ended
-//! gracefully (requests in flight are answered, idle connections closed).
+//! Serving an [`App`]: hyper's HTTP/1 connections on the current runtime, ended gracefully
+//! (requests in flight are answered, idle connections closed). One worker serves a listener
+//! itself ([`serve`]); several workers are handed connections in turn by one acceptor
+//! ([`accept_in_turn`], [`serve_handed`]).
 //!
 //! Used instead of `axum::serve`, which negotiates the protocol version on every connection,
 //! boxes every request body a second time and clones the whole application for each request.
+//!
+//! Why an acceptor: when every worker accepted on the same socket, the first to wake took a
+//! whole burst of new connections, and a client's keep-alive connections stayed where they
+//! landed. Under `scripts/bench-proxy.sh` one worker then used 70-80 % of a core and the other
+//! 15-30 %, and that busy core set the pace. Handed out in turn, each worker gets as many
+//! connections as the others.
 //!
 //! # Usage
 //!
@@ -21,7 +29,8 @@ use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::io;
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
 
 /// How long a client may take to send a request's head (as nginx's `client_header_timeout`):
 /// a connection that trickles its headers in is closed after this.
@@ -37,39 +46,114 @@ const ACCEPT_ERROR_PAUSE: Duration = Duration::from_secs(1);
 /// Serves `app` to every connection accepted on `listener` until `shutdown` resolves, then
 /// stops accepting and waits for the open connections to finish their requests.
 pub async fn serve(listener: TcpListener, app: App, shutdown: impl Future<Output = ()>) {
-    let graceful = GracefulShutdown::new();
-    let heartbeat = tokio::spawn(heartbeat());
+    let connections = Connections::new(app);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+        let tcp = tokio::select! {
+            tcp = accept(&listener) => tcp,
             () = &mut shutdown => break,
         };
-        let tcp = match accepted {
-            Ok((tcp, _)) => tcp,
+        connections.serve(tcp);
+    }
+    drop(listener);
+    connections.finish().await;
+}
+
+/// Accepts connections on `listener` and hands them to `workers` in turn (each serving them
+/// with [`serve_handed`]), until every worker has stopped taking them.
+pub async fn accept_in_turn(listener: TcpListener, workers: Vec<mpsc::UnboundedSender<std::net::TcpStream>>) {
+    let mut next = 0;
+    let mut open: Vec<bool> = vec![true; workers.len()];
+    while open.iter().any(|&o| o) {
+        let tcp = accept(&listener).await;
+        let Ok(mut tcp) = tcp.into_std() else { continue };
+        // The next worker still taking connections gets it.
+        for _ in 0..workers.len() {
+            let worker = next % workers.len();
+            next += 1;
+            match workers[worker].send(tcp) {
+                Ok(()) => break,
+                Err(mpsc::error::SendError(unsent)) => {
+                    open[worker] = false;
+                    tcp = unsent;
+                }
+            }
+        }
+    }
+}
+
+/// Serves `app` to the connections handed over on `handed` (by [`accept_in_turn`]) until
+/// `shutdown` resolves, then waits for the open connections to finish their requests.
+pub async fn serve_handed(
+    mut handed: mpsc::UnboundedReceiver<std::net::TcpStream>,
+    app: App,
+    shutdown: impl Future<Output = ()>,
+) {
+    let connections = Connections::new(app);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let tcp = tokio::select! {
+            tcp = handed.recv() => tcp,
+            () = &mut shutdown => break,
+        };
+        let Some(tcp) = tcp else { break };
+        match TcpStream::from_std(tcp) {
+            Ok(tcp) => connections.serve(tcp),
+            Err(err) => tracing::warn!(error = %err, "cannot take over a connection"),
+        }
+    }
+    handed.close();
+    connections.finish().await;
+}
+
+/// The next connection on `listener`. Errors about one connection are skipped; after any
+/// other (e.g. too many open files) accepting pauses instead of spinning.
+async fn accept(listener: &TcpListener) -> TcpStream {
+    loop {
+        match listener.accept().await {
+            Ok((tcp, _)) => return tcp,
             Err(err) if is_connection_error(&err) => continue,
             Err(err) => {
                 tracing::error!(error = %err, "cannot accept connections; pausing");
                 tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
-                continue;
             }
-        };
+        }
+    }
+}
+
+/// The connections one worker serves, and what it needs to end them gracefully.
+struct Connections {
+    app: App,
+    graceful: GracefulShutdown,
+    heartbeat: tokio::task::JoinHandle<()>,
+}
+
+impl Connections {
+    fn new(app: App) -> Connections {
+        Connections { app, graceful: GracefulShutdown::new(), heartbeat: tokio::spawn(heartbeat()) }
+    }
+
+    /// Serves `tcp` on a task of its own.
+    fn serve(&self, tcp: TcpStream) {
         // Small responses go out at once, as nginx's `tcp_nodelay on` does.
         let _ = tcp.set_nodelay(true);
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(TokioIo::new(tcp), app.clone());
-        let connection = graceful.watch(connection);
+            .serve_connection(TokioIo::new(tcp), self.app.clone());
+        let connection = self.graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(error = %err, "connection ended with an error");
             }
         });
     }
-    drop(listener);
-    graceful.shutdown().await;
-    heartbeat.abort();
+
+    /// Waits for the requests in flight, closing idle connections.
+    async fn finish(self) {
+        self.graceful.shutdown().await;
+        self.heartbeat.abort();
+    }
 }
 
 /// A timer that fires every [`HEARTBEAT`] and does nothing else. The runtime wakes its driver

@@ -1,5 +1,6 @@
 //! The `billing-proxy` binary with several worker threads: they answer concurrent requests on
-//! one socket, share the metrics, and stop cleanly on SIGTERM.
+//! one socket, each serving as many connections as the others, share the metrics, and stop
+//! cleanly on SIGTERM.
 
 mod common;
 
@@ -44,13 +45,26 @@ async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
     assert_eq!(ids.len(), 40, "every answer has its own request id");
     assert!(answers.iter().all(|(status, _, body)| *status == 200 && body == CUSTOMER_JSON), "{answers:?}");
 
+    // Connections are handed to the workers in turn: six new connections, two per worker
+    // (a worker's request ids share its random prefix, the first 64 bits).
+    let mut per_worker = std::collections::HashMap::<String, usize>::new();
+    for _ in 0..6 {
+        let fresh = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+        let response = fresh.get(&target).send().await.unwrap();
+        let id = response.headers()["x-request-id"].to_str().unwrap();
+        *per_worker.entry(id[..18].to_owned()).or_default() += 1;
+    }
+    let mut counts: Vec<usize> = per_worker.into_values().collect();
+    counts.sort_unstable();
+    assert_eq!(counts, [2, 2, 2], "each worker serves as many connections as the others");
+
     let metrics = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
     let counted: u64 = metrics
         .lines()
         .filter(|line| line.starts_with("billing_proxy_requests_total{") && line.contains(r#"status="200""#))
         .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
         .sum();
-    assert_eq!(counted, 40, "one set of metrics for all workers:\n{metrics}");
+    assert_eq!(counted, 46, "one set of metrics for all workers:\n{metrics}");
 
     let terminated = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(terminated.success());
