@@ -14,18 +14,20 @@ const CUSTOMER_JSON: &str = r#"{"customerNo":"15615616","name":"Test"}"#;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
     let upstream = MockUpstream::start(Reply::json(200, CUSTOMER_JSON)).await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_billing-proxy"))
-        .args(["--listen", "127.0.0.1:0", "--worker-threads", "3", "--static-dir", "/nonexistent"])
-        .args(["--upstream", &upstream.base])
-        .env("PROXY_TOKEN", TOKEN)
-        .env("PROXY_OWNER_NO", OWNER)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_billing-proxy"))
+            .args(["--listen", "127.0.0.1:0", "--worker-threads", "3", "--static-dir", "/nonexistent"])
+            .args(["--upstream", &upstream.base])
+            .env("PROXY_TOKEN", TOKEN)
+            .env("PROXY_OWNER_NO", OWNER)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let base = line.split_whitespace().find(|word| word.starts_with("http://")).unwrap().to_owned();
 
     let client = reqwest::Client::new();
@@ -66,17 +68,27 @@ async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
         .sum();
     assert_eq!(counted, 46, "one set of metrics for all workers:\n{metrics}");
 
-    let terminated = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let terminated = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().unwrap();
     assert!(terminated.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = child.0.try_wait().unwrap() {
             break status;
         }
         assert!(Instant::now() < deadline, "the proxy did not stop on SIGTERM");
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert!(status.success(), "stopped with {status}");
+}
+
+/// A child process killed when the test ends, also when an assertion fails first.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// The outputs of `tasks`, in order.
