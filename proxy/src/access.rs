@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, HeaderName, Method};
 use billing_contract::ids::IdKind;
 use billing_contract::paths::{CUSTOMER_API, CUSTOMER_NO_PARAM, INVOICE_API};
 use billing_contract::proxy_protocol::SESSION_HEADER;
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 /// One of the two Billing APIs.
@@ -72,7 +73,7 @@ fn capitalised(text: &str) -> String {
 pub struct Grant {
     /// Who is asking, for the audit log and the rate limit: the session's subject, the
     /// trusted user header's value, or `trusted`.
-    pub subject: String,
+    pub subject: Cow<'static, str>,
     /// If set, the request is about an invoice (the route's `invoiceNo`) that must belong to
     /// this customer; the forwarder checks it upstream before forwarding.
     pub invoice_customer: Option<String>,
@@ -119,13 +120,14 @@ impl AccessPolicy {
         }
     }
 
-    /// Decides whether `route`, called with `method` and `headers`, may be forwarded at `now`.
+    /// Decides whether `route`, called with `method` and `headers`, may be forwarded at
+    /// `now()` (read only where a session's expiry is checked).
     pub fn authorize(
         &self,
         route: &ApiRoute,
         method: &Method,
         headers: &HeaderMap,
-        now: SystemTime,
+        now: impl FnOnce() -> SystemTime,
     ) -> Result<Grant, Denied> {
         if route.owner() != self.owner_no() {
             return Err(Denied::Forbidden("This ledger is not served here.".into()));
@@ -139,9 +141,9 @@ impl AccessPolicy {
                 let user = user_header.as_ref().and_then(|name| headers.get(name)).and_then(|v| v.to_str().ok());
                 Ok(match user {
                     Some(user) if !user.is_empty() && user.len() <= 200 => {
-                        Grant { subject: format!("trusted:{user}"), invoice_customer: None, rate_limited: true }
+                        Grant { subject: format!("trusted:{user}").into(), invoice_customer: None, rate_limited: true }
                     }
-                    _ => Grant { subject: "trusted".to_owned(), invoice_customer: None, rate_limited: false },
+                    _ => Grant { subject: Cow::Borrowed("trusted"), invoice_customer: None, rate_limited: false },
                 })
             }
             AccessPolicy::SignedSession { key, .. } => {
@@ -150,7 +152,7 @@ impl AccessPolicy {
                     .ok_or(SessionError::Missing)?
                     .to_str()
                     .map_err(|_| SessionError::Malformed)?;
-                let session = key.verify(token, now)?;
+                let session = key.verify(token, now())?;
                 authorize_session(&session, route, write, self.owner_no())
             }
         }
@@ -166,7 +168,7 @@ fn authorize_session(session: &Session, route: &ApiRoute, write: bool, owner_no:
     if write && session.scope != Scope::ReadWrite {
         return Err(Denied::Forbidden("This session may not change anything.".into()));
     }
-    let subject = session.subject();
+    let subject = Cow::Owned(session.subject());
     let mine = Some(session.customer_no.as_str());
     match route.kind {
         RouteKind::Customers => Err(Denied::Forbidden("A session cannot create customers.".into())),
@@ -224,7 +226,7 @@ mod tests {
     }
 
     fn check(policy: &AccessPolicy, method: Method, target: &str, headers: &HeaderMap) -> Result<Grant, Denied> {
-        policy.authorize(&route(&method, target), &method, headers, now())
+        policy.authorize(&route(&method, target), &method, headers, now)
     }
 
     #[test]

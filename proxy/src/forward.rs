@@ -141,8 +141,10 @@ impl Forwarder {
             outcome.resource = Some(target.clone());
             self.origins.check_write(&parts.headers)?;
         }
-        let grant = self.access.authorize(&route, &parts.method, &parts.headers, SystemTime::now())?;
-        outcome.subject = Some(grant.subject.clone());
+        let grant = self.access.authorize(&route, &parts.method, &parts.headers, SystemTime::now)?;
+        if ApiRoute::is_write(&parts.method) {
+            outcome.subject = Some(grant.subject.to_string());
+        }
         if let Some(limiter) = self.limiter.as_ref().filter(|_| grant.rate_limited) {
             limiter.check(&grant.subject, Instant::now()).map_err(ProxyError::RateLimited)?;
         }
@@ -234,8 +236,10 @@ impl Forwarder {
                 if let Some(id) = request_id.header_value() {
                     headers.insert(REQUEST_ID_HEADER, id);
                 }
+                // Boxed: most requests never look an invoice up, and their futures (moved whole
+                // into the request's box) would otherwise carry room for this exchange too.
                 let (status, headers, body) =
-                    self.exchange(request_id, &Method::GET, url, headers, Bytes::new(), outcome).await?;
+                    Box::pin(self.exchange(request_id, &Method::GET, url, headers, Bytes::new(), outcome)).await?;
                 if status != StatusCode::OK {
                     return Err(ProxyError::Upstream(Box::new(UpstreamAnswer { status, headers, body })));
                 }
@@ -348,9 +352,11 @@ fn check_body(method: &Method, headers: &HeaderMap, body: &Bytes) -> Result<(), 
     serde_json::from_slice::<serde::de::IgnoredAny>(body).map(|_| ()).map_err(|_| ProxyError::InvalidJson)
 }
 
-/// The values of the `allowed` headers in `headers`, and nothing else.
+/// The values of the `allowed` headers in `headers`, and nothing else, in a map with room for
+/// the headers the proxy adds (credentials and request id upstream; request id and security
+/// headers to the browser), so that adding them does not grow it.
 fn allowed_headers(headers: &HeaderMap, allowed: &[HeaderName]) -> HeaderMap {
-    let mut copy = HeaderMap::new();
+    let mut copy = HeaderMap::with_capacity(16);
     for name in allowed {
         for value in headers.get_all(name) {
             copy.append(name.clone(), value.clone());

@@ -118,7 +118,9 @@ impl UpstreamPool {
         loop {
             let (mut sender, pooled) = match self.take_idle() {
                 Some(sender) => (sender, true),
-                None => (self.connect(&url).await?, false),
+                // Boxed: connecting is rare, and its future would otherwise make every
+                // exchange (moved whole into the timeout and the request's box) kilobytes larger.
+                None => (Box::pin(self.connect(&url)).await?, false),
             };
             if pooled && sender.ready().await.is_err() {
                 continue; // closed while idle
