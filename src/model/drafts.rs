@@ -289,8 +289,18 @@ fn merge<F: FormField>(errors: &mut FormErrors<F>, problems: Vec<FieldProblem>) 
     errors.other.extend(found.other);
 }
 
+/// `errors` with its fields in the form's order ([`FormField::ALL`]). A form has a handful of
+/// fields, so they are picked in order rather than sorted (a sort is kilobytes of wasm for each
+/// form type).
 fn sorted<F: FormField>(mut errors: FormErrors<F>) -> FormErrors<F> {
-    errors.fields.sort_by_key(|(f, _)| F::ALL.iter().position(|x| x == f));
+    let mut fields = Vec::with_capacity(errors.fields.len());
+    for field in F::ALL {
+        while let Some(index) = errors.fields.iter().position(|(f, _)| f == field) {
+            fields.push(errors.fields.remove(index));
+        }
+    }
+    fields.append(&mut errors.fields);
+    errors.fields = fields;
     errors
 }
 
@@ -345,6 +355,22 @@ mod tests {
         assert_eq!(errors.message(ProductField::Quantity), Some("must be greater than 0"));
         assert_eq!(errors.message(ProductField::EndDate), Some("must not be before startDate"));
         assert_eq!(errors.first_field(), Some(ProductField::ProductNo));
+    }
+
+    #[test]
+    fn errors_are_put_in_the_form_order_keeping_each_fields_messages_in_turn() {
+        let mut errors = FormErrors::<ProductField>::default();
+        for (field, message) in [
+            (ProductField::EndDate, "a"),
+            (ProductField::ProductNo, "b"),
+            (ProductField::EndDate, "c"),
+            (ProductField::Quantity, "d"),
+        ] {
+            errors.fields.push((field, message.to_owned()));
+        }
+        let sorted = sorted(errors);
+        let order: Vec<(&str, &str)> = sorted.fields.iter().map(|(f, m)| (f.wire(), m.as_str())).collect();
+        assert_eq!(order, [("productNo", "b"), ("quantity", "d"), ("endDate", "a"), ("endDate", "c")]);
     }
 
     #[test]
