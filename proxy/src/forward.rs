@@ -153,11 +153,14 @@ impl Forwarder {
         self.check_invoice_customer(request_id, &route, &grant, outcome).await?;
 
         let url = self.upstream.target(&target)?;
-        let mut headers = allowed_headers(&parts.headers, &REQUEST_HEADERS);
-        headers.insert(header::AUTHORIZATION, self.token.header());
-        if let Some(id) = request_id.header_value() {
-            headers.insert(REQUEST_ID_HEADER, id);
-        }
+        let headers = || {
+            let mut headers = allowed_headers(&parts.headers, &REQUEST_HEADERS);
+            headers.insert(header::AUTHORIZATION, self.token.header());
+            if let Some(id) = request_id.header_value() {
+                headers.insert(REQUEST_ID_HEADER, id);
+            }
+            headers
+        };
         let (status, headers, body) = self.exchange(request_id, &parts.method, url, headers, body, outcome).await?;
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = status;
@@ -166,13 +169,14 @@ impl Forwarder {
     }
 
     /// One exchange with the upstream within the timeout: a GET or HEAD is sent again once if
-    /// the connection failed before an answer; a write never is.
+    /// the connection failed before an answer; a write never is. `headers()` makes the request
+    /// headers for each attempt (made again only for a retry, instead of copied every time).
     async fn exchange(
         &self,
         request_id: &RequestId,
         method: &Method,
         url: Uri,
-        headers: HeaderMap,
+        headers: impl Fn() -> HeaderMap,
         body: Bytes,
         outcome: &mut Outcome,
     ) -> Result<(StatusCode, HeaderMap, Bytes), ProxyError> {
@@ -181,7 +185,7 @@ impl Forwarder {
             let mut request = axum::http::Request::new(Full::new(body.clone()));
             *request.method_mut() = method.clone();
             *request.uri_mut() = url.clone();
-            *request.headers_mut() = headers.clone();
+            *request.headers_mut() = headers();
             request
         };
         let exchange = async {
@@ -230,12 +234,15 @@ impl Forwarder {
             None => {
                 let path = billing_contract::paths::invoice(route.owner(), invoice_no);
                 let url = self.upstream.target(&path)?;
-                let mut headers = HeaderMap::new();
-                headers.insert(header::AUTHORIZATION, self.token.header());
-                headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-                if let Some(id) = request_id.header_value() {
-                    headers.insert(REQUEST_ID_HEADER, id);
-                }
+                let headers = || {
+                    let mut headers = HeaderMap::new();
+                    headers.insert(header::AUTHORIZATION, self.token.header());
+                    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+                    if let Some(id) = request_id.header_value() {
+                        headers.insert(REQUEST_ID_HEADER, id);
+                    }
+                    headers
+                };
                 // Boxed: most requests never look an invoice up, and their futures (moved whole
                 // into the request's box) would otherwise carry room for this exchange too.
                 let (status, headers, body) =
