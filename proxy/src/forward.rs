@@ -137,12 +137,13 @@ impl Forwarder {
         let route = ApiRoute::parse(api, &parts.method, rest, parts.uri.query())?;
         let target = route.canonical_target();
         outcome.route = Some(route.kind);
-        if ApiRoute::is_write(&parts.method) {
+        let write = ApiRoute::is_write(&parts.method);
+        if write {
             outcome.resource = Some(target.clone());
             self.origins.check_write(&parts.headers)?;
         }
         let grant = self.access.authorize(&route, &parts.method, &parts.headers, SystemTime::now)?;
-        if ApiRoute::is_write(&parts.method) {
+        if write {
             outcome.subject = Some(grant.subject.to_string());
         }
         if let Some(limiter) = self.limiter.as_ref().filter(|_| grant.rate_limited) {
