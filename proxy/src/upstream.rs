@@ -1,5 +1,6 @@
 //! The upstream Billing API base URL, and the URL a request is forwarded to.
 
+use axum::http::uri::{Authority, PathAndQuery, Scheme};
 use axum::http::Uri;
 use percent_encoding::percent_decode_str;
 use std::fmt;
@@ -10,9 +11,12 @@ use url::Url;
 /// request's path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Upstream {
-    /// The base as written, without trailing `/`: request targets are appended to it.
+    /// The base as written, without trailing `/`.
     base: String,
-    /// The path part of `base` (empty for a bare origin).
+    /// The scheme and authority of `base`, parsed once: a target only adds its path.
+    scheme: Scheme,
+    authority: Authority,
+    /// The path part of `base` (empty for a bare origin): request targets are appended to it.
     base_path: String,
 }
 
@@ -54,7 +58,11 @@ impl Upstream {
         }
         let base = url.as_str().trim_end_matches('/').to_owned();
         let base_path = url.path().trim_end_matches('/').to_owned();
-        Ok(Upstream { base, base_path })
+        let origin = Uri::try_from(base.as_str()).map_err(|_| InvalidUpstream("not a valid absolute URL"))?;
+        let (Some(scheme), Some(authority)) = (origin.scheme().cloned(), origin.authority().cloned()) else {
+            return Err(InvalidUpstream("a host is needed"));
+        };
+        Ok(Upstream { base, scheme, authority, base_path })
     }
 
     /// The URL that `path_and_query` (a request's raw target, starting with `/`) is forwarded
@@ -80,14 +88,20 @@ impl Upstream {
         if dot_segment {
             return Err(UnforwardableTarget::WouldBeRewritten);
         }
-        let mut url = String::with_capacity(self.base.len() + path_and_query.len());
-        url.push_str(&self.base);
-        url.push_str(path_and_query);
-        let uri = Uri::try_from(url).map_err(|_| UnforwardableTarget::Invalid)?;
-        match uri.path_and_query() {
-            Some(forwarded) if forwarded.as_str().len() == self.base_path.len() + path_and_query.len() => Ok(uri),
-            _ => Err(UnforwardableTarget::WouldBeRewritten),
+        let forwarded = if self.base_path.is_empty() {
+            PathAndQuery::try_from(path_and_query)
+        } else {
+            PathAndQuery::try_from([self.base_path.as_str(), path_and_query].concat())
         }
+        .map_err(|_| UnforwardableTarget::Invalid)?;
+        if forwarded.as_str().len() != self.base_path.len() + path_and_query.len() {
+            return Err(UnforwardableTarget::WouldBeRewritten);
+        }
+        let mut parts = axum::http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(forwarded);
+        Uri::from_parts(parts).map_err(|_| UnforwardableTarget::Invalid)
     }
 }
 
