@@ -24,7 +24,7 @@ use crate::forward::{self, Forwarder};
 use crate::health::{self, Health};
 use crate::metrics::Metrics;
 use crate::pool::UpstreamPool;
-use crate::request_id::{RequestId, Track, TrackFuture, TrackLayer};
+use crate::request_id::{RequestId, ServeWithId, Track, TrackFuture, TrackLayer};
 use crate::static_files::{self, SecurityHeaders};
 use crate::tls::{self, UpstreamTls};
 use crate::upstream::Upstream;
@@ -155,20 +155,15 @@ struct Dispatch {
     others: Router,
 }
 
-impl Service<Request> for Dispatch {
-    type Response = Response;
-    type Error = Infallible;
+impl ServeWithId for Dispatch {
     type Future = BoxedAnswer;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request) -> BoxedAnswer {
+    fn call_with_id(&mut self, id: RequestId, mut request: Request) -> BoxedAnswer {
         if Api::of_path(request.uri().path()).is_none() {
+            // The router's handlers take the id from the extensions.
+            request.extensions_mut().insert(id);
             return Box::pin(self.others.clone().oneshot(request));
         }
-        let id = request.extensions().get::<RequestId>().cloned().unwrap_or_else(RequestId::generate);
         if !is_forwarded_method(request.method()) {
             let method = request.method().clone();
             return Box::pin(async move { Ok(forward::method_not_allowed(id, method)) });

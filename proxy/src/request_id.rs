@@ -129,21 +129,27 @@ pub struct Track<S> {
     security: Arc<SecurityHeaders>,
 }
 
-impl<S> Service<Request> for Track<S>
-where
-    S: Service<Request, Response = Response, Error = Infallible>,
-{
+/// A service that is handed each request's id with the request (rather than in the request's
+/// extensions, which would be a map allocated for every request).
+pub trait ServeWithId {
+    /// The future of an answer.
+    type Future: Future<Output = Result<Response, Infallible>>;
+
+    /// Answers `request`, whose id is `id`.
+    fn call_with_id(&mut self, id: RequestId, request: Request) -> Self::Future;
+}
+
+impl<S: ServeWithId> Service<Request> for Track<S> {
     type Response = Response;
     type Error = Infallible;
     type Future = TrackFuture<S::Future>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
+    fn call(&mut self, request: Request) -> Self::Future {
         let id = RequestId::generate();
-        request.extensions_mut().insert(id.clone());
         // What the log line needs, kept only when it is written.
         let log = tracing::enabled!(tracing::Level::INFO).then(|| LogLine {
             started: Instant::now(),
@@ -151,7 +157,12 @@ where
             route: request.extensions().get::<MatchedPath>().cloned(),
             uri: request.uri().clone(),
         });
-        TrackFuture { inner: self.inner.call(request), id: Some(id), security: self.security.clone(), log }
+        TrackFuture {
+            inner: self.inner.call_with_id(id.clone(), request),
+            id: Some(id),
+            security: self.security.clone(),
+            log,
+        }
     }
 }
 
