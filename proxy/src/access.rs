@@ -124,7 +124,7 @@ impl AccessPolicy {
     /// `now()` (read only where a session's expiry is checked).
     pub fn authorize(
         &self,
-        route: &ApiRoute,
+        route: &ApiRoute<'_>,
         method: &Method,
         headers: &HeaderMap,
         now: impl FnOnce() -> SystemTime,
@@ -160,7 +160,7 @@ impl AccessPolicy {
 }
 
 /// The signed-session rules for one verified `session`.
-fn authorize_session(session: &Session, route: &ApiRoute, write: bool, owner_no: &str) -> Result<Grant, Denied> {
+fn authorize_session(session: &Session, route: &ApiRoute<'_>, write: bool, owner_no: &str) -> Result<Grant, Denied> {
     let other_customer = || Denied::Forbidden("This session is for another customer.".into());
     if session.owner_no != owner_no {
         return Err(Denied::Forbidden("This session is for another ledger.".into()));
@@ -202,7 +202,7 @@ mod tests {
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 
-    fn route(method: &Method, target: &str) -> ApiRoute {
+    fn route<'a>(method: &Method, target: &'a str) -> ApiRoute<'a> {
         let (path, query) = target.split_once('?').map_or((target, None), |(p, q)| (p, Some(q)));
         let (api, rest) = Api::of_path(path).unwrap();
         ApiRoute::parse(api, method, rest, query).unwrap()

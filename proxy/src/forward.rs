@@ -222,7 +222,7 @@ impl Forwarder {
     async fn check_invoice_customer(
         &self,
         request_id: &RequestId,
-        route: &ApiRoute,
+        route: &ApiRoute<'_>,
         grant: &Grant,
         outcome: &mut Outcome,
     ) -> Result<(), ProxyError> {

@@ -13,6 +13,7 @@ use axum::http::Method;
 use billing_contract::ids::{push_segment, IdKind};
 use billing_contract::paths::{CUSTOMER_NO_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM};
 use percent_encoding::percent_decode_str;
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -237,14 +238,15 @@ impl RouteKind {
 }
 
 /// An API request that matched a route of the allowlist: its identifiers decoded and checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiRoute {
+#[derive(Clone, Debug)]
+pub struct ApiRoute<'a> {
     /// Which route.
     pub kind: RouteKind,
-    /// The path's identifiers, decoded, in path order with their kinds.
-    ids: Vec<(IdKind, String)>,
+    /// The path's identifiers, decoded (borrowed from the path when it had no escape), in path
+    /// order with their kinds.
+    ids: SmallVec<[(IdKind, Cow<'a, str>); 3]>,
     /// The query parameters, decoded, in request order.
-    query: Vec<(&'static str, String)>,
+    query: SmallVec<[(&'static str, Cow<'a, str>); 3]>,
 }
 
 /// Why a request target is not on the allowlist (answered 400, or 404 for an unknown shape,
@@ -289,14 +291,34 @@ pub enum RouteError {
     BadNumber(&'static str),
 }
 
-impl ApiRoute {
+/// Routes are equal when they are the same route with the same decoded identifiers and query,
+/// whatever text each borrows from.
+impl<'b> PartialEq<ApiRoute<'b>> for ApiRoute<'_> {
+    fn eq(&self, other: &ApiRoute<'b>) -> bool {
+        self.kind == other.kind
+            && self
+                .ids
+                .iter()
+                .map(|(kind, id)| (kind, id.as_ref()))
+                .eq(other.ids.iter().map(|(kind, id)| (kind, id.as_ref())))
+            && self
+                .query
+                .iter()
+                .map(|(name, value)| (name, value.as_ref()))
+                .eq(other.query.iter().map(|(name, value)| (name, value.as_ref())))
+    }
+}
+
+impl Eq for ApiRoute<'_> {}
+
+impl<'a> ApiRoute<'a> {
     /// Matches `api`, the raw path after `{api prefix}/` and the raw query against the
     /// allowlist for `method`.
-    pub fn parse(api: Api, method: &Method, rest: &str, query: Option<&str>) -> Result<ApiRoute, RouteError> {
+    pub fn parse(api: Api, method: &Method, rest: &'a str, query: Option<&'a str>) -> Result<ApiRoute<'a>, RouteError> {
         if rest.len() > MAX_PATH_BYTES || query.is_some_and(|q| q.len() > MAX_QUERY_BYTES) {
             return Err(RouteError::TooLong);
         }
-        let segments = rest.split('/').map(decode_once).collect::<Result<Vec<_>, _>>()?;
+        let segments = rest.split('/').map(decode_once).collect::<Result<SmallVec<[_; 8]>, _>>()?;
         let kind = RouteKind::ALL
             .into_iter()
             .filter(|kind| kind.api() == api)
@@ -305,11 +327,11 @@ impl ApiRoute {
         if !kind.allows(method) {
             return Err(RouteError::MethodNotAllowed { method: method.clone(), allow: kind.allow_header() });
         }
-        let mut ids = Vec::new();
+        let mut ids = SmallVec::new();
         for (part, segment) in kind.shape().iter().zip(segments) {
             if let Id(id_kind) = part {
                 id_kind.validate(&segment)?;
-                ids.push((*id_kind, segment.into_owned()));
+                ids.push((*id_kind, segment));
             }
         }
         let query = parse_query(kind.query(), query)?;
@@ -318,12 +340,12 @@ impl ApiRoute {
 
     /// The identifier of `kind` in the path, if the route has one.
     pub fn id(&self, kind: IdKind) -> Option<&str> {
-        self.ids.iter().find(|(k, _)| *k == kind).map(|(_, id)| id.as_str())
+        self.ids.iter().find(|(k, _)| *k == kind).map(|(_, id)| id.as_ref())
     }
 
     /// The value of query parameter `name`, if given.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(n, _)| *n == name).map(|(_, value)| value.as_str())
+        self.query.iter().find(|(n, _)| *n == name).map(|(_, value)| value.as_ref())
     }
 
     /// The ledger the request is for.
@@ -342,7 +364,7 @@ impl ApiRoute {
             target.push('/');
             match part {
                 Word(word) => target.push_str(word),
-                Id(_) => push_segment(&mut target, ids.next().map_or("", |(_, id)| id.as_str())),
+                Id(_) => push_segment(&mut target, ids.next().map_or("", |(_, id)| id.as_ref())),
             }
         }
         for (index, (name, value)) in self.query.iter().enumerate() {
@@ -410,14 +432,14 @@ fn shape_matches(shape: &[Part], rest: &str, segments: &[Cow<'_, str>]) -> bool 
 }
 
 /// The query parameters of `raw` accepted by `allowed`, decoded and checked.
-fn parse_query(allowed: Query, raw: Option<&str>) -> Result<Vec<(&'static str, String)>, RouteError> {
-    let Some(raw) = raw else { return Ok(Vec::new()) };
+fn parse_query(allowed: Query, raw: Option<&str>) -> Result<SmallVec<[(&'static str, Cow<'_, str>); 3]>, RouteError> {
+    let Some(raw) = raw else { return Ok(SmallVec::new()) };
     let names: &[&'static str] = match allowed {
         Query::None => &[],
         Query::Paged => &[PAGE_PARAM, PAGE_SIZE_PARAM],
         Query::PagedByCustomer => &[CUSTOMER_NO_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM],
     };
-    let mut params: Vec<(&'static str, String)> = Vec::new();
+    let mut params: SmallVec<[(&'static str, Cow<'_, str>); 3]> = SmallVec::new();
     if raw.is_empty() {
         return Ok(params);
     }
@@ -431,7 +453,11 @@ fn parse_query(allowed: Query, raw: Option<&str>) -> Result<Vec<(&'static str, S
             return Err(RouteError::UnknownParameter((*name).to_owned()));
         }
         // A query value may carry `+` for a space (form encoding), as the API reads it.
-        let value = decode_once(&raw_value.replace('+', "%20"))?.into_owned();
+        let value = if raw_value.contains('+') {
+            Cow::Owned(decode_once(&raw_value.replace('+', "%20"))?.into_owned())
+        } else {
+            decode_once(raw_value)?
+        };
         if *name == CUSTOMER_NO_PARAM {
             IdKind::Customer.validate(&value)?;
         } else if !(value.len() <= 9
