@@ -392,6 +392,7 @@ fn decode_once(raw: &str) -> Result<Cow<'_, str>, RouteError> {
     // valid escape.
     let bytes = raw.as_bytes();
     let mut index = 0;
+    let mut escaped = false;
     while index < bytes.len() {
         let byte = bytes[index];
         if byte == b'%' {
@@ -399,12 +400,17 @@ fn decode_once(raw: &str) -> Result<Cow<'_, str>, RouteError> {
             if !escape {
                 return Err(RouteError::BadEncoding);
             }
+            escaped = true;
             index += 3;
         } else if byte.is_ascii_alphanumeric() || b"-._~!$'()*+,;=:@".contains(&byte) {
             index += 1;
         } else {
             return Err(RouteError::BadEncoding);
         }
+    }
+    if !escaped {
+        // Nothing to decode: the segment is itself (ASCII), and holds no escape.
+        return if raw == "." || raw == ".." { Err(RouteError::DotSegment) } else { Ok(Cow::Borrowed(raw)) };
     }
     let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| RouteError::BadEncoding)?;
     if decoded == "." || decoded == ".." {

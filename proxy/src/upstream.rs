@@ -2,7 +2,7 @@
 
 use axum::http::uri::{Authority, PathAndQuery, Scheme};
 use axum::http::Uri;
-use percent_encoding::percent_decode_str;
+use percent_encoding::percent_decode;
 use std::fmt;
 use url::Url;
 
@@ -74,17 +74,26 @@ impl Upstream {
     /// way the URL standard does would read as another path (dot segments in any spelling,
     /// backslashes), rather than forwarded somewhere else.
     pub fn target(&self, path_and_query: &str) -> Result<Uri, UnforwardableTarget> {
-        let printable = path_and_query.bytes().all(|b| b.is_ascii_graphic());
-        if !printable || !path_and_query.starts_with('/') || path_and_query.contains(['#', '\\']) {
+        // One pass: every byte printable ASCII other than `#` and `\`, and no segment of the path
+        // (before `?`) a dot segment. An invalid byte is reported before a dot segment.
+        let bytes = path_and_query.as_bytes();
+        if bytes.first() != Some(&b'/') {
             return Err(UnforwardableTarget::Invalid);
         }
-        let path = path_and_query.split_once('?').map_or(path_and_query, |(path, _)| path);
-        let dot_segment = path.split('/').any(|segment| {
-            segment.len() <= 6 && {
-                let decoded = percent_decode_str(segment);
-                decoded.clone().eq(*b".") || decoded.eq(*b"..")
+        let (mut segment_start, mut in_query, mut dot_segment) = (1, false, false);
+        for (index, &byte) in bytes.iter().enumerate() {
+            if !byte.is_ascii_graphic() || byte == b'#' || byte == b'\\' {
+                return Err(UnforwardableTarget::Invalid);
             }
-        });
+            if !in_query && (byte == b'/' || byte == b'?') && index > 0 {
+                dot_segment |= is_dot_segment(bytes.get(segment_start..index).unwrap_or_default());
+                segment_start = index + 1;
+                in_query = byte == b'?';
+            }
+        }
+        if !in_query {
+            dot_segment |= is_dot_segment(bytes.get(segment_start..).unwrap_or_default());
+        }
         if dot_segment {
             return Err(UnforwardableTarget::WouldBeRewritten);
         }
@@ -102,6 +111,14 @@ impl Upstream {
         parts.authority = Some(self.authority.clone());
         parts.path_and_query = Some(forwarded);
         Uri::from_parts(parts).map_err(|_| UnforwardableTarget::Invalid)
+    }
+}
+
+/// Whether a raw path segment is `.` or `..` in any spelling (`%2e`, `%2E`).
+fn is_dot_segment(segment: &[u8]) -> bool {
+    segment.len() <= 6 && matches!(segment.first(), Some(b'.' | b'%')) && {
+        let decoded = percent_decode(segment);
+        decoded.clone().eq(*b".") || decoded.eq(*b"..")
     }
 }
 
@@ -142,6 +159,8 @@ mod tests {
             "/billing/customer/v1/x/./customers",
             "/billing/customer/v1/x/%2E/customers?page=1",
             "/billing/customer/v1/x/.%2e",
+            "/billing/customer/v1/x/..?page=1",
+            "/..",
         ] {
             assert_eq!(local().target(target), Err(UnforwardableTarget::WouldBeRewritten), "{target}");
         }
@@ -151,6 +170,8 @@ mod tests {
     fn forwards_allowed_raw_characters_as_they_are() {
         let url = local().target("/billing/invoice/v1/1/invoices?customerNo=O'Brien").unwrap();
         assert_eq!(url.query(), Some("customerNo=O'Brien"));
+        let dots_in_query = local().target("/billing/invoice/v1/1/invoices?customerNo=..").unwrap();
+        assert_eq!(dots_in_query.query(), Some("customerNo=.."));
         assert_eq!(
             local().target("/billing/customer/v1/1/customers/.a..").unwrap().path(),
             "/billing/customer/v1/1/customers/.a.."
