@@ -4,7 +4,8 @@
 # one run each. Prints requests per second, p50 and p99 latency of each, their ratios, and the
 # proxy's and nginx's RSS under load.
 #   scripts/bench-proxy.sh            (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 BENCH_THREADS=2;
-#                                      BENCH_ROUNDS=5 repeats nginx-then-proxy and prints the
+#                                      BENCH_ROUNDS=5 repeats the pair (nginx first in odd
+#                                      rounds, the proxy first in even ones) and prints the
 #                                      median ratio, for a machine whose speed varies;
 #                                      BENCH_PROXY_ENV="PROXY_WORKER_THREADS=1" or BENCH_PROXY_BIN=path
 #                                      to vary the proxy; BENCH_FLOOR=1 also measures
@@ -121,13 +122,19 @@ run() { # name port -> prints "rps p50_ms p99_ms rss_kib"
 
 ROUNDS="${BENCH_ROUNDS:-1}"
 mib() { awk -v k="$1" 'BEGIN{print k/1024}'; }
-echo "=== GET $TARGET, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s) of nginx then the proxy ($(nproc) cores)"
+echo "=== GET $TARGET, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS round(s) of nginx and the proxy, in turn ($(nproc) cores)"
 printf '%-14s %12s %10s %10s %12s\n' "" "requests/s" "p50 ms" "p99 ms" "RSS MiB"
 ratios=() p99_added=()
 for round in $(seq "$ROUNDS"); do
   [ "$ROUNDS" -gt 1 ] && echo "round $round"
-  read -r n_rps n_p50 n_p99 n_rss < <(run nginx "$NGINX_PORT")
-  read -r p_rps p_p50 p_p99 p_rss < <(run proxy "$PROXY_PORT")
+  # The order alternates between rounds, so that neither side always runs first.
+  if [ $((round % 2)) -eq 1 ]; then
+    read -r n_rps n_p50 n_p99 n_rss < <(run nginx "$NGINX_PORT")
+    read -r p_rps p_p50 p_p99 p_rss < <(run proxy "$PROXY_PORT")
+  else
+    read -r p_rps p_p50 p_p99 p_rss < <(run proxy "$PROXY_PORT")
+    read -r n_rps n_p50 n_p99 n_rss < <(run nginx "$NGINX_PORT")
+  fi
   printf '%-14s %12.0f %10.3f %10.3f %12.1f\n' "nginx" "$n_rps" "$n_p50" "$n_p99" "$(mib "$n_rss")"
   printf '%-14s %12.0f %10.3f %10.3f %12.1f\n' "billing-proxy" "$p_rps" "$p_p50" "$p_p99" "$(mib "$p_rss")"
   if [ "${BENCH_FLOOR:-0}" = 1 ]; then
