@@ -364,9 +364,10 @@ fn check_body(method: &Method, headers: &HeaderMap, body: &Bytes) -> Result<(), 
 fn allowed_headers(headers: &HeaderMap, allowed: &[HeaderName]) -> HeaderMap {
     // A map's first allocation holds six headers, enough for what crosses and what the proxy
     // adds; sizing it up front for more measured slower (1.6 % of the proxy's CPU against 0.7 %).
+    // The source is walked (a handful of headers) rather than looked up once per allowed name.
     let mut copy = HeaderMap::new();
-    for name in allowed {
-        for value in headers.get_all(name) {
+    for (name, value) in headers {
+        if allowed.contains(name) {
             copy.append(name.clone(), value.clone());
         }
     }
@@ -375,6 +376,9 @@ fn allowed_headers(headers: &HeaderMap, allowed: &[HeaderName]) -> HeaderMap {
 
 /// The whole request body, if it is at most `limit` bytes.
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, ProxyError> {
+    if hyper::body::Body::is_end_stream(&body) {
+        return Ok(Bytes::new()); // e.g. a GET: nothing to wait for
+    }
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(err) if err.is::<LengthLimitError>() => Err(ProxyError::PayloadTooLarge(limit)),
