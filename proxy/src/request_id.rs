@@ -42,17 +42,20 @@ impl RequestId {
             next.set((prefix, count.wrapping_add(1)));
             (prefix, count)
         });
-        let value = (u128::from(prefix) << 64) | u128::from(count);
-        // 32 hex digits in the groups of a UUID: 8-4-4-4-12.
+        // 32 hex digits in the groups of a UUID: 8-4-4-4-12, the prefix's 16 first.
         const HEX: &[u8; 16] = b"0123456789abcdef";
+        const PLACES: [usize; 32] = [
+            0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+            33, 34, 35,
+        ];
         let mut text = [b'-'; 36];
-        let mut digit = 0;
-        for (index, byte) in text.iter_mut().enumerate() {
-            if matches!(index, 8 | 13 | 18 | 23) {
-                continue;
+        for (half, value) in [prefix, count].into_iter().enumerate() {
+            for digit in 0..16 {
+                let place = PLACES.get(half * 16 + digit).copied().unwrap_or_default();
+                if let Some(byte) = text.get_mut(place) {
+                    *byte = HEX[((value >> (60 - 4 * digit)) & 0xf) as usize];
+                }
             }
-            *byte = HEX[((value >> (124 - 4 * digit)) & 0xf) as usize];
-            digit += 1;
         }
         RequestId(HeaderValue::from_bytes(&text).unwrap_or_else(|_| HeaderValue::from_static("-")))
     }
