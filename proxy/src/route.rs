@@ -246,8 +246,11 @@ pub struct ApiRoute<'a> {
     /// order with their kinds.
     ids: SmallVec<[(IdKind, Cow<'a, str>); 3]>,
     /// The query parameters, decoded, in request order.
-    query: SmallVec<[(&'static str, Cow<'a, str>); 3]>,
+    query: QueryParams<'a>,
 }
+
+/// A route's query parameters: each accepted name with its decoded value.
+type QueryParams<'a> = SmallVec<[(&'static str, Cow<'a, str>); 3]>;
 
 /// Why a request target is not on the allowlist (answered 400, or 404 for an unknown shape,
 /// or 405 for a method the route does not have).
@@ -438,14 +441,14 @@ fn shape_matches(shape: &[Part], rest: &str, segments: &[Cow<'_, str>]) -> bool 
 }
 
 /// The query parameters of `raw` accepted by `allowed`, decoded and checked.
-fn parse_query(allowed: Query, raw: Option<&str>) -> Result<SmallVec<[(&'static str, Cow<'_, str>); 3]>, RouteError> {
+fn parse_query(allowed: Query, raw: Option<&str>) -> Result<QueryParams<'_>, RouteError> {
     let Some(raw) = raw else { return Ok(SmallVec::new()) };
     let names: &[&'static str] = match allowed {
         Query::None => &[],
         Query::Paged => &[PAGE_PARAM, PAGE_SIZE_PARAM],
         Query::PagedByCustomer => &[CUSTOMER_NO_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM],
     };
-    let mut params: SmallVec<[(&'static str, Cow<'_, str>); 3]> = SmallVec::new();
+    let mut params = QueryParams::new();
     if raw.is_empty() {
         return Ok(params);
     }
@@ -486,7 +489,7 @@ fn shown(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse(method: Method, path: &str) -> Result<ApiRoute, RouteError> {
+    fn parse(method: Method, path: &str) -> Result<ApiRoute<'_>, RouteError> {
         let (api, rest) = Api::of_path(path.split('?').next().unwrap()).unwrap();
         ApiRoute::parse(api, &method, rest, path.split_once('?').map(|(_, q)| q))
     }
