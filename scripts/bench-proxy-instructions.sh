@@ -15,15 +15,8 @@ DURATION="${BENCH_SECONDS:-15}"
 TARGET="/billing/customer/v1/100200/customers/15615616"
 TOKEN="bench-token-$$"
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v valgrind >/dev/null || missing+=(valgrind)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "=== installing ${missing[*]} (Debian)"
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. scripts/debian-packages.sh
+ensure_debian_packages wrk valgrind
 
 echo "=== building the sandbox, the proxy and bare_proxy (profile service)"
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy 2>&1 | tail -1

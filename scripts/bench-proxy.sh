@@ -23,14 +23,9 @@ PROXY_PORT="${BENCH_PROXY_PORT:-18080}"
 NGINX_PORT="${BENCH_NGINX_PORT:-18082}"
 TOKEN="bench-token-$$"
 
-sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-[ -x /usr/sbin/nginx ] || missing+=(nginx)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "=== installing ${missing[*]} (Debian)"
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+. scripts/debian-packages.sh
+ensure_debian_packages wrk nginx
+if [[ " ${NEWLY_INSTALLED[*]} " == *" nginx "* ]]; then
   # Debian starts the packaged nginx on port 80; this benchmark runs its own.
   sudo_if_needed systemctl disable --now nginx >/dev/null 2>&1 || sudo_if_needed service nginx stop >/dev/null 2>&1 || true
 fi
