@@ -411,15 +411,16 @@ fn decode_once(raw: &str) -> Result<Cow<'_, str>, RouteError> {
             return Err(RouteError::BadEncoding);
         }
     }
-    if !escaped {
-        // Nothing to decode: the segment is itself (ASCII), and holds no escape.
-        return if raw == "." || raw == ".." { Err(RouteError::DotSegment) } else { Ok(Cow::Borrowed(raw)) };
-    }
-    let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| RouteError::BadEncoding)?;
+    // Without an escape there is nothing to decode: the segment is itself (ASCII).
+    let decoded = if escaped {
+        percent_decode_str(raw).decode_utf8().map_err(|_| RouteError::BadEncoding)?
+    } else {
+        Cow::Borrowed(raw)
+    };
     if decoded == "." || decoded == ".." {
         return Err(RouteError::DotSegment);
     }
-    if looks_encoded(&decoded) {
+    if escaped && looks_encoded(&decoded) {
         return Err(RouteError::DoubleEncoded);
     }
     Ok(decoded)
