@@ -369,7 +369,7 @@ async fn a_late_answer_for_an_earlier_request_is_dropped() {
 // ---- formatting -----------------------------------------------------------------------------
 
 #[wasm_bindgen_test]
-fn money_is_formatted_by_intl_for_the_locale_and_exactly() {
+fn money_is_formatted_for_the_locale_and_exactly() {
     assert_eq!(Formatter::new("sv-SE").money(dec("1234.50"), "SEK"), "1\u{a0}234,50\u{a0}kr");
     // CLDR 42+ (Chromium 156) writes Norwegian amounts with the symbol after the number.
     assert_eq!(Formatter::new("nb-NO").money(dec("1234.50"), "NOK"), "1\u{a0}234,50\u{a0}kr");
@@ -382,6 +382,82 @@ fn money_is_formatted_by_intl_for_the_locale_and_exactly() {
     assert_eq!(Formatter::new("en-US").amount(dec("9007199254740993.25")), "9,007,199,254,740,993.25");
     assert_eq!(Formatter::new("sv-SE").rate(dec("25.00")), "25\u{a0}%");
     assert_eq!(Formatter::new("not a locale!").amount(dec("1.5")), "1.50", "a bad locale falls back to English");
+    // Locales outside the widget's own go through Intl, exactly too.
+    assert_eq!(Formatter::new("de-DE").amount(dec("9007199254740993.25")), "9.007.199.254.740.993,25");
+}
+
+/// `new Intl.NumberFormat(locale, options).format(value)`, `value` given as a decimal string.
+fn intl_number(locale: &str, options: &[(&str, wasm_bindgen::JsValue)], value: &str) -> String {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::JsValue;
+    let object = Object::new();
+    for (key, option) in options {
+        Reflect::set(&object, &JsValue::from_str(key), option).unwrap();
+    }
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).unwrap();
+    let constructor: Function = Reflect::get(&intl, &"NumberFormat".into()).unwrap().dyn_into().unwrap();
+    let formatter = Reflect::construct(&constructor, &Array::of2(&locale.into(), &object)).unwrap();
+    let format: Function = Reflect::get(&formatter, &"format".into()).unwrap().dyn_into().unwrap();
+    format.call1(&JsValue::NULL, &value.into()).unwrap().as_string().unwrap()
+}
+
+/// `new Intl.DateTimeFormat(locale, …).format(date)` as the widget asks for dates.
+fn intl_date(locale: &str, date: &str) -> String {
+    let options = js_sys::Object::new();
+    for (key, value) in [("year", "numeric"), ("month", "2-digit"), ("day", "2-digit"), ("timeZone", "UTC")] {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).unwrap();
+    }
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::of1(&locale.into()), &options).format();
+    let date = js_sys::Date::new(&format!("{date}T00:00:00Z").into());
+    format.call1(&wasm_bindgen::JsValue::NULL, &date).unwrap().as_string().unwrap()
+}
+
+/// The widget's own locales are formatted from a table, not by Intl (whose first formatter
+/// costs tens of milliseconds): every locale, style, currency and date order of the table writes
+/// exactly what this browser's Intl writes.
+#[wasm_bindgen_test]
+fn the_nordic_format_table_writes_what_intl_writes() {
+    use billing_widget::format::NORDIC_LOCALES;
+    let values: Vec<&str> =
+        "0 1 -1 7.5 12.345 999.995 -0.005 -0.001 1234 -1234.5 50012 1234567.891 9007199254740993.25 0.00005 2.675"
+            .split(' ')
+            .collect();
+    let fraction = |min: u8, max: u8| [("minimumFractionDigits", min.into()), ("maximumFractionDigits", max.into())];
+    let mut compared = 0;
+    for locale in NORDIC_LOCALES {
+        let f = Formatter::new(locale);
+        for &value in &values {
+            let d = dec(value);
+            assert_eq!(f.amount(d), intl_number(locale, &fraction(2, 2), value), "amount {value} in {locale}");
+            assert_eq!(f.quantity(d), intl_number(locale, &fraction(0, 4), value), "quantity {value} in {locale}");
+            let share = (d / Decimal::from(100)).to_string();
+            let percent = [("style", "percent".into()), ("maximumFractionDigits", 2.into())];
+            assert_eq!(f.rate(d), intl_number(locale, &percent, &share), "rate {value} in {locale}");
+            for currency in ["SEK", "NOK", "DKK", "EUR", "USD", "GBP"] {
+                let options = [
+                    ("style", "currency".into()),
+                    ("currency", currency.into()),
+                    ("minimumFractionDigits", 2.into()),
+                    ("maximumFractionDigits", 2.into()),
+                ];
+                assert_eq!(
+                    f.money(d, currency),
+                    intl_number(locale, &options, value),
+                    "{value} {currency} in {locale}"
+                );
+            }
+            compared += 9;
+        }
+        for n in [0usize, 7, 1234, 50_012, 1_000_000] {
+            assert_eq!(f.count(n), intl_number(locale, &fraction(0, 0), &n.to_string()), "count {n} in {locale}");
+        }
+        let separator = intl_number(locale, &fraction(1, 1), "1.5").chars().nth(1).unwrap();
+        assert_eq!(f.decimal_separator(), separator, "decimal separator in {locale}");
+        for date in ["2026-03-31", "2027-12-01", "1999-01-09"] {
+            assert_eq!(f.date(date.parse().unwrap()), intl_date(locale, date), "date {date} in {locale}");
+        }
+    }
+    assert_eq!(compared, NORDIC_LOCALES.len() * values.len() * 9, "every locale, value and style was compared");
 }
 
 /// JSON amounts reach `Decimal` exactly: sums that drift in floating point stay exact.

@@ -1,21 +1,26 @@
-//! Locale-aware formatting through `Intl.NumberFormat` and `Intl.DateTimeFormat`.
+//! Locale-aware formatting: the widget's own locales from the table in `nordic` (the same text as
+//! `Intl`, without its start-up), every other locale through `Intl.NumberFormat` and
+//! `Intl.DateTimeFormat`.
 //!
 //! Amounts go to `Intl` as decimal *strings* (Intl.NumberFormat v3), so `1234.50` is formatted
 //! exactly, never through a float. Formatter objects are built once per locale and style and
 //! reused: a 50,000-line invoice formats 500,000 cells.
 
+use super::nordic::NordicFormats;
 use billing_contract::{Date, Decimal};
 
 /// Formats values for one locale, e.g. `sv-SE`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Formatter {
     locale: String,
+    /// The locale's formats when it is one of the widget's own.
+    nordic: Option<&'static NordicFormats>,
 }
 
 impl Formatter {
     /// A formatter for `locale` (a BCP 47 tag; an invalid tag falls back to English).
     pub fn new(locale: &str) -> Formatter {
-        Formatter { locale: locale.to_owned() }
+        Formatter { locale: locale.to_owned(), nordic: NordicFormats::of(locale) }
     }
 
     /// The locale tag.
@@ -23,9 +28,10 @@ impl Formatter {
         &self.locale
     }
 
-    /// Builds the formatters the invoice and list views use. The browser's first `Intl`
-    /// formatter starts ICU, which takes tens of milliseconds: call this while a request is in
-    /// flight so that the start-up overlaps the network instead of delaying the first render.
+    /// Builds the `Intl` formatters the invoice and list views use, for a locale that is not
+    /// one of the widget's own. The browser's first `Intl` formatter takes tens of milliseconds:
+    /// call this while a request is in flight so that the start-up overlaps the network instead
+    /// of delaying the first render.
     pub fn warm_up(&self) {
         let one = Decimal::ONE;
         let _ = (self.amount(one), self.quantity(one), self.rate(one), self.count(1));
@@ -36,42 +42,63 @@ impl Formatter {
 
     /// An amount in a currency with two decimals, e.g. `1 234,50 kr` (sv-SE, SEK).
     pub fn money(&self, amount: Decimal, currency: &str) -> String {
+        if let Some(text) = self.nordic.and_then(|n| n.money(amount, currency)) {
+            return text;
+        }
         let style = Style::Currency(currency.to_owned());
         imp::format_number(&self.locale, &style, amount).unwrap_or_else(|| format!("{amount:.2} {currency}"))
     }
 
     /// An amount with two decimals and no currency, e.g. `1 234,50`.
     pub fn amount(&self, amount: Decimal) -> String {
+        if let Some(nordic) = self.nordic {
+            return nordic.number(amount, 2, 2);
+        }
         imp::format_number(&self.locale, &Style::Decimal { min_fraction: 2, max_fraction: 2 }, amount)
             .unwrap_or_else(|| format!("{amount:.2}"))
     }
 
     /// A quantity with as many decimals as it has (up to 4), e.g. `1` or `2,5`.
     pub fn quantity(&self, quantity: Decimal) -> String {
+        if let Some(nordic) = self.nordic {
+            return nordic.number(quantity, 0, 4);
+        }
         imp::format_number(&self.locale, &Style::Decimal { min_fraction: 0, max_fraction: 4 }, quantity)
             .unwrap_or_else(|| quantity.normalize().to_string())
     }
 
     /// A whole number with grouping, e.g. `50 012` (sv-SE) or `50,012` (en).
     pub fn count(&self, n: usize) -> String {
+        if let Some(nordic) = self.nordic {
+            return nordic.number(Decimal::from(n), 0, 0);
+        }
         imp::format_number(&self.locale, &Style::Decimal { min_fraction: 0, max_fraction: 0 }, Decimal::from(n))
             .unwrap_or_else(|| n.to_string())
     }
 
     /// The character this locale writes between whole and fractional digits.
     pub fn decimal_separator(&self) -> char {
+        if let Some(nordic) = self.nordic {
+            return nordic.decimal_separator();
+        }
         let sample = self.quantity(Decimal::new(15, 1));
         sample.chars().find(|c| !c.is_ascii_digit()).unwrap_or('.')
     }
 
     /// A VAT rate given in percent, e.g. `25 %` (sv-SE) or `25%` (en).
     pub fn rate(&self, percent: Decimal) -> String {
+        if let Some(nordic) = self.nordic {
+            return nordic.percent(percent);
+        }
         imp::format_number(&self.locale, &Style::Percent, percent / Decimal::from(100))
             .unwrap_or_else(|| format!("{}%", percent.normalize()))
     }
 
     /// A calendar date, short and numeric, e.g. `2026-02-01` (sv-SE) or `01/02/2026` (en-GB).
     pub fn date(&self, date: Date) -> String {
+        if let Some(nordic) = self.nordic {
+            return nordic.date(date);
+        }
         imp::format_date(&self.locale, date).unwrap_or_else(|| date.to_string())
     }
 }

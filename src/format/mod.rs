@@ -1,11 +1,13 @@
-//! Formatting for people: money, numbers, rates and dates through the browser's `Intl` for the
-//! viewer's locale, and the widget's UI texts.
+//! Formatting for people: money, numbers, rates and dates for the viewer's locale (the browser's
+//! `Intl`, or for the widget's own locales the same text from a table), and the UI texts.
 
 pub mod case;
 pub mod i18n;
 mod intl;
+mod nordic;
 mod parse;
 
 pub use i18n::{texts, Texts};
 pub use intl::Formatter;
+pub use nordic::{NordicFormats, NORDIC_LOCALES};
 pub use parse::parse_decimal;
