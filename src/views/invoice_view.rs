@@ -1,5 +1,5 @@
-//! One invoice, loaded progressively by following its links: the header as soon as the invoice
-//! arrives, then each group of charges as its pages arrive, every group requested concurrently.
+//! One invoice, loaded progressively by following its links: the header with the first group of
+//! charges, then each further group as its pages arrive, every group requested concurrently.
 
 use super::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use crate::api::{ApiClient, ApiError};
@@ -10,6 +10,13 @@ use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a load may take before anything shows for it: under a tenth of a second a wait
+/// feels immediate, so a fast load paints once, complete, with no skeleton flashing before it.
+/// The skeleton shows after this long without the invoice, and the invoice's header after this
+/// long without its first group of charges.
+pub const QUIET_LOAD: Duration = Duration::from_millis(100);
 
 /// One group of an invoice's charges and how far it has loaded.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,8 +72,9 @@ enum Stage {
 
 /// Loads and shows one invoice with every charge on it.
 ///
-/// The header shows as soon as the invoice arrives; each group's lines show as soon as that group
-/// has loaded, with a progress indicator until all have. A group that fails says so and can be
+/// The header shows with the first group of charges (or [`QUIET_LOAD`] after the invoice, if
+/// that group is slower), so that a fast load paints once; each further group's lines show as
+/// soon as that group has loaded, with a progress indicator until all have. A group that fails says so and can be
 /// retried while the rest shows. A late answer for an earlier invoice never replaces the
 /// current one.
 ///
@@ -110,12 +118,24 @@ pub fn InvoiceView(
     );
     let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
     let t = texts(&locale);
+    let skeleton = RwSignal::new(false);
+    let reveal = set_timeout_with_handle(
+        move || {
+            skeleton.try_set(true);
+        },
+        QUIET_LOAD,
+    );
+    on_cleanup(move || {
+        if let Ok(timer) = reveal {
+            timer.clear();
+        }
+    });
     let root = NodeRef::<leptos::html::Section>::new();
     tell_host_when_settled(root, stage, slots, listing);
     view! {
         <section class="bw-invoice" part="invoice" node_ref=root aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
             {move || match stage.get() {
-                Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
+                Stage::Loading => (move || skeleton.get().then(|| view! { <Loading label=t.loading /> })).into_any(),
                 Stage::Failed(error) => view! { <ErrorView error=error retry=reload locale=locale.clone() /> }.into_any(),
                 Stage::Ready(invoice) => {
                     let error_locale = locale.clone();
@@ -190,15 +210,34 @@ struct Loader {
 /// Changes to the groups, applied together at the next animation frame.
 #[derive(Default)]
 struct Pending {
+    /// The invoice, held until its first group of charges can show with it.
+    invoice: Option<Arc<Invoice>>,
     new_slots: Vec<GroupSlot>,
     states: Vec<(usize, SlotState)>,
     arrived: Vec<(usize, usize)>,
     listed: bool,
+    /// The held invoice has waited [`QUIET_LOAD`]: show it with whatever has arrived.
+    waited: bool,
+    frame_requested: bool,
 }
 
 impl Pending {
     fn is_empty(&self) -> bool {
-        self.new_slots.is_empty() && self.states.is_empty() && self.arrived.is_empty() && !self.listed
+        self.invoice.is_none()
+            && self.new_slots.is_empty()
+            && self.states.is_empty()
+            && self.arrived.is_empty()
+            && !self.listed
+    }
+
+    /// Whether these changes are worth a frame now: anything that arrived, but not the groups
+    /// just requested for a held invoice, which would show a header with nothing under it.
+    fn wants_frame(&self) -> bool {
+        !self.states.is_empty()
+            || !self.arrived.is_empty()
+            || self.listed
+            || (self.waited && !self.is_empty())
+            || (self.invoice.is_none() && !self.new_slots.is_empty())
     }
 }
 
@@ -239,19 +278,19 @@ impl Loader {
             return;
         }
         let invoice = Arc::new(invoice);
-        // Requests first, rendering after: a state change renders at once, so the next requests
-        // are sent before the invoice is shown. Spawned tasks run in order.
-        if let Some(lines) = invoice.recurring_products.clone() {
+        // Held: the invoice shows with the first change after it, a group loaded or failed or
+        // the subscriptions listed, or once it has waited QUIET_LOAD.
+        let (lines, subscriptions) = (invoice.recurring_products.clone(), invoice.subscriptions.clone());
+        self.batch(generation, |p| p.invoice = Some(invoice));
+        if let Some(lines) = lines {
             self.add_groups(vec![(GroupKind::Customer, Some(lines))], generation);
         }
-        match invoice.subscriptions.clone() {
+        match subscriptions {
             Some(subscriptions) => spawn_local(self.clone().load_subscriptions(subscriptions, generation)),
             None => self.batch(generation, |p| p.listed = true),
         }
-        let stage = self.stage;
-        spawn_local(async move {
-            stage.try_set(Stage::Ready(invoice));
-        });
+        let this = self.clone();
+        set_timeout(move || this.batch(generation, |p| p.waited = true), QUIET_LOAD);
     }
 
     async fn load_subscriptions(self, link: Link, generation: u64) {
@@ -305,14 +344,13 @@ impl Loader {
         if !self.is_current(generation) {
             return;
         }
-        let Some(first) = self.pending.try_update_value(|p| {
-            let first = p.is_empty();
+        let request = self.pending.try_update_value(|p| {
             change(p);
-            first
-        }) else {
-            return;
-        };
-        if first {
+            let request = p.wants_frame() && !p.frame_requested;
+            p.frame_requested |= request;
+            request
+        });
+        if request == Some(true) {
             let this = self.clone();
             request_animation_frame(move || this.flush(generation));
         }
@@ -323,7 +361,7 @@ impl Loader {
         if !self.is_current(generation) || p.is_empty() {
             return;
         }
-        let Pending { new_slots, states, arrived, listed } = p;
+        let Pending { invoice, new_slots, states, arrived, listed, .. } = p;
         let count = new_slots.len();
         self.slots.try_update(|slots| {
             slots.extend(new_slots);
@@ -344,6 +382,10 @@ impl Loader {
         });
         if listed {
             self.listing.try_set(false);
+        }
+        // After the groups: the charges are built once, with what has arrived.
+        if let Some(invoice) = invoice {
+            self.stage.try_set(Stage::Ready(invoice));
         }
     }
 
