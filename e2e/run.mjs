@@ -199,6 +199,51 @@ test('a late answer for the previously chosen invoice never replaces the current
   assertEqual(await texts(page, '.bw-status'), [`${all.length} lines in ${groups} groups.`], 'only its own lines');
 });
 
+test('a fast invoice paints its header together with its first charges', async (page) => {
+  // Notes what the page holds when the invoice's header first appears.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector('.bw-invoice-header')) return;
+      window.__header = { at: performance.now(), lines: document.querySelectorAll('tr.bw-line').length };
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await openInvoice(page, BUSINESS, '604001');
+  const { header, answered } = await page.evaluate(() => ({
+    header: window.__header,
+    answered: performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname.endsWith('/invoices/604001')).responseEnd,
+  }));
+  // Held for at most 100 ms after the invoice arrived; a header alone before then is a frame
+  // painted for nothing (the lines follow a few milliseconds later and move it all).
+  assert(header.lines > 0 || header.at - answered >= 95, `the header came with ${header.lines} lines, ${(header.at - answered).toFixed(0)} ms after the invoice`);
+});
+
+test('a slow invoice shows a skeleton, and slow charges do not hold its header back', async (page) => {
+  // The invoice answers after 700 ms; its customer-level charges and its subscriptions only
+  // when released. A fast load paints once, whole; a slow one shows what it has by 100 ms.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const path = (url) => new URL(url).pathname;
+  await page.route((url) => path(url).endsWith('/invoices/604001'), async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.continue();
+  });
+  await page.route((url) => /\/invoices\/604001\/(recurring-products|subscriptions)$/.test(path(url)), async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${BASE}/?customer=${BUSINESS}&invoice=604001`);
+  await page.waitForSelector('.bw-invoice .bw-loading');
+  assertEqual(await page.$$eval('.bw-invoice-header', (h) => h.length), 0, 'a skeleton while the invoice is on its way');
+  await page.waitForSelector('.bw-invoice-header');
+  assertEqual(await texts(page, '.bw-title'), ['Invoice 604001'], 'the header shows while its charges are held');
+  assertEqual(await page.$$eval('.bw-invoice .bw-loading', (l) => l.length), 0, 'the skeleton is gone');
+  assert(await page.$('.bw-progress'), 'the charges say they are loading');
+  release();
+  await page.waitForSelector('.bw-summary + .bw-note:not(:has-text("Still loading"))', { timeout: 30000 });
+  assert((await page.$$eval('tr.bw-line', (r) => r.length)) > 0, 'then the lines');
+});
+
 test('a customer number with space, & and / travels as one encoded segment', async (page) => {
   const invoices = await invoicesOf(SPECIAL);
   assert(invoices.length >= 1, 'the special customer has invoices');

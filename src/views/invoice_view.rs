@@ -230,14 +230,14 @@ impl Pending {
             && !self.listed
     }
 
-    /// Whether these changes are worth a frame now: anything that arrived, but not the groups
-    /// just requested for a held invoice, which would show a header with nothing under it.
+    /// Whether these changes are worth a frame now. A held invoice waits for something to show
+    /// under its header: a group loaded or failed, or the news that it has no groups at all.
     fn wants_frame(&self) -> bool {
-        !self.states.is_empty()
-            || !self.arrived.is_empty()
-            || self.listed
-            || (self.waited && !self.is_empty())
-            || (self.invoice.is_none() && !self.new_slots.is_empty())
+        if self.invoice.is_some() && !self.waited {
+            !self.states.is_empty() || (self.listed && self.new_slots.is_empty())
+        } else {
+            !self.is_empty()
+        }
     }
 }
 
@@ -278,8 +278,8 @@ impl Loader {
             return;
         }
         let invoice = Arc::new(invoice);
-        // Held: the invoice shows with the first change after it, a group loaded or failed or
-        // the subscriptions listed, or once it has waited QUIET_LOAD.
+        // Held: the invoice shows with its first group loaded or failed (or the news that it
+        // has none), or once it has waited QUIET_LOAD.
         let (lines, subscriptions) = (invoice.recurring_products.clone(), invoice.subscriptions.clone());
         self.batch(generation, |p| p.invoice = Some(invoice));
         if let Some(lines) = lines {
