@@ -1,0 +1,51 @@
+// A/B of two builds: cold loads of one element page, alternating between the two bundles in the
+// same browser, so that both see the same machine. Prints each build's median time from
+// navigation to the first painted invoice line (as bench-invoice.mjs measures it).
+//   node e2e/bench-ab.mjs <dist A> <dist B> [runs] [page]
+// e.g. node e2e/bench-ab.mjs /tmp/dist-before dist 21
+// Each dist is a build's dist/ (with embed/); page defaults to the one-element invoice page.
+import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { instrument } from './paint-probe.mjs';
+
+const [distA, distB, runsArg, pageArg] = process.argv.slice(2);
+if (!distA || !distB) {
+  console.error('usage: node e2e/bench-ab.mjs <dist A> <dist B> [runs] [page]');
+  process.exit(2);
+}
+const RUNS = Number(runsArg || 15);
+const PAGE = pageArg || '/embed/demo/invoice.html?invoice=604001';
+// One proxy serves both: /a/... from A and /b/... from B. (The element pages load their bundle
+// by relative URLs; the standalone site's absolute ones would not work under a prefix.)
+const both = mkdtempSync(path.join(tmpdir(), 'bench-ab-'));
+symlinkSync(path.resolve(distA), path.join(both, 'a'));
+symlinkSync(path.resolve(distB), path.join(both, 'b'));
+process.env.E2E_DIST = both;
+const harness = await import('./harness.mjs');
+
+const services = await harness.startServices();
+const browser = await harness.launchBrowser();
+const times = { a: [], b: [] };
+try {
+  for (let run = 0; run < RUNS; run++) {
+    for (const variant of run % 2 ? ['a', 'b'] : ['b', 'a']) {
+      const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
+      const page = await context.newPage();
+      await page.addInitScript(instrument);
+      await page.goto(`${harness.BASE}/${variant}${PAGE}`);
+      await page.waitForFunction(() => window.__bench.firstLinePainted > 0, null, { timeout: 30000 });
+      times[variant].push(await page.evaluate(() => window.__bench.firstLinePainted));
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  services.stop();
+  rmSync(both, { recursive: true, force: true });
+}
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const [a, b] = [median(times.a), median(times.b)];
+console.log(`first line painted, median of ${RUNS} cold loads each, alternating (${PAGE}):`);
+console.log(`  A ${distA}: ${a.toFixed(0)} ms`);
+console.log(`  B ${distB}: ${b.toFixed(0)} ms  (B/A ${(b / a).toFixed(2)})`);

@@ -1,0 +1,56 @@
+// The benchmarks' probe of a page's first painted invoice line (see instrument()).
+
+// Runs in the page before any script: records when the first invoice line is painted and when
+// every group has loaded, and reports both on the console, so that the benchmark does not touch
+// the page (Playwright's injected helpers cost tens of milliseconds) until loading is over.
+//
+// The first line is noticed by a MutationObserver on the page and on every shadow root the
+// moment it enters the DOM. It is painted by the end of the frame that renders it: the current
+// frame if it entered during the frame's animation callbacks (where the widget applies loaded
+// groups), else the next one. A task queued after that frame runs once the frame is painted,
+// and its time is the figure. (Looking only once per frame instead, as this benchmark did until
+// 2026-11-21, notices a line a frame after its paint and then waited one frame more.)
+export function instrument() {
+  window.__bench = {};
+  window.__root = () => document.querySelector('payex-invoice')?.shadowRoot || document;
+  addEventListener('TrunkApplicationStarted', (e) => { window.__bench.memory = e.detail && e.detail.wasm && e.detail.wasm.memory; });
+  const nativeFrame = window.requestAnimationFrame.bind(window);
+  let inFrame = false;
+  window.requestAnimationFrame = (callback) => nativeFrame((time) => {
+    if (!inFrame) {
+      inFrame = true;
+      setTimeout(() => { inFrame = false; });
+    }
+    callback(time);
+  });
+  const afterPaint = (f) => (inFrame ? setTimeout(f) : nativeFrame(() => setTimeout(f)));
+  const observers = [];
+  const seeLine = () => {
+    if (window.__bench.firstLinePainted || !window.__root().querySelector('tr.bw-line')) return;
+    window.__bench.firstLinePainted = -1;
+    observers.forEach((o) => o.disconnect());
+    afterPaint(() => { window.__bench.firstLinePainted = performance.now(); console.debug('bench:first-line'); });
+  };
+  const observe = (root) => {
+    const observer = new MutationObserver(seeLine);
+    observer.observe(root, { childList: true, subtree: true });
+    observers.push(observer);
+  };
+  observe(document);
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    if (!window.__bench.firstLinePainted) observe(root);
+    return root;
+  };
+  const settle = () => {
+    const root = window.__root();
+    const note = root.querySelector('.bw-summary + .bw-note');
+    if (window.__bench.firstLinePainted && note && !/^Still loading/.test(note.textContent) && !root.querySelector('.bw-progress')) {
+      nativeFrame(() => setTimeout(() => console.debug('bench:settled')));
+      return;
+    }
+    nativeFrame(settle);
+  };
+  nativeFrame(settle);
+}
