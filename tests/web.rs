@@ -6,7 +6,7 @@ use billing_widget::api::ApiError;
 use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
-    use_load, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, SlotState,
+    use_load, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, Loading, SlotState, QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -364,6 +364,31 @@ async fn a_late_answer_for_an_earlier_request_is_dropped() {
     first.send(Ok("first answer".into())).unwrap();
     settle().await;
     assert_eq!(texts(&host, "p"), ["second answer"], "the stale answer was dropped");
+}
+
+/// Resolves after `duration` (a browser timer).
+async fn sleep(duration: std::time::Duration) {
+    let (sender, receiver) = oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = sender.send(());
+        },
+        duration,
+    );
+    let _ = receiver.await;
+}
+
+/// A load faster than a tenth of a second shows no placeholder (it would only flash); a slower
+/// one shows it.
+#[wasm_bindgen_test]
+async fn the_loading_placeholder_appears_only_once_a_load_has_taken_a_tenth_of_a_second() {
+    let (host, _mounted) = mount(|| view! { <Loading label="Loading…" /> });
+    settle().await;
+    assert_eq!(count(&host, ".bw-loading"), 0, "nothing yet");
+    sleep(QUIET_LOAD / 2).await;
+    assert_eq!(count(&host, ".bw-loading"), 0, "still nothing halfway");
+    sleep(QUIET_LOAD).await;
+    assert_eq!(texts(&host, ".bw-loading[role=status]"), ["Loading…"]);
 }
 
 // ---- formatting -----------------------------------------------------------------------------

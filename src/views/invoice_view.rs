@@ -1,6 +1,7 @@
 //! One invoice, loaded progressively by following its links: the header with the first group of
 //! charges, then each further group as its pages arrive, every group requested concurrently.
 
+use super::status::QUIET_LOAD;
 use super::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use crate::api::{ApiClient, ApiError};
 use crate::embed::{dispatch, Detail, HostEvent};
@@ -10,13 +11,6 @@ use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long a load may take before anything shows for it: under a tenth of a second a wait
-/// feels immediate, so a fast load paints once, complete, with no skeleton flashing before it.
-/// The skeleton shows after this long without the invoice, and the invoice's header after this
-/// long without its first group of charges.
-pub const QUIET_LOAD: Duration = Duration::from_millis(100);
 
 /// One group of an invoice's charges and how far it has loaded.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,9 +68,9 @@ enum Stage {
 ///
 /// The header shows with the first group of charges (or [`QUIET_LOAD`] after the invoice, if
 /// that group is slower), so that a fast load paints once; each further group's lines show as
-/// soon as that group has loaded, with a progress indicator until all have. A group that fails says so and can be
-/// retried while the rest shows. A late answer for an earlier invoice never replaces the
-/// current one.
+/// soon as that group has loaded, with a progress indicator until all have. A group that fails
+/// says so and can be retried while the rest shows. A late answer for an earlier invoice never
+/// replaces the current one.
 ///
 /// - `client`: the API client.
 /// - `invoice`: the invoice's link (its `@id`); a new link loads that invoice.
@@ -118,24 +112,12 @@ pub fn InvoiceView(
     );
     let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
     let t = texts(&locale);
-    let skeleton = RwSignal::new(false);
-    let reveal = set_timeout_with_handle(
-        move || {
-            skeleton.try_set(true);
-        },
-        QUIET_LOAD,
-    );
-    on_cleanup(move || {
-        if let Ok(timer) = reveal {
-            timer.clear();
-        }
-    });
     let root = NodeRef::<leptos::html::Section>::new();
     tell_host_when_settled(root, stage, slots, listing);
     view! {
         <section class="bw-invoice" part="invoice" node_ref=root aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
             {move || match stage.get() {
-                Stage::Loading => (move || skeleton.get().then(|| view! { <Loading label=t.loading /> })).into_any(),
+                Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
                 Stage::Failed(error) => view! { <ErrorView error=error retry=reload locale=locale.clone() /> }.into_any(),
                 Stage::Ready(invoice) => {
                     let error_locale = locale.clone();

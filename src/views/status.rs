@@ -3,18 +3,40 @@
 use crate::api::ApiError;
 use crate::format::texts;
 use leptos::prelude::*;
+use std::time::Duration;
 
-/// A loading placeholder, announced politely to screen readers.
+/// How long a load may take before anything shows for it: under a tenth of a second a wait
+/// feels immediate, so a fast load paints once, complete, with no skeleton flashing before it.
+pub const QUIET_LOAD: Duration = Duration::from_millis(100);
+
+/// A loading placeholder, announced politely to screen readers. It appears once the load has
+/// taken [`QUIET_LOAD`]; a faster load never shows it.
 ///
 /// - `label`: what is loading, e.g. "Loading…".
 #[component]
 pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
-    view! {
-        <div class="bw-loading" role="status" aria-live="polite" aria-busy="true">
-            <span class="bw-spinner" aria-hidden="true"></span>
-            {label}
-            <div class="bw-skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
-        </div>
+    let shown = RwSignal::new(false);
+    let timer = set_timeout_with_handle(
+        move || {
+            shown.try_set(true);
+        },
+        QUIET_LOAD,
+    );
+    on_cleanup(move || {
+        if let Ok(timer) = timer {
+            timer.clear();
+        }
+    });
+    move || {
+        shown.get().then(|| {
+            view! {
+                <div class="bw-loading" role="status" aria-live="polite" aria-busy="true">
+                    <span class="bw-spinner" aria-hidden="true"></span>
+                    {label.clone()}
+                    <div class="bw-skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
+                </div>
+            }
+        })
     }
 }
 
