@@ -78,9 +78,6 @@ impl Formatter {
 
     /// The character this locale writes between whole and fractional digits.
     pub fn decimal_separator(&self) -> char {
-        if let Some(nordic) = self.nordic {
-            return nordic.decimal_separator();
-        }
         let sample = self.quantity(Decimal::new(15, 1));
         sample.chars().find(|c| !c.is_ascii_digit()).unwrap_or('.')
     }

@@ -9,5 +9,5 @@ mod parse;
 
 pub use i18n::{texts, Texts};
 pub use intl::Formatter;
-pub use nordic::{NordicFormats, NORDIC_LOCALES};
+pub use nordic::NORDIC_LOCALES;
 pub use parse::parse_decimal;

@@ -182,11 +182,6 @@ impl NordicFormats {
         })
     }
 
-    /// The character between whole and fractional digits.
-    pub fn decimal_separator(&self) -> char {
-        self.decimal
-    }
-
     /// `value` with at least `min_fraction` and at most `max_fraction` decimals, grouped,
     /// e.g. `-1,234.5` or `−1 234,50`.
     pub fn number(&self, value: Decimal, min_fraction: u32, max_fraction: u32) -> String {
