@@ -3,8 +3,11 @@
 use super::{ApiError, ClientScope};
 use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
 use billing_contract::{Collection, Link};
-use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
+use std::future::Future;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, Response};
 
 /// Pages followed at most for one collection; protects against a `next` that loops.
 const MAX_PAGES: usize = 10_000;
@@ -63,10 +66,8 @@ impl ApiClient {
     /// optional JSON body; `Ok(None)` once the client's scope is closed, `Err` with the
     /// browser's reason if it refuses to build the request.
     ///
-    /// Built on `web_sys::Request` rather than gloo's builder, which appends a stray `&` to a
-    /// URL that already has a query (and the proxy refuses an empty query parameter).
     fn request(&self, method: &str, url: &str, json_body: Option<&str>) -> Result<Option<Request>, String> {
-        let failed = |e: wasm_bindgen::JsValue| format!("{e:?}");
+        let failed = |e: JsValue| reason(&e);
         let headers = web_sys::Headers::new().map_err(failed)?;
         headers.set("Accept", "application/json").map_err(failed)?;
         let init = web_sys::RequestInit::new();
@@ -85,11 +86,10 @@ impl ApiClient {
         }
         if let Some(body) = json_body {
             headers.set("Content-Type", "application/json").map_err(failed)?;
-            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+            init.set_body(&JsValue::from_str(body));
         }
         init.set_headers(&headers);
-        let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(failed)?;
-        Ok(Some(Request::from(request)))
+        Request::new_with_str_and_init(url, &init).map(Some).map_err(failed)
     }
 
     /// The full URL of an API path or link.
@@ -97,11 +97,16 @@ impl ApiClient {
         format!("{}{}", self.base, path)
     }
 
-    /// GETs one resource.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    /// GETs one resource. The request goes out when `get` is called, not when the answer is
+    /// first awaited, so a view can send it before it renders.
+    pub fn get<T: DeserializeOwned>(&self, path: &str) -> impl Future<Output = Result<T, ApiError>> + 'static {
         let url = self.url(path);
-        let request = self.request("GET", &url, None).map_err(ApiError::Request)?.ok_or_else(removed)?;
-        read_json(&url, request.send().await).await
+        let sent = match self.request("GET", &url, None) {
+            Ok(Some(request)) => Ok(fetch(&request)),
+            Ok(None) => Err(removed()),
+            Err(reason) => Err(ApiError::Request(reason)),
+        };
+        async move { read_json(&url, sent?.await).await }
     }
 
     /// Sends a write (`method` as the API advertised it) with an optional JSON body. Writes
@@ -114,7 +119,7 @@ impl ApiClient {
         }
         let request =
             self.request(&method, &url, json_body.as_deref()).map_err(ApiError::Request)?.ok_or_else(removed)?;
-        let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+        let response = fetch(&request).await?;
         if response.ok() {
             Ok(())
         } else {
@@ -153,20 +158,43 @@ fn removed() -> ApiError {
     ApiError::Network("the view was removed".into())
 }
 
-async fn read_json<T: DeserializeOwned>(
-    url: &str,
-    response: Result<gloo_net::http::Response, gloo_net::Error>,
-) -> Result<T, ApiError> {
-    let response = response.map_err(|e| ApiError::Network(e.to_string()))?;
+/// Sends `request` with the browser's `fetch` now; the future answers `Err` if no answer came
+/// (offline, refused, aborted).
+fn fetch(request: &Request) -> impl Future<Output = Result<Response, ApiError>> + 'static {
+    let answer = web_sys::window().map(|window| JsFuture::from(window.fetch_with_request(request)));
+    async move {
+        let answer = answer.ok_or_else(|| ApiError::Network("no window to fetch from".into()))?.await;
+        answer
+            .and_then(JsCast::dyn_into::<Response>)
+            .map_err(|e| ApiError::Network(reason(&e)))
+    }
+}
+
+/// The body of `response` as text.
+async fn text_of(response: &Response) -> Result<String, JsValue> {
+    let text = JsFuture::from(response.text()?).await?;
+    text.as_string().ok_or_else(|| JsValue::from_str("the body is not text"))
+}
+
+/// A browser error as words: `TypeError: Failed to fetch`.
+fn reason(error: &JsValue) -> String {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => format!("{}: {}", String::from(error.name()), String::from(error.message())),
+        None => error.as_string().unwrap_or_else(|| "the browser refused the request".to_owned()),
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(url: &str, response: Result<Response, ApiError>) -> Result<T, ApiError> {
+    let response = response?;
     if !response.ok() {
         return Err(error_from(response).await);
     }
-    let body = response.text().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let body = text_of(&response).await.map_err(|e| ApiError::Network(reason(&e)))?;
     serde_json::from_str(&body).map_err(|e| ApiError::Decode { url: url.to_owned(), message: e.to_string() })
 }
 
-async fn error_from(response: gloo_net::http::Response) -> ApiError {
-    let content_type = response.headers().get("content-type").unwrap_or_default();
-    let body = response.text().await.unwrap_or_default();
+async fn error_from(response: Response) -> ApiError {
+    let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default();
+    let body = text_of(&response).await.unwrap_or_default();
     ApiError::from_error_body(response.status(), &response.status_text(), &content_type, &body)
 }
