@@ -33,6 +33,9 @@ impl Formatter {
     /// call this while a request is in flight so that the start-up overlaps the network instead
     /// of delaying the first render.
     pub fn warm_up(&self) {
+        if self.nordic.is_some() {
+            return;
+        }
         let one = Decimal::ONE;
         let _ = (self.amount(one), self.quantity(one), self.rate(one), self.count(1));
         if let Some(date) = Date::new(2000, 1, 1) {

@@ -95,14 +95,18 @@ pub fn InvoiceView(
     let (stage, slots, arrived, listing, list_error) =
         (loader.stage, loader.slots, loader.arrived, loader.listing, loader.list_error);
     let reloads = RwSignal::new(0u32);
+    // The first request goes out now, before the view renders; the effect loads again when the
+    // link changes or on reload.
+    let first = invoice.get_untracked();
+    loader.start(first.clone());
     Effect::new({
         let loader = loader.clone();
-        move |_| {
-            reloads.track();
-            let link = invoice.get();
-            if let Some(generation) = loader.next_generation() {
-                spawn_local(loader.clone().load(link, generation));
+        move |shown: Option<(Link, u32)>| {
+            let wanted = (invoice.get(), reloads.get());
+            if wanted != shown.unwrap_or_else(|| (first.clone(), 0)) {
+                loader.start(wanted.0.clone());
             }
+            wanted
         }
     });
     let reload = Callback::new(move |()| reloads.update(|n| *n += 1));
@@ -243,10 +247,25 @@ impl Loader {
         self.generation.try_get_value() == Some(generation)
     }
 
-    async fn load(self, link: Link, generation: u64) {
-        // The request goes out first; ICU starts while it is in flight.
-        let (invoice, ()) =
-            futures::join!(self.client.get::<Invoice>(link.as_str()), async { self.formatter.warm_up() });
+    /// Loads `link` from scratch; its request goes out now.
+    fn start(&self, link: Link) {
+        if let Some(generation) = self.next_generation() {
+            spawn_local(self.clone().load(link, generation));
+        }
+    }
+
+    fn load(self, link: Link, generation: u64) -> impl std::future::Future<Output = ()> {
+        let invoice = self.client.get::<Invoice>(link.as_str());
+        async move {
+            // The request is in flight: a locale's `Intl` start-up overlaps it.
+            self.formatter.warm_up();
+            let invoice = invoice.await;
+            self.show(invoice, generation)
+        }
+    }
+
+    /// Shows the invoice's answer and starts loading its groups.
+    fn show(self, invoice: Result<Invoice, ApiError>, generation: u64) {
         let invoice: Invoice = match invoice {
             Ok(invoice) => invoice,
             Err(error) => {
