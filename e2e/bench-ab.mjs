@@ -7,7 +7,7 @@
 import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { instrument } from './paint-probe.mjs';
+import { coldFirstLine, median } from './paint-probe.mjs';
 
 const [distA, distB, runsArg, pageArg] = process.argv.slice(2);
 if (!distA || !distB) {
@@ -30,13 +30,7 @@ const times = { a: [], b: [] };
 try {
   for (let run = 0; run < RUNS; run++) {
     for (const variant of run % 2 ? ['a', 'b'] : ['b', 'a']) {
-      const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      await page.addInitScript(instrument);
-      await page.goto(`${harness.BASE}/${variant}${PAGE}`);
-      await page.waitForFunction(() => window.__bench.firstLinePainted > 0, null, { timeout: 30000 });
-      times[variant].push(await page.evaluate(() => window.__bench.firstLinePainted));
-      await context.close();
+      times[variant].push(await coldFirstLine(browser, `${harness.BASE}/${variant}${PAGE}`));
     }
   }
 } finally {
@@ -44,7 +38,6 @@ try {
   services.stop();
   rmSync(both, { recursive: true, force: true });
 }
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const [a, b] = [median(times.a), median(times.b)];
 console.log(`first line painted, median of ${RUNS} cold loads each, alternating (${PAGE}):`);
 console.log(`  A ${distA}: ${a.toFixed(0)} ms`);

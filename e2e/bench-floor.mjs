@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { instrument } from './paint-probe.mjs';
+import { coldFirstLine, median } from './paint-probe.mjs';
 
 const RUNS = Number(process.argv[2] || 11);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,13 +61,7 @@ try {
     const order = Object.entries(PAGES);
     if (round % 2) order.reverse();
     for (const [name, url] of order) {
-      const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
-      const page = await context.newPage();
-      await page.addInitScript(instrument);
-      await page.goto(harness.BASE + url);
-      await page.waitForFunction(() => window.__bench.firstLinePainted > 0, null, { timeout: 30000 });
-      times[name].push(await page.evaluate(() => window.__bench.firstLinePainted));
-      await context.close();
+      times[name].push(await coldFirstLine(browser, harness.BASE + url));
     }
   }
 } finally {
@@ -75,7 +69,6 @@ try {
   services.stop();
   rmSync(served, { recursive: true, force: true });
 }
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const widget = median(times['the widget (<payex-invoice>)']);
 console.log(`first line painted, median of ${RUNS} alternating cold loads each:`);
 for (const [name, xs] of Object.entries(times)) {

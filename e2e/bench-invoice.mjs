@@ -3,7 +3,7 @@
 // one as the one-element host page (/embed/demo/invoice.html). Prints medians of RUNS cold loads.
 //   node e2e/bench-invoice.mjs [runs]        (scripts/bench.sh builds everything first)
 import { startServices, launchBrowser, BASE } from './harness.mjs';
-import { instrument } from './paint-probe.mjs';
+import { instrument, median } from './paint-probe.mjs';
 
 const RUNS = Number(process.argv[2] || 5);
 const CASES = [
@@ -30,7 +30,6 @@ async function timed(page, action, arg) {
 }
 
 const urlOf = (c) => (c.page ? `${BASE}${c.page}?invoice=${c.invoice}` : `${BASE}/?customer=5566778899&invoice=${c.invoice}`);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 const services = await startServices();
 const browser = await launchBrowser();

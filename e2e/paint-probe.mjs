@@ -54,3 +54,21 @@ export function instrument() {
   };
   nativeFrame(settle);
 }
+
+/** Loads `url` in a new browser context (a cold cache) and resolves to the time from navigation
+ *  to its first painted invoice line (see instrument()). */
+export async function coldFirstLine(browser, url) {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(instrument);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__bench.firstLinePainted > 0, null, { timeout: 30000 });
+    return await page.evaluate(() => window.__bench.firstLinePainted);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The median of `values`. */
+export const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
