@@ -164,9 +164,7 @@ fn fetch(request: &Request) -> impl Future<Output = Result<Response, ApiError>> 
     let answer = web_sys::window().map(|window| JsFuture::from(window.fetch_with_request(request)));
     async move {
         let answer = answer.ok_or_else(|| ApiError::Network("no window to fetch from".into()))?.await;
-        answer
-            .and_then(JsCast::dyn_into::<Response>)
-            .map_err(|e| ApiError::Network(reason(&e)))
+        answer.and_then(JsCast::dyn_into::<Response>).map_err(|e| ApiError::Network(reason(&e)))
     }
 }
 
