@@ -65,7 +65,6 @@ impl ApiClient {
     /// A request to `url` exactly as given, with the headers every call carries and an
     /// optional JSON body; `Ok(None)` once the client's scope is closed, `Err` with the
     /// browser's reason if it refuses to build the request.
-    ///
     fn request(&self, method: &str, url: &str, json_body: Option<&str>) -> Result<Option<Request>, String> {
         let failed = |e: JsValue| reason(&e);
         let headers = web_sys::Headers::new().map_err(failed)?;
