@@ -413,17 +413,12 @@ fn money_is_formatted_for_the_locale_and_exactly() {
 
 /// `new Intl.NumberFormat(locale, options).format(value)`, `value` given as a decimal string.
 fn intl_number(locale: &str, options: &[(&str, wasm_bindgen::JsValue)], value: &str) -> String {
-    use js_sys::{Array, Function, Object, Reflect};
-    use wasm_bindgen::JsValue;
-    let object = Object::new();
+    let object = js_sys::Object::new();
     for (key, option) in options {
-        Reflect::set(&object, &JsValue::from_str(key), option).unwrap();
+        js_sys::Reflect::set(&object, &(*key).into(), option).unwrap();
     }
-    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).unwrap();
-    let constructor: Function = Reflect::get(&intl, &"NumberFormat".into()).unwrap().dyn_into().unwrap();
-    let formatter = Reflect::construct(&constructor, &Array::of2(&locale.into(), &object)).unwrap();
-    let format: Function = Reflect::get(&formatter, &"format".into()).unwrap().dyn_into().unwrap();
-    format.call1(&JsValue::NULL, &value.into()).unwrap().as_string().unwrap()
+    let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &object).format();
+    format.call1(&wasm_bindgen::JsValue::NULL, &value.into()).unwrap().as_string().unwrap()
 }
 
 /// `new Intl.DateTimeFormat(locale, …).format(date)` as the widget asks for dates.
