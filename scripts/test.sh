@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for every test: installs what is missing, then runs the checks, the native
-# tests, the browser component tests, the release build and the end-to-end tests.
+# tests, the browser component tests, the release build and its size, and the end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -28,6 +28,9 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-u
 step "release bundle (trunk) and services"
 scripts/build-bundle.sh
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy
+
+step "bundle size (fails if the embeddable bundle grew past its ceiling)"
+node scripts/bundle-size.mjs dist/embed
 
 step "end-to-end (sandbox + proxy + release bundle in headless chromium)"
 node e2e/run.mjs
