@@ -105,7 +105,7 @@ impl ApiClient {
             Ok(None) => Err(removed()),
             Err(reason) => Err(ApiError::Request(reason)),
         };
-        async move { read_json(&url, sent?.await).await }
+        async move { read_json(&url, sent?.await?).await }
     }
 
     /// Sends a write (`method` as the API advertised it) with an optional JSON body. Writes
@@ -181,8 +181,8 @@ fn reason(error: &JsValue) -> String {
     }
 }
 
-async fn read_json<T: DeserializeOwned>(url: &str, response: Result<Response, ApiError>) -> Result<T, ApiError> {
-    let response = response?;
+/// The JSON body of `response` from `url` as a `T`, or the error it answers with.
+async fn read_json<T: DeserializeOwned>(url: &str, response: Response) -> Result<T, ApiError> {
     if !response.ok() {
         return Err(error_from(response).await);
     }
