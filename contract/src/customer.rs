@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
-    /// The customer's own path.
-    #[serde(rename = "@id")]
+    /// The customer's own path [doc: only the `POST` answer has it; empty until identified by
+    /// the URL it was fetched from].
+    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
     pub id: Link,
     /// The customer number.
+    #[serde(deserialize_with = "crate::tolerant::required_text")]
     pub customer_no: String,
     /// Link to the customer-level recurring products.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,7 +23,7 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Link>,
     /// What may be done to the customer.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::tolerant_operations")]
     pub operations: Vec<Operation>,
 }
 
@@ -37,13 +39,14 @@ pub struct CustomerInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
-    /// The subscription's own path.
-    #[serde(rename = "@id")]
+    /// The subscription's own path (empty until identified, where the API sent none).
+    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
     pub id: Link,
     /// The subscription number.
+    #[serde(deserialize_with = "crate::tolerant::required_text")]
     pub subscription_no: String,
     /// What the subscription is, e.g. "Mobil Anna".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_text", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// First day of the subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +58,7 @@ pub struct Subscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_products: Option<Link>,
     /// What may be done to the subscription.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::tolerant_operations")]
     pub operations: Vec<Operation>,
 }
 
@@ -74,7 +77,7 @@ pub struct SubscriptionInput {
 }
 
 /// How often a recurring product is billed [assumed].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Periodicity {
     /// Every month.
@@ -85,9 +88,17 @@ pub enum Periodicity {
     Semiannually,
     /// Every twelve months.
     Yearly,
-    /// A value this client does not know yet; shown, never sent.
-    #[serde(other)]
+    /// A value this client does not know yet (or none); shown, never sent.
+    #[default]
     Unknown,
+}
+
+impl<'de> Deserialize<'de> for Periodicity {
+    /// Any value reads: a known name (in any case) as itself, anything else as `Unknown`.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Periodicity, D::Error> {
+        let text = crate::tolerant::AnyText::deserialize(deserializer)?.0.unwrap_or_default();
+        Ok(Periodicity::ALL.into_iter().find(|p| p.as_str().eq_ignore_ascii_case(text.trim())).unwrap_or_default())
+    }
 }
 
 impl Periodicity {
@@ -122,16 +133,17 @@ impl Periodicity {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecurringProduct {
-    /// The recurring product's own path.
-    #[serde(rename = "@id")]
+    /// The recurring product's own path (empty until identified, where the API sent none).
+    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
     pub id: Link,
     /// Its number within the customer or subscription.
+    #[serde(default, deserialize_with = "crate::tolerant::text")]
     pub recurring_product_no: String,
     /// The product catalogue number, e.g. `MOB-5GB`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::text")]
     pub product_no: String,
     /// What is billed, e.g. "Mobile 5 GB".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::text")]
     pub description: String,
     /// How many.
     #[serde(with = "money::number")]
@@ -142,7 +154,8 @@ pub struct RecurringProduct {
     /// VAT rate in percent, e.g. 25.
     #[serde(with = "money::number")]
     pub vat_rate: Decimal,
-    /// How often it is billed.
+    /// How often it is billed ([`Periodicity::Unknown`] when absent or not understood).
+    #[serde(default)]
     pub periodicity: Periodicity,
     /// First day billed.
     pub start_date: Date,
@@ -150,7 +163,7 @@ pub struct RecurringProduct {
     #[serde(default)]
     pub end_date: Option<Date>,
     /// What may be done to it (update, delete).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::tolerant_operations")]
     pub operations: Vec<Operation>,
 }
 
@@ -258,8 +271,8 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    /// PayEx's documented `GET` answer, exactly: no `@id`.
     const DOCUMENTED_CUSTOMER: &str = r#"{
-      "@id": "/billing/customer/v1/xxx/customers/15615616",
       "customerNo": "15615616",
       "recurringProducts": "/billing/customer/v1/xxx/customers/15615616/recurring-products",
       "subscriptions": "/billing/customer/v1/xxx/customers/15615616/subscriptions",
@@ -295,6 +308,27 @@ mod tests {
         let add = crate::links::find_operation(&c.operations, crate::OperationRel::AddRecurringProduct).unwrap();
         assert_eq!(add.method, "POST");
         assert!(add.href.as_str().ends_with("/recurring-products"));
+    }
+
+    #[test]
+    fn null_reads_as_absent_and_unknown_values_are_harmless() {
+        let s: Subscription = serde_json::from_str(
+            r#"{ "@id": null, "subscriptionNo": 46701234567, "description": null, "startDate": null,
+                 "endDate": null, "recurringProducts": null, "operations": null, "future": [1] }"#,
+        )
+        .unwrap();
+        assert_eq!(s.subscription_no, "46701234567", "a numeric identifier reads as its text");
+        assert_eq!((s.description, s.start_date, s.recurring_products), (None, None, None));
+        assert!(s.id.is_empty() && s.operations.is_empty());
+        for value in ["null", "12", "\"BiWeekly\"", "{}"] {
+            let json = CONTRACT_RECURRING_PRODUCT.replace("\"monthly\"", value);
+            let p: RecurringProduct = serde_json::from_str(&json).unwrap();
+            assert_eq!(p.periodicity, Periodicity::Unknown, "{value}");
+        }
+        let json = CONTRACT_RECURRING_PRODUCT.replace("\"monthly\"", "\"Quarterly\"").replace("\"Mobile 5 GB\"", "null");
+        let p: RecurringProduct = serde_json::from_str(&json).unwrap();
+        assert_eq!((p.periodicity, p.description.as_str()), (Periodicity::Quarterly, ""));
+        assert!(serde_json::from_str::<Subscription>(r#"{ "subscriptionNo": null }"#).is_err(), "a subscription needs its number");
     }
 
     #[test]

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Invoice {
-    /// The invoice's own path.
-    #[serde(rename = "@id")]
+    /// The invoice's own path (empty until identified, where the API sent none).
+    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
     pub id: Link,
     /// The invoice number.
+    #[serde(deserialize_with = "crate::tolerant::required_text")]
     pub invoice_no: String,
     /// The invoice date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,10 +26,10 @@ pub struct Invoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Date>,
     /// The invoiced customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_text", skip_serializing_if = "Option::is_none")]
     pub customer_no: Option<String>,
     /// ISO 4217 currency code, e.g. `SEK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_text", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Total invoiced, including VAT.
     #[serde(default, with = "money::option_number", skip_serializing_if = "Option::is_none")]
@@ -55,13 +56,15 @@ pub type InvoiceSummary = Invoice;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceSubscription {
-    /// The path of this subscription on the invoice.
-    #[serde(rename = "@id")]
+    /// The path of this subscription on the invoice (empty until identified, where the API
+    /// sent none).
+    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
     pub id: Link,
     /// The subscription number.
+    #[serde(deserialize_with = "crate::tolerant::required_text")]
     pub subscription_no: String,
     /// What the subscription is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_text", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Link to the charges billed on this subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,8 +73,12 @@ pub struct InvoiceSubscription {
 
 /// One invoiced charge [assumed]. `amount` = quantity x unit price, excluding VAT;
 /// `totalAmount` includes VAT. Negative for credits and prorations.
+///
+/// A line needs its quantity, unit price, amount and VAT rate, and its VAT or its total: the
+/// one it lacks is the difference of the others (exact, not a rounding guess) [assumed:
+/// PayEx's examples carry all six]. Texts and periods may be absent or `null`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "InvoiceLineWire")]
 pub struct InvoiceLine {
     /// The line's own path.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +116,69 @@ pub struct InvoiceLine {
     /// Amount including VAT.
     #[serde(with = "money::number")]
     pub total_amount: Decimal,
+}
+
+/// An invoice line as it may arrive: every field optional, so what is missing can be named.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InvoiceLineWire {
+    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::optional_text")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "crate::tolerant::text")]
+    recurring_product_no: String,
+    #[serde(default, deserialize_with = "crate::tolerant::text")]
+    product_no: String,
+    #[serde(default, deserialize_with = "crate::tolerant::text")]
+    description: String,
+    #[serde(default)]
+    period_start: Option<Date>,
+    #[serde(default)]
+    period_end: Option<Date>,
+    #[serde(default, with = "money::option_number")]
+    quantity: Option<Decimal>,
+    #[serde(default, with = "money::option_number")]
+    unit_price: Option<Decimal>,
+    #[serde(default, with = "money::option_number")]
+    amount: Option<Decimal>,
+    #[serde(default, with = "money::option_number")]
+    vat_rate: Option<Decimal>,
+    #[serde(default, with = "money::option_number")]
+    vat_amount: Option<Decimal>,
+    #[serde(default, with = "money::option_number")]
+    total_amount: Option<Decimal>,
+}
+
+impl TryFrom<InvoiceLineWire> for InvoiceLine {
+    type Error = String;
+
+    fn try_from(wire: InvoiceLineWire) -> Result<InvoiceLine, String> {
+        let missing = |name: &str| format!("the line has no {name}");
+        let quantity = wire.quantity.ok_or_else(|| missing("quantity"))?;
+        let unit_price = wire.unit_price.ok_or_else(|| missing("unitPrice"))?;
+        let amount = wire.amount.ok_or_else(|| missing("amount"))?;
+        let vat_rate = wire.vat_rate.ok_or_else(|| missing("vatRate"))?;
+        // Each number is bounded at 10^15 when read, so these differences cannot overflow.
+        let (vat_amount, total_amount) = match (wire.vat_amount, wire.total_amount) {
+            (Some(vat), Some(total)) => (vat, total),
+            (Some(vat), None) => (vat, amount.checked_add(vat).ok_or_else(|| missing("totalAmount"))?),
+            (None, Some(total)) => (total.checked_sub(amount).ok_or_else(|| missing("vatAmount"))?, total),
+            (None, None) => return Err(missing("vatAmount or totalAmount")),
+        };
+        Ok(InvoiceLine {
+            id: wire.id.map(Link),
+            recurring_product_no: wire.recurring_product_no,
+            product_no: wire.product_no,
+            description: wire.description,
+            period_start: wire.period_start,
+            period_end: wire.period_end,
+            quantity,
+            unit_price,
+            amount,
+            vat_rate,
+            vat_amount,
+            total_amount,
+        })
+    }
 }
 
 #[cfg(test)]

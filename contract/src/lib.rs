@@ -5,8 +5,10 @@
 //! project's reading of what is not yet published (see `shared/billing-api/README.md`).
 //! When PayEx publishes more, this crate is the one place to correct.
 //!
-//! Parsing is tolerant, as a hypermedia client must be: unknown fields are ignored, optional
-//! fields may be absent, and links are followed as given rather than rebuilt.
+//! Parsing is tolerant, as a hypermedia client must be (see [`tolerant`]): unknown fields are
+//! ignored, optional fields may be absent or `null`, `@id` is optional, an item that cannot be
+//! read costs that item and not its page, and links are followed as given rather than rebuilt,
+//! but only while they stay on the API ([`links::resolve`]).
 //!
 //! ```
 //! use billing_contract::{Customer, Collection, RecurringProduct};
@@ -27,12 +29,14 @@ pub mod money;
 pub mod paths;
 pub mod problem;
 pub mod proxy_protocol;
+pub mod tolerant;
 
 pub use customer::{
     Customer, CustomerInput, Periodicity, RecurringProduct, RecurringProductInput, Subscription, SubscriptionInput,
 };
 pub use date::Date;
 pub use invoice::{Invoice, InvoiceLine, InvoiceSubscription, InvoiceSummary};
-pub use links::{Collection, Link, Navigation, Operation, OperationRel};
+pub use links::{Collection, Link, LinkRefused, Navigation, Operation, OperationRel};
 pub use money::Decimal;
 pub use problem::{Problem, ProblemType};
+pub use tolerant::{Identified, Page, Unreadable};

@@ -12,26 +12,142 @@ use std::fmt;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// A problem an API answered with.
+///
+/// Read leniently, so its title and instance id are never lost: every member may be absent,
+/// `null` or of another JSON type than RFC 7807 says (`"Status": "400"`, a numeric instance);
+/// text members read numbers as their text, and field problems that are not one-entry objects
+/// are dropped.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Type code, e.g. `billing/customer/problems/validation`.
-    #[serde(rename = "type", alias = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        alias = "Type",
+        default,
+        deserialize_with = "crate::tolerant::optional_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub problem_type: Option<String>,
     /// Short summary.
-    #[serde(alias = "Title", default)]
+    #[serde(alias = "Title", default, deserialize_with = "crate::tolerant::text")]
     pub title: String,
-    /// HTTP status.
-    #[serde(alias = "Status", default, skip_serializing_if = "Option::is_none")]
+    /// HTTP status, as the body says; a client trusts the response's own status over it.
+    #[serde(alias = "Status", default, deserialize_with = "lenient_status", skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// What went wrong in this case.
-    #[serde(alias = "Detail", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        alias = "Detail",
+        default,
+        deserialize_with = "crate::tolerant::optional_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub detail: Option<String>,
     /// The id support asks for.
-    #[serde(alias = "Instance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        alias = "Instance",
+        default,
+        deserialize_with = "crate::tolerant::optional_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance: Option<String>,
     /// Field-level problems, for validation failures.
-    #[serde(alias = "Problems", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(alias = "Problems", default, deserialize_with = "lenient_field_problems", skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<FieldProblem>,
+}
+
+/// A status as a number or numeric text; anything else reads as none.
+fn lenient_status<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u16>, D::Error> {
+    let text = crate::tolerant::AnyText::deserialize(deserializer)?.0;
+    Ok(text.and_then(|t| t.trim().parse::<u16>().ok()).filter(|s| (100..=599).contains(s)))
+}
+
+/// A list of one-entry objects; `null`, another type, or an entry of another shape is dropped.
+fn lenient_field_problems<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<FieldProblem>, D::Error> {
+    struct ListVisitor;
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = Vec<FieldProblem>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of field problems")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut problems = Vec::new();
+            while let Some(entry) = seq.next_element::<MaybeFieldProblem>()? {
+                problems.extend(entry.0);
+            }
+            Ok(problems)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            // `{ "unitPrice": "…", "vatRate": "…" }`: one object for all fields.
+            let mut problems = Vec::new();
+            while let Some((field, message)) = map.next_entry::<String, crate::tolerant::AnyText>()? {
+                problems.push(FieldProblem { field, message: message.0.unwrap_or_default() });
+            }
+            Ok(problems)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    deserializer.deserialize_any(ListVisitor)
+}
+
+/// A field problem, or nothing where an entry has another shape.
+struct MaybeFieldProblem(Option<FieldProblem>);
+
+impl<'de> Deserialize<'de> for MaybeFieldProblem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<MaybeFieldProblem, D::Error> {
+        struct EntryVisitor;
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = MaybeFieldProblem;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field problem")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MaybeFieldProblem, A::Error> {
+                FieldVisitor.visit_map(map).map(|p| MaybeFieldProblem(Some(p))).or(Ok(MaybeFieldProblem(None)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<MaybeFieldProblem, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(MaybeFieldProblem(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<MaybeFieldProblem, E> {
+                Ok(MaybeFieldProblem(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<MaybeFieldProblem, E> {
+                Ok(MaybeFieldProblem(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<MaybeFieldProblem, E> {
+                Ok(MaybeFieldProblem(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<MaybeFieldProblem, E> {
+                Ok(MaybeFieldProblem(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<MaybeFieldProblem, E> {
+                Ok(MaybeFieldProblem(None))
+            }
+            fn visit_unit<E>(self) -> Result<MaybeFieldProblem, E> {
+                Ok(MaybeFieldProblem(None))
+            }
+        }
+        deserializer.deserialize_any(EntryVisitor)
+    }
 }
 
 /// One field's problem: `{ "<field path>": "<message>" }` on the wire.
@@ -58,59 +174,26 @@ impl Serialize for FieldProblem {
     }
 }
 
-impl<'de> Deserialize<'de> for FieldProblem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FieldProblem, D::Error> {
-        struct FieldVisitor;
-        impl<'de> Visitor<'de> for FieldVisitor {
-            type Value = FieldProblem;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of one field path and its message")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldProblem, A::Error> {
-                let mut found: Option<FieldProblem> = None;
-                while let Some((field, message)) = map.next_entry::<String, serde_json_value::Loose>()? {
-                    found.get_or_insert(FieldProblem { field, message: message.0 });
-                }
-                found.ok_or_else(|| serde::de::Error::custom("empty field problem"))
-            }
+/// Reads `{ "<field path>": <message> }`; a message of any JSON type is kept as its text.
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = FieldProblem;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of one field path and its message")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FieldProblem, A::Error> {
+        let mut found: Option<FieldProblem> = None;
+        while let Some((field, message)) = map.next_entry::<String, crate::tolerant::AnyText>()? {
+            found.get_or_insert(FieldProblem { field, message: message.0.unwrap_or_default() });
         }
-        deserializer.deserialize_map(FieldVisitor)
+        found.ok_or_else(|| serde::de::Error::custom("empty field problem"))
     }
 }
 
-/// A message that may arrive as a string, or as anything else (kept as text).
-mod serde_json_value {
-    use serde::de::{Deserializer, Visitor};
-    use std::fmt;
-
-    pub struct Loose(pub String);
-
-    impl<'de> serde::Deserialize<'de> for Loose {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
-            struct V;
-            impl Visitor<'_> for V {
-                type Value = Loose;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a message")
-                }
-                fn visit_str<E>(self, v: &str) -> Result<Loose, E> {
-                    Ok(Loose(v.to_owned()))
-                }
-                fn visit_i64<E>(self, v: i64) -> Result<Loose, E> {
-                    Ok(Loose(v.to_string()))
-                }
-                fn visit_u64<E>(self, v: u64) -> Result<Loose, E> {
-                    Ok(Loose(v.to_string()))
-                }
-                fn visit_bool<E>(self, v: bool) -> Result<Loose, E> {
-                    Ok(Loose(v.to_string()))
-                }
-                fn visit_unit<E>(self) -> Result<Loose, E> {
-                    Ok(Loose(String::new()))
-                }
-            }
-            d.deserialize_any(V)
-        }
+impl<'de> Deserialize<'de> for FieldProblem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FieldProblem, D::Error> {
+        deserializer.deserialize_map(FieldVisitor)
     }
 }
 
@@ -253,6 +336,25 @@ mod tests {
         assert_eq!(p.status, Some(404));
         assert_eq!(p.detail.as_deref(), Some("Invoice 1 does not exist"));
         assert_eq!(p.problems[0].field, "invoiceNo");
+    }
+
+    #[test]
+    fn reads_any_shape_without_losing_title_or_instance() {
+        let p: Problem = serde_json::from_str(
+            r#"{ "Type": "billing/customer/problems/validation", "Title": "Validation failed", "Status": "400",
+                 "Detail": null, "Instance": 12345, "extra": {"a": [1]},
+                 "Problems": [{ "unitPrice": 3 }, { "vatRate": { "allowed": [25] } }, "loose", null, { "endDate": null }] }"#,
+        )
+        .unwrap();
+        assert_eq!(p.title, "Validation failed");
+        assert_eq!(p.status, Some(400));
+        assert_eq!(p.instance.as_deref(), Some("12345"));
+        assert_eq!(p.detail, None);
+        let fields: Vec<(&str, &str)> = p.problems.iter().map(|f| (f.field.as_str(), f.message.as_str())).collect();
+        assert_eq!(fields, [("unitPrice", "3"), ("vatRate", ""), ("endDate", "")]);
+        let map_form: Problem = serde_json::from_str(r#"{ "title": "x", "status": "nope", "problems": { "a": "b" } }"#).unwrap();
+        assert_eq!(map_form.status, None);
+        assert_eq!(map_form.problems, vec![FieldProblem::new("a", "b")]);
     }
 
     #[test]
