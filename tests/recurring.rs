@@ -4,7 +4,7 @@
 
 use billing_contract::problem::FieldProblem;
 use billing_contract::{Customer, Date, Link, OperationRel, Periodicity, Problem, RecurringProduct, Subscription};
-use billing_widget::api::{ApiError, Change, SendChange};
+use billing_widget::api::{ApiError, Change, Saved, SendChange};
 use billing_widget::embed::{ChangeAction, ChangeNotice};
 use billing_widget::model::{CustomerOverview, SubscriptionProducts};
 use billing_widget::views::{Editing, Mode, RecurringProductsTable};
@@ -81,9 +81,12 @@ fn subscription(no: &str, description: Option<&str>, ops: &[OperationRel]) -> Su
 /// 95.20 and an ended 169.81, all monthly at 25 %. Every operation is offered everywhere.
 fn overview() -> Arc<CustomerOverview> {
     Arc::new(CustomerOverview {
+        unreadable_products: 0,
+        unreadable_subscriptions: 0,
         customer: customer(&[OperationRel::AddSubscription, OperationRel::AddRecurringProduct]),
         products: vec![product("1", "Pappersfaktura", "29.00", "2025-06-01", None, ALL_PRODUCT_OPS)],
         subscriptions: vec![SubscriptionProducts {
+            unreadable_products: 0,
             subscription: subscription("46701234567", Some("Mobil – Anna"), &[OperationRel::AddRecurringProduct]),
             products: vec![
                 product("2", "Mobil 20 GB", "199.00", "2026-09-15", None, ALL_PRODUCT_OPS),
@@ -134,8 +137,8 @@ impl FakeApi {
             };
             Box::pin(async move {
                 match answer {
-                    Some(rx) => rx.await.unwrap_or(Err(ApiError::Network("dropped".into()))),
-                    None => Ok(()),
+                    Some(rx) => rx.await.unwrap_or(Err(ApiError::Network("dropped".into()))).map(|()| Saved::default()),
+                    None => Ok(Saved::default()),
                 }
             })
         })
@@ -270,7 +273,13 @@ async fn ended_products_hide_behind_a_toggle_with_their_count() {
 
 #[wasm_bindgen_test]
 fn a_customer_without_products_or_subscriptions_says_so() {
-    let empty = Arc::new(CustomerOverview { customer: customer(&[]), products: vec![], subscriptions: vec![] });
+    let empty = Arc::new(CustomerOverview {
+        unreadable_products: 0,
+        unreadable_subscriptions: 0,
+        customer: customer(&[]),
+        products: vec![],
+        subscriptions: vec![],
+    });
     let (host, _handle) = mount(move || view! { <RecurringProductsTable overview=empty locale="en" today=today() /> });
     assert_eq!(texts(&host, ".bw-empty"), ["This customer has no recurring products and no subscriptions."]);
     assert_eq!(count(&host, "button"), 0);
@@ -278,6 +287,8 @@ fn a_customer_without_products_or_subscriptions_says_so() {
     // In CRM mode, where the customer offers them, the first product or subscription can be added.
     let (api, reports) = (FakeApi::default(), Reports::default());
     let empty = Arc::new(CustomerOverview {
+        unreadable_products: 0,
+        unreadable_subscriptions: 0,
         customer: customer(&[OperationRel::AddSubscription, OperationRel::AddRecurringProduct]),
         products: vec![],
         subscriptions: vec![],
@@ -293,6 +304,8 @@ fn controls_follow_the_operations_each_resource_advertises() {
     // The customer offers add-subscription but not add-recurring-product; one product may only
     // be updated, the other only deleted; the subscription offers add-recurring-product.
     let overview = Arc::new(CustomerOverview {
+        unreadable_products: 0,
+        unreadable_subscriptions: 0,
         customer: customer(&[OperationRel::AddSubscription]),
         products: vec![product(
             "1",
@@ -303,6 +316,7 @@ fn controls_follow_the_operations_each_resource_advertises() {
             &[OperationRel::UpdateRecurringProduct],
         )],
         subscriptions: vec![SubscriptionProducts {
+            unreadable_products: 0,
             subscription: subscription("46701234567", Some("Mobil – Anna"), &[OperationRel::AddRecurringProduct]),
             products: vec![product(
                 "2",
@@ -328,6 +342,8 @@ fn controls_follow_the_operations_each_resource_advertises() {
 
     // Nothing offered: no controls at all.
     let bare = Arc::new(CustomerOverview {
+        unreadable_products: 0,
+        unreadable_subscriptions: 0,
         customer: customer(&[]),
         products: vec![product("1", "Pappersfaktura", "29.00", "2025-06-01", None, &[])],
         subscriptions: vec![],
@@ -341,9 +357,15 @@ fn self_service_is_read_only_plain_and_free_of_internal_identifiers() {
     let (api, reports) = (FakeApi::default(), Reports::default());
     let editing = editing(&api, &reports);
     let overview = Arc::new(CustomerOverview {
+        unreadable_products: 0,
+        unreadable_subscriptions: 0,
         subscriptions: vec![
             overview().subscriptions[0].clone(),
-            SubscriptionProducts { subscription: subscription("46709999999", None, &[]), products: vec![] },
+            SubscriptionProducts {
+                unreadable_products: 0,
+                subscription: subscription("46709999999", None, &[]),
+                products: vec![],
+            },
         ],
         ..(*overview()).clone()
     });
@@ -536,7 +558,7 @@ async fn ending_and_deleting_are_confirmed_before_anything_is_sent() {
 #[wasm_bindgen_test]
 async fn an_expired_session_is_reported_and_the_form_keeps_its_input() {
     let (api, reports) = (FakeApi::default(), Reports::default());
-    api.answer(Err(ApiError::Status { status: 401, status_text: "Unauthorized".into() }));
+    api.answer(Err(ApiError::Status { status: 401, status_text: "Unauthorized".into(), request_id: None }));
     let (host, _handle) = mount_crm(overview(), &api, &reports);
     click(&host, ".bw-overview-bar button:not(.bw-ended-toggle)");
     settle().await;

@@ -1,12 +1,13 @@
 //! Components mounted into a real DOM in headless Chromium (`wasm-bindgen-test`).
 #![cfg(target_arch = "wasm32")]
 
-use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription, Link, Problem};
-use billing_widget::api::ApiError;
+use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription, Link, Problem, Unreadable};
+use billing_widget::api::{ApiClient, ApiError, PagingFault};
 use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
-    use_load, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, Loading, SlotState, QUIET_LOAD,
+    use_load, ErrorDetails, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, Loading,
+    SlotState, QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -328,9 +329,148 @@ async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
 fn a_network_failure_reads_as_a_sentence() {
     let (host, _handle) =
         mount(|| view! { <ErrorView error=ApiError::Network("Failed to fetch".into()) locale="en" /> });
-    assert_eq!(texts(&host, ".bw-error-title"), ["Could not load"]);
-    assert_eq!(texts(&host, ".bw-error-detail"), ["the billing service could not be reached: Failed to fetch"]);
+    assert_eq!(
+        texts(&host, ".bw-error-title"),
+        ["The billing service could not be reached. Check your connection and try again."]
+    );
+    assert!(!host.text_content().unwrap().contains("Failed to fetch"), "the browser's words are not the message");
     assert!(host.query_selector(".bw-error button").unwrap().is_none(), "no retry button without a retry");
+}
+
+fn decode_error() -> ApiError {
+    ApiError::Decode {
+        url: "/billing/customer/v1/100200/customers/15615616".into(),
+        message: "missing field `@id` at line 1 column 443".into(),
+        request_id: Some("px-7f3a-000042".into()),
+    }
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_answer_is_told_in_words_with_its_error_id_and_never_the_decoder_message() {
+    let (host, _handle) = mount(|| view! { <ErrorView error=decode_error() locale="sv-SE" /> });
+    assert_eq!(
+        texts(&host, ".bw-error-title"),
+        ["Faktureringstjänsten skickade ett svar som den här vyn inte kan läsa."]
+    );
+    assert_eq!(texts(&host, ".bw-instance"), ["px-7f3a-000042"]);
+    let text = host.text_content().unwrap();
+    assert!(!text.contains("missing field") && !text.contains("column"), "no decoder message: {text}");
+    assert_eq!(count(&host, "details.bw-error-details"), 0, "no details outside CRM mode");
+}
+
+#[wasm_bindgen_test]
+fn crm_staff_find_the_raw_cause_behind_a_closed_details_toggle() {
+    let (host, _handle) = mount(|| {
+        provide_context(ErrorDetails(Signal::stored(true)));
+        view! { <ErrorView error=decode_error() locale="en" /> }
+    });
+    assert_eq!(count(&host, "details.bw-error-details"), 1);
+    assert_eq!(attribute(&host, "details.bw-error-details", "open"), None, "closed until asked for");
+    assert!(texts(&host, "details.bw-error-details code")[0].contains("missing field `@id`"));
+    assert_eq!(texts(&host, ".bw-error-title"), ["The billing service sent an answer this view cannot read."]);
+}
+
+#[wasm_bindgen_test]
+fn a_line_that_cannot_be_read_costs_that_line_and_the_totals_say_they_are_incomplete() {
+    let mut details = (*details("406.44")).clone();
+    let group = (*details.groups[0])
+        .clone()
+        .with_unreadable(vec![Unreadable { position: 2, reason: "the line has no vatAmount or totalAmount".into() }]);
+    details.groups[0] = Arc::new(group);
+    let details = Arc::new(details);
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=details.clone() locale="en-GB" /> });
+    assert_eq!(count(&host, "tbody.bw-group"), 3, "the group stays, with its readable lines");
+    assert_eq!(texts(&host, "tr.bw-unreadable"), ["⚠ Line 3 could not be read and is left out of the totals."]);
+    assert_eq!(texts(&host, "tbody.bw-group tr.bw-subtotal td:last-child")[0], "-26.25");
+    assert_eq!(
+        texts(&host, ".bw-totals-incomplete"),
+        ["⚠ Lines that could not be read: 1. The totals leave them out and are incomplete."]
+    );
+    assert!(
+        !host.text_content().unwrap().contains("The lines add up to the invoiced amount."),
+        "not called reconciled"
+    );
+}
+
+/// Serves `pages` (URL path -> JSON body) from a stand-in `fetch`, recording every URL asked for.
+struct FakeFetch {
+    original: wasm_bindgen::JsValue,
+}
+
+impl FakeFetch {
+    fn serve(pages: &[(&str, &str)]) -> FakeFetch {
+        let window = web_sys::window().unwrap();
+        let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
+        let table = js_sys::Object::new();
+        for (path, body) in pages {
+            js_sys::Reflect::set(&table, &(*path).into(), &(*body).into()).unwrap();
+        }
+        js_sys::Reflect::set(&window, &"__bwPages".into(), &table).unwrap();
+        js_sys::Reflect::set(&window, &"__bwAsked".into(), &js_sys::Array::new()).unwrap();
+        let fake = js_sys::Function::new_with_args(
+            "request",
+            "const url = new URL(request.url); window.__bwAsked.push(request.url);
+             const body = window.__bwPages[url.pathname + url.search];
+             return Promise.resolve(body === undefined
+               ? new Response('{}', { status: 404 })
+               : new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } }));",
+        );
+        js_sys::Reflect::set(&window, &"fetch".into(), &fake).unwrap();
+        FakeFetch { original }
+    }
+
+    fn asked(&self) -> Vec<String> {
+        let asked = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__bwAsked".into()).unwrap();
+        js_sys::Array::from(&asked).iter().filter_map(|v| v.as_string()).collect()
+    }
+}
+
+impl Drop for FakeFetch {
+    fn drop(&mut self) {
+        js_sys::Reflect::set(&web_sys::window().unwrap(), &"fetch".into(), &self.original).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn links_that_leave_the_api_are_refused_and_never_requested() {
+    let fake = FakeFetch::serve(&[(
+        "/billing/x/lines",
+        r#"{"items": [], "navigation": {"next": "https://attacker.invalid/billing/x/lines?page=2"}}"#,
+    )]);
+    let client = ApiClient::new("");
+    for link in [
+        "https://attacker.invalid/billing/x",
+        "//attacker.invalid/billing/x",
+        "/admin/secrets",
+        "/billing/x/%2e%2e/%2e%2e/y",
+    ] {
+        let answer = client.get::<Invoice>(link).await;
+        assert!(matches!(answer, Err(ApiError::LinkRefused(_))), "{link}: {answer:?}");
+    }
+    let paged = client.get_all::<InvoiceLine>(&Link("/billing/x/lines".into())).await;
+    assert!(matches!(paged, Err(ApiError::LinkRefused(_))), "a next page elsewhere fails the collection: {paged:?}");
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    assert_eq!(fake.asked(), [format!("{origin}/billing/x/lines")], "nothing but the one page was requested");
+}
+
+#[wasm_bindgen_test]
+async fn pages_that_loop_fail_the_collection_instead_of_showing_part_of_it_as_the_whole() {
+    let line = r#"{"quantity": 1, "unitPrice": 1, "amount": 1, "vatRate": 25, "vatAmount": 0.25, "totalAmount": 1.25}"#;
+    let first = format!(r#"{{"items": [{line}], "navigation": {{"next": "/billing/x/lines?page=2"}}}}"#);
+    let second =
+        format!(r#"{{"items": [{line}, {{"quantity": null}}], "navigation": {{"next": "/billing/x/lines"}}}}"#);
+    let fake = FakeFetch::serve(&[("/billing/x/lines", &first), ("/billing/x/lines?page=2", &second)]);
+    let client = ApiClient::new("");
+    let looped = client.get_all::<InvoiceLine>(&Link("/billing/x/lines".into())).await;
+    assert!(matches!(looped, Err(ApiError::Paging { reason: PagingFault::Loop, .. })), "{looped:?}");
+    assert_eq!(fake.asked().len(), 2, "each page once");
+    drop(fake);
+    let last = format!(r#"{{"items": [{line}, {{"quantity": null}}], "navigation": {{"next": null}}}}"#);
+    let _fake = FakeFetch::serve(&[("/billing/x/lines", &first), ("/billing/x/lines?page=2", &last)]);
+    let listing = client.get_all::<InvoiceLine>(&Link("/billing/x/lines".into())).await.unwrap();
+    assert_eq!(listing.items.len(), 2);
+    assert_eq!(listing.unreadable.len(), 1);
+    assert_eq!(listing.unreadable[0].position, 2, "positions count across pages");
 }
 
 /// A late answer for an earlier source must never overwrite the current one.

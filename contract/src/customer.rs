@@ -11,7 +11,12 @@ use serde::{Deserialize, Serialize};
 pub struct Customer {
     /// The customer's own path [doc: only the `POST` answer has it; empty until identified by
     /// the URL it was fetched from].
-    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
+    #[serde(
+        rename = "@id",
+        default,
+        deserialize_with = "crate::tolerant::null_as_default",
+        skip_serializing_if = "Link::is_empty"
+    )]
     pub id: Link,
     /// The customer number.
     #[serde(deserialize_with = "crate::tolerant::required_text")]
@@ -40,7 +45,12 @@ pub struct CustomerInput {
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
     /// The subscription's own path (empty until identified, where the API sent none).
-    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
+    #[serde(
+        rename = "@id",
+        default,
+        deserialize_with = "crate::tolerant::null_as_default",
+        skip_serializing_if = "Link::is_empty"
+    )]
     pub id: Link,
     /// The subscription number.
     #[serde(deserialize_with = "crate::tolerant::required_text")]
@@ -134,7 +144,12 @@ impl Periodicity {
 #[serde(rename_all = "camelCase")]
 pub struct RecurringProduct {
     /// The recurring product's own path (empty until identified, where the API sent none).
-    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
+    #[serde(
+        rename = "@id",
+        default,
+        deserialize_with = "crate::tolerant::null_as_default",
+        skip_serializing_if = "Link::is_empty"
+    )]
     pub id: Link,
     /// Its number within the customer or subscription.
     #[serde(default, deserialize_with = "crate::tolerant::text")]
@@ -325,10 +340,14 @@ mod tests {
             let p: RecurringProduct = serde_json::from_str(&json).unwrap();
             assert_eq!(p.periodicity, Periodicity::Unknown, "{value}");
         }
-        let json = CONTRACT_RECURRING_PRODUCT.replace("\"monthly\"", "\"Quarterly\"").replace("\"Mobile 5 GB\"", "null");
+        let json =
+            CONTRACT_RECURRING_PRODUCT.replace("\"monthly\"", "\"Quarterly\"").replace("\"Mobile 5 GB\"", "null");
         let p: RecurringProduct = serde_json::from_str(&json).unwrap();
         assert_eq!((p.periodicity, p.description.as_str()), (Periodicity::Quarterly, ""));
-        assert!(serde_json::from_str::<Subscription>(r#"{ "subscriptionNo": null }"#).is_err(), "a subscription needs its number");
+        assert!(
+            serde_json::from_str::<Subscription>(r#"{ "subscriptionNo": null }"#).is_err(),
+            "a subscription needs its number"
+        );
     }
 
     #[test]

@@ -14,7 +14,12 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Invoice {
     /// The invoice's own path (empty until identified, where the API sent none).
-    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
+    #[serde(
+        rename = "@id",
+        default,
+        deserialize_with = "crate::tolerant::null_as_default",
+        skip_serializing_if = "Link::is_empty"
+    )]
     pub id: Link,
     /// The invoice number.
     #[serde(deserialize_with = "crate::tolerant::required_text")]
@@ -58,7 +63,12 @@ pub type InvoiceSummary = Invoice;
 pub struct InvoiceSubscription {
     /// The path of this subscription on the invoice (empty until identified, where the API
     /// sent none).
-    #[serde(rename = "@id", default, deserialize_with = "crate::tolerant::null_as_default", skip_serializing_if = "Link::is_empty")]
+    #[serde(
+        rename = "@id",
+        default,
+        deserialize_with = "crate::tolerant::null_as_default",
+        skip_serializing_if = "Link::is_empty"
+    )]
     pub id: Link,
     /// The subscription number.
     #[serde(deserialize_with = "crate::tolerant::required_text")]

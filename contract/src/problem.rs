@@ -51,7 +51,12 @@ pub struct Problem {
     )]
     pub instance: Option<String>,
     /// Field-level problems, for validation failures.
-    #[serde(alias = "Problems", default, deserialize_with = "lenient_field_problems", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        alias = "Problems",
+        default,
+        deserialize_with = "lenient_field_problems",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub problems: Vec<FieldProblem>,
 }
 
@@ -352,7 +357,8 @@ mod tests {
         assert_eq!(p.detail, None);
         let fields: Vec<(&str, &str)> = p.problems.iter().map(|f| (f.field.as_str(), f.message.as_str())).collect();
         assert_eq!(fields, [("unitPrice", "3"), ("vatRate", ""), ("endDate", "")]);
-        let map_form: Problem = serde_json::from_str(r#"{ "title": "x", "status": "nope", "problems": { "a": "b" } }"#).unwrap();
+        let map_form: Problem =
+            serde_json::from_str(r#"{ "title": "x", "status": "nope", "problems": { "a": "b" } }"#).unwrap();
         assert_eq!(map_form.status, None);
         assert_eq!(map_form.problems, vec![FieldProblem::new("a", "b")]);
     }

@@ -98,9 +98,7 @@ pub fn tolerant_operations<'de, D: Deserializer<'de>>(deserializer: D) -> Result
         .unwrap_or_default()
         .into_iter()
         .flatten()
-        .filter_map(|op| {
-            Some(Operation { rel: text(op.rel)?, method: text(op.method)?, href: Link(text(op.href)?) })
-        })
+        .filter_map(|op| Some(Operation { rel: text(op.rel)?, method: text(op.method)?, href: Link(text(op.href)?) }))
         .collect())
 }
 
@@ -206,7 +204,7 @@ pub trait Identified {
         }
         let mut path = strip_query(collection).trim_end_matches('/').to_owned();
         path.push('/');
-        push_segment(&mut path, &self.number().to_owned());
+        push_segment(&mut path, self.number());
         self.id_mut().0 = path;
     }
 }

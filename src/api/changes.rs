@@ -42,16 +42,40 @@ impl Change {
     }
 }
 
+/// What the API told of a saved change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Saved {
+    /// The number the server gave a created recurring product (from the `201` answer), if it
+    /// said.
+    pub recurring_product_no: Option<String>,
+}
+
+impl Saved {
+    /// What an answer's body tells: the created product's number, if the body is a product.
+    pub fn from_answer(body: &str) -> Saved {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Created {
+            #[serde(default, deserialize_with = "billing_contract::tolerant::optional_text")]
+            recurring_product_no: Option<String>,
+        }
+        let created = serde_json::from_str::<Created>(body).ok().and_then(|c| c.recurring_product_no);
+        Saved { recurring_product_no: created }
+    }
+}
+
 /// Sends a change; views take one of these so that tests can stand in for the API.
-pub type SendChange = Arc<dyn Fn(Change) -> LocalBoxFuture<'static, Result<(), ApiError>> + Send + Sync>;
+pub type SendChange = Arc<dyn Fn(Change) -> LocalBoxFuture<'static, Result<Saved, ApiError>> + Send + Sync>;
 
 impl ApiClient {
-    /// Sends `change` to its operation's `href` with its method. The answer's body is not
-    /// read: callers re-read the resources, so the view shows the server's state.
-    pub async fn send_change(&self, change: &Change) -> Result<(), ApiError> {
+    /// Sends `change` to its operation's `href` with its method. Of the answer only the
+    /// created resource's number is read: callers re-read the resources, so the view shows the
+    /// server's state.
+    pub async fn send_change(&self, change: &Change) -> Result<Saved, ApiError> {
         let operation = change.operation();
         let body = change.body().map_err(|e| ApiError::Request(e.to_string()))?;
-        self.send(&operation.method, operation.href.as_str(), body).await
+        let answer = self.send(&operation.method, operation.href.as_str(), body).await?;
+        Ok(Saved::from_answer(&answer))
     }
 
     /// This client as a [`SendChange`].
@@ -61,5 +85,19 @@ impl ApiClient {
             let client = client.clone();
             Box::pin(async move { client.send_change(&change).await })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Saved;
+
+    #[test]
+    fn a_created_product_answer_names_its_number() {
+        let answer = r#"{"@id":"/billing/x/recurring-products/1042","recurringProductNo":"1042","quantity":1}"#;
+        assert_eq!(Saved::from_answer(answer).recurring_product_no.as_deref(), Some("1042"));
+        assert_eq!(Saved::from_answer(r#"{"recurringProductNo":1043}"#).recurring_product_no.as_deref(), Some("1043"));
+        assert_eq!(Saved::from_answer(""), Saved::default(), "an empty 204 answer is still saved");
+        assert_eq!(Saved::from_answer("not json"), Saved::default());
     }
 }

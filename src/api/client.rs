@@ -1,21 +1,38 @@
 //! The HTTP client: GET a resource, follow a collection's pages, send writes.
 
 use super::{ApiError, ClientScope};
+use billing_contract::links::resolve;
 use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
-use billing_contract::{Collection, Link};
+use billing_contract::{Link, Page, Unreadable};
 use serde::de::DeserializeOwned;
+use std::collections::HashSet;
 use std::future::Future;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, Response};
 
-/// Pages followed at most for one collection; protects against a `next` that loops.
-const MAX_PAGES: usize = 10_000;
+/// Pages followed at most for one collection: past it, the collection fails rather than show
+/// part of itself as the whole (50,000 lines at the sandbox's 500 a page are 100 pages).
+pub const MAX_PAGES: usize = 1_000;
+
+/// The response header that carries the proxy's id of a request, shown as the error id.
+const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Every item of a collection that could be read, and the ones that could not.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Listing<T> {
+    /// The readable items, in the API's order.
+    pub items: Vec<T>,
+    /// The items that could not be read (their page position, and why).
+    pub unreadable: Vec<Unreadable>,
+}
 
 /// A client for the billing API behind the same-origin proxy.
 ///
 /// Links from the API are relative paths (`/billing/...`) and are requested as given,
-/// prefixed with `base` (empty: the page's own origin).
+/// prefixed with `base` (empty: the page's own origin), once [`resolve`] has checked that
+/// they stay on the API: a link to another origin or outside `/billing/` is refused and never
+/// requested, so the session header cannot travel elsewhere.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), billing_widget::api::ApiError> {
@@ -91,27 +108,31 @@ impl ApiClient {
         Request::new_with_str_and_init(url, &init).map(Some).map_err(failed)
     }
 
-    /// The full URL of an API path or link.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
+    /// The full URL of an API path or link, or why it is not followed.
+    pub fn url(&self, path: &str) -> Result<String, ApiError> {
+        let path = resolve(&self.base, path).map_err(ApiError::LinkRefused)?;
+        Ok(format!("{}{}", self.base, path))
     }
 
     /// GETs one resource. The request goes out when `get` is called, not when the answer is
     /// first awaited, so a view can send it before it renders.
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> impl Future<Output = Result<T, ApiError>> + 'static {
-        let url = self.url(path);
-        let sent = match self.request("GET", &url, None) {
-            Ok(Some(request)) => Ok(fetch(&request)),
+        let sent = self.url(path).and_then(|url| match self.request("GET", &url, None) {
+            Ok(Some(request)) => Ok((url, fetch(&request))),
             Ok(None) => Err(removed()),
             Err(reason) => Err(ApiError::Request(reason)),
-        };
-        async move { read_json(&url, sent?.await?).await }
+        });
+        async move {
+            let (url, answer) = sent?;
+            read_json(&url, answer.await?).await
+        }
     }
 
     /// Sends a write (`method` as the API advertised it) with an optional JSON body. Writes
-    /// carry the proxy's CSRF marker. Succeeds on any 2xx answer, whose body is not read.
-    pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<(), ApiError> {
-        let url = self.url(path);
+    /// carry the proxy's CSRF marker. Succeeds on any 2xx answer with the answer's body
+    /// (empty if it has none), e.g. a created resource.
+    pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<String, ApiError> {
+        let url = self.url(path)?;
         let method = method.trim().to_ascii_uppercase();
         if !["POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
             return Err(ApiError::Request(format!("{method} is not a write this client sends")));
@@ -120,36 +141,57 @@ impl ApiClient {
             self.request(&method, &url, json_body.as_deref()).map_err(ApiError::Request)?.ok_or_else(removed)?;
         let response = fetch(&request).await?;
         if response.ok() {
-            Ok(())
+            // The write is done whatever its body holds: an unreadable body is no failure.
+            Ok(text_of(&response).await.unwrap_or_default())
         } else {
             Err(error_from(response).await)
         }
     }
 
     /// GETs every item of a collection, following `navigation.next` page by page.
-    /// `on_page` sees each page's items as they arrive (for progress and early display).
+    /// `on_page` sees each page's readable items as they arrive (for progress and early
+    /// display). A `next` that leads back to a page already read, or past [`MAX_PAGES`], fails
+    /// the collection: part of it is never shown as the whole.
     pub async fn get_all_with<T: DeserializeOwned>(
         &self,
         link: &Link,
         mut on_page: impl FnMut(&[T]),
-    ) -> Result<Vec<T>, ApiError> {
-        let mut items = Vec::new();
+    ) -> Result<Listing<T>, ApiError> {
+        let mut listing = Listing { items: Vec::new(), unreadable: Vec::new() };
+        let mut seen = HashSet::new();
         let mut next = Some(link.clone());
-        let mut pages = 0;
         while let Some(page_link) = next.take() {
-            let page: Collection<T> = self.get(page_link.as_str()).await?;
+            if !seen.insert(page_link.0.clone()) {
+                return Err(ApiError::Paging { link: page_link.0, reason: PagingFault::Loop });
+            }
+            if seen.len() > MAX_PAGES {
+                return Err(ApiError::Paging { link: page_link.0, reason: PagingFault::TooMany });
+            }
+            let page: Page<T> = self.get(page_link.as_str()).await?;
             on_page(&page.items);
-            items.extend(page.items);
-            pages += 1;
-            next = page.navigation.next.filter(|n| *n != page_link && pages < MAX_PAGES);
+            let offset = listing.items.len() + listing.unreadable.len();
+            listing.unreadable.extend(
+                page.unreadable.into_iter().map(|u| Unreadable { position: offset + u.position, reason: u.reason }),
+            );
+            listing.items.extend(page.items);
+            next = page.navigation.next.filter(|n| !n.is_empty());
         }
-        Ok(items)
+        Ok(listing)
     }
 
     /// GETs every item of a collection, following `navigation.next`.
-    pub async fn get_all<T: DeserializeOwned>(&self, link: &Link) -> Result<Vec<T>, ApiError> {
+    pub async fn get_all<T: DeserializeOwned>(&self, link: &Link) -> Result<Listing<T>, ApiError> {
         self.get_all_with(link, |_| {}).await
     }
+}
+
+/// Why following a collection's pages stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PagingFault {
+    /// A `next` led back to a page already read.
+    Loop,
+    /// More than [`MAX_PAGES`] pages.
+    TooMany,
 }
 
 /// The error of a request asked for after its view was removed.
@@ -187,11 +229,17 @@ async fn read_json<T: DeserializeOwned>(url: &str, response: Response) -> Result
         return Err(error_from(response).await);
     }
     let body = text_of(&response).await.map_err(|e| ApiError::Network(reason(&e)))?;
-    serde_json::from_str(&body).map_err(|e| ApiError::Decode { url: url.to_owned(), message: e.to_string() })
+    serde_json::from_str(&body).map_err(|e| ApiError::Decode {
+        url: url.to_owned(),
+        message: e.to_string(),
+        request_id: response.headers().get(REQUEST_ID_HEADER).ok().flatten(),
+    })
 }
 
 async fn error_from(response: Response) -> ApiError {
     let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default();
+    let request_id = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
     let body = text_of(&response).await.unwrap_or_default();
     ApiError::from_error_body(response.status(), &response.status_text(), &content_type, &body)
+        .with_request_id(request_id)
 }

@@ -1,6 +1,7 @@
 //! What can go wrong when asking the API, as one type the views render.
 
-use billing_contract::Problem;
+use super::client::PagingFault;
+use billing_contract::{LinkRefused, Problem};
 
 /// A failed API request.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -10,7 +11,14 @@ pub enum ApiError {
     Problem(Problem),
     /// The API answered with an error status and no problem document.
     #[error("the billing service answered {status} {status_text}")]
-    Status { status: u16, status_text: String },
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// Its reason phrase.
+        status_text: String,
+        /// The proxy's id of the request, if it gave one.
+        request_id: Option<String>,
+    },
     /// The request did not reach the API (offline, proxy down, blocked).
     #[error("the billing service could not be reached: {0}")]
     Network(String),
@@ -20,7 +28,25 @@ pub enum ApiError {
     Request(String),
     /// The API answered with something this client cannot read.
     #[error("unexpected answer from {url}: {message}")]
-    Decode { url: String, message: String },
+    Decode {
+        /// What was asked for.
+        url: String,
+        /// The decoder's words: for a "details" toggle, never a headline.
+        message: String,
+        /// The proxy's id of the request, if it gave one.
+        request_id: Option<String>,
+    },
+    /// A link from the API leads away from it, so it was not followed.
+    #[error("{0}")]
+    LinkRefused(LinkRefused),
+    /// A collection's pages loop or never end, so it is not shown as if complete.
+    #[error("the pages of {link} {}", match reason { PagingFault::Loop => "lead back to a page already read", PagingFault::TooMany => "do not end" })]
+    Paging {
+        /// The page link where it stopped.
+        link: String,
+        /// Why.
+        reason: PagingFault,
+    },
 }
 
 impl ApiError {
@@ -41,19 +67,45 @@ impl ApiError {
         }
     }
 
+    /// The id support asks for: the problem's instance, else the proxy's request id.
+    pub fn error_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(p) => p.instance.as_deref(),
+            ApiError::Status { request_id, .. } | ApiError::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Turns an error answer into an error: a problem document when there is one (in either
-    /// key casing), else the bare status.
+    /// key casing, read leniently), else the bare status. The response's HTTP status wins over
+    /// a status the body states.
     pub fn from_error_body(status: u16, status_text: &str, content_type: &str, body: &str) -> ApiError {
         let looks_json = content_type.contains("json") || body.trim_start().starts_with('{');
         if looks_json {
             if let Ok(mut problem) = serde_json::from_str::<Problem>(body) {
-                if !problem.title.is_empty() || problem.problem_type.is_some() {
-                    problem.status.get_or_insert(status);
+                let says_something = !problem.title.trim().is_empty()
+                    || problem.problem_type.is_some()
+                    || problem.detail.is_some()
+                    || problem.instance.is_some();
+                if says_something {
+                    problem.status = Some(status);
                     return ApiError::Problem(problem);
                 }
             }
         }
-        ApiError::Status { status, status_text: status_text.to_owned() }
+        ApiError::Status { status, status_text: status_text.to_owned(), request_id: None }
+    }
+
+    /// This error with the proxy's request id where it has no id of its own.
+    pub fn with_request_id(mut self, id: Option<String>) -> ApiError {
+        match &mut self {
+            ApiError::Problem(p) if p.instance.is_none() => p.instance = id,
+            ApiError::Status { request_id, .. } | ApiError::Decode { request_id, .. } if request_id.is_none() => {
+                *request_id = id
+            }
+            _ => {}
+        }
+        self
     }
 }
 
@@ -79,6 +131,25 @@ mod tests {
         let p = lower.problem().unwrap();
         assert_eq!(p.detail.as_deref(), Some("No invoice 9"));
         assert_eq!(p.status, Some(404), "the HTTP status fills in a missing one");
+    }
+
+    #[test]
+    fn the_http_status_wins_and_lenient_bodies_keep_their_title_and_instance() {
+        let e = ApiError::from_error_body(
+            404,
+            "Not Found",
+            "application/problem+json",
+            r#"{"Type":"billing/invoice/problems/invoice-not-found","Title":"Invoice not found","Status":"400","Instance":42}"#,
+        );
+        assert_eq!(e.status(), Some(404), "the response's status, not the body's");
+        assert_eq!(e.problem().map(|p| p.title.as_str()), Some("Invoice not found"));
+        assert_eq!(e.error_id(), Some("42"));
+        let detail_only =
+            ApiError::from_error_body(500, "Internal Server Error", "application/json", r#"{"detail":"db down"}"#);
+        assert_eq!(detail_only.problem().and_then(|p| p.detail.as_deref()), Some("db down"));
+        let with_id = ApiError::from_error_body(502, "Bad Gateway", "text/html", "<h1>x</h1>")
+            .with_request_id(Some("r-1".into()));
+        assert_eq!(with_id.error_id(), Some("r-1"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod resources;
 mod scope;
 
 pub use billing_contract as contract;
-pub use changes::{Change, SendChange};
-pub use client::ApiClient;
+pub use changes::{Change, Saved, SendChange};
+pub use client::{ApiClient, Listing, PagingFault, MAX_PAGES};
 pub use error::ApiError;
 pub use scope::ClientScope;

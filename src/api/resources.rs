@@ -1,47 +1,74 @@
 //! Loading whole views' worth of resources by following the API's links, concurrently.
 
-use super::{ApiClient, ApiError};
+use super::{ApiClient, ApiError, Listing};
 use crate::model::{CustomerOverview, SubscriptionProducts};
-use billing_contract::{paths, Customer, Invoice, Link, RecurringProduct, Subscription};
+use billing_contract::{paths, Customer, Identified, Invoice, Link, RecurringProduct, Subscription};
 use futures::future::try_join_all;
+use serde::de::DeserializeOwned;
 
 impl ApiClient {
-    /// Every item behind an optional link; no link means none.
-    async fn get_all_or_none<T: serde::de::DeserializeOwned>(&self, link: Option<&Link>) -> Result<Vec<T>, ApiError> {
-        match link {
-            Some(link) => self.get_all(link).await,
-            None => Ok(Vec::new()),
+    /// Every item behind an optional link, each identified (an item without `@id` gets the
+    /// collection's path plus its number); no link means none.
+    async fn get_identified<T: DeserializeOwned + Identified>(
+        &self,
+        link: Option<&Link>,
+    ) -> Result<Listing<T>, ApiError> {
+        let Some(link) = link else { return Ok(Listing { items: Vec::new(), unreadable: Vec::new() }) };
+        let mut listing = self.get_all::<T>(link).await?;
+        for item in &mut listing.items {
+            item.identify_in(link.as_str());
         }
+        Ok(listing)
     }
 
-    /// A customer's invoices, newest first.
-    pub async fn invoices_of_customer(&self, owner_no: &str, customer_no: &str) -> Result<Vec<Invoice>, ApiError> {
-        let mut invoices: Vec<Invoice> =
-            self.get_all(&Link(paths::invoices_of_customer(owner_no, customer_no))).await?;
+    /// One resource, identified by the path it was fetched from when it came without `@id`.
+    async fn get_identified_one<T: DeserializeOwned + Identified>(&self, path: &str) -> Result<T, ApiError> {
+        let mut resource: T = self.get(path).await?;
+        resource.identify_as(path);
+        Ok(resource)
+    }
+
+    /// A customer's invoices, newest first, and how many list items could not be read.
+    pub async fn invoices_of_customer(&self, owner_no: &str, customer_no: &str) -> Result<Listing<Invoice>, ApiError> {
+        let link = Link(paths::invoices_of_customer(owner_no, customer_no));
+        let mut listing = self.get_identified::<Invoice>(Some(&link)).await?;
         // The API lists newest first; keep that order even if a page boundary disagrees.
-        invoices.sort_by_key(|i| std::cmp::Reverse(i.invoice_date));
-        Ok(invoices)
+        listing.items.sort_by_key(|i| std::cmp::Reverse(i.invoice_date));
+        Ok(listing)
     }
 
     /// A customer's recurring products: its own, then each subscription's.
     pub async fn customer_overview(&self, owner_no: &str, customer_no: &str) -> Result<CustomerOverview, ApiError> {
-        let customer: Customer = self.get(&paths::customer(owner_no, customer_no)).await?;
-        let products = self.get_all_or_none::<RecurringProduct>(customer.recurring_products.as_ref());
+        let customer: Customer = self.get_identified_one(&paths::customer(owner_no, customer_no)).await?;
+        let products = self.get_identified::<RecurringProduct>(customer.recurring_products.as_ref());
         let subscriptions = async {
-            let listed: Vec<Subscription> = self.get_all_or_none(customer.subscriptions.as_ref()).await?;
-            try_join_all(listed.into_iter().map(|s| self.subscription_products(s))).await
+            let listed: Listing<Subscription> = self.get_identified(customer.subscriptions.as_ref()).await?;
+            let unreadable = listed.unreadable.len();
+            let loaded = try_join_all(listed.items.into_iter().map(|s| self.subscription_products(s))).await?;
+            Ok::<_, ApiError>((loaded, unreadable))
         };
-        let (products, subscriptions) = futures::try_join!(products, subscriptions)?;
-        Ok(CustomerOverview { customer, products, subscriptions })
+        let (products, (subscriptions, unreadable_subscriptions)) = futures::try_join!(products, subscriptions)?;
+        Ok(CustomerOverview {
+            customer,
+            unreadable_products: products.unreadable.len(),
+            products: products.items,
+            subscriptions,
+            unreadable_subscriptions,
+        })
     }
 
     /// One subscription's products; a list item without its products link is read in full first.
     async fn subscription_products(&self, listed: Subscription) -> Result<SubscriptionProducts, ApiError> {
         let subscription = match listed.recurring_products {
             Some(_) => listed,
-            None => self.get(listed.id.as_str()).await?,
+            None if !listed.id.is_empty() => self.get_identified_one(listed.id.as_str()).await?,
+            None => listed,
         };
-        let products = self.get_all_or_none(subscription.recurring_products.as_ref()).await?;
-        Ok(SubscriptionProducts { subscription, products })
+        let products = self.get_identified::<RecurringProduct>(subscription.recurring_products.as_ref()).await?;
+        Ok(SubscriptionProducts {
+            subscription,
+            unreadable_products: products.unreadable.len(),
+            products: products.items,
+        })
     }
 }

@@ -17,7 +17,7 @@
 
 use crate::api::{ApiClient, ClientScope};
 use crate::format::i18n::language_of;
-use crate::views::{InvoiceList, InvoiceView, Mode, RecurringProductsView, SessionRenewals};
+use crate::views::{ErrorDetails, InvoiceList, InvoiceView, Mode, RecurringProductsView, SessionRenewals};
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
 use std::any::Any;
@@ -195,6 +195,8 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
             return view! { <p class="bw-error" role="alert">{format!("Missing attribute: {}", missing.join(", "))}</p> }
                 .into_any();
         }
+        // The raw cause of an error (a decoder's words) only for CRM staff, behind "Details".
+        provide_context(ErrorDetails(Signal::stored(mode == Mode::Crm)));
         let client = ApiClient::new(&api_base).in_scope(scope);
         // Screen readers read the texts in their language, whatever the host page's lang says.
         let lang = language_of(&locale);

@@ -1,7 +1,7 @@
 //! An invoice's charges, grouped as the invoice bills them, with the sums that explain its amount.
 
 use crate::format::case;
-use billing_contract::{Date, Decimal, Invoice, InvoiceLine, InvoiceSubscription};
+use billing_contract::{Date, Decimal, Invoice, InvoiceLine, InvoiceSubscription, Unreadable};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -77,6 +77,9 @@ pub struct ChargeGroup {
     product_keys: Vec<String>,
     /// Per line: the description, lower-cased, for the filter and for sorting.
     description_keys: Vec<String>,
+    /// The lines the API sent that could not be read: left out of the lines and the totals,
+    /// and shown as such.
+    pub unreadable: Vec<Unreadable>,
 }
 
 impl ChargeGroup {
@@ -87,7 +90,13 @@ impl ChargeGroup {
         let texts: Vec<&str> = lines.iter().flat_map(|l| [l.product_no.as_str(), l.description.as_str()]).collect();
         let mut lowered = case::lowercase_all(&texts).into_iter();
         let (product_keys, description_keys) = std::iter::from_fn(|| Some((lowered.next()?, lowered.next()?))).unzip();
-        ChargeGroup { kind, lines, totals, product_keys, description_keys }
+        ChargeGroup { kind, lines, totals, product_keys, description_keys, unreadable: Vec::new() }
+    }
+
+    /// This group with the lines that could not be read.
+    pub fn with_unreadable(mut self, unreadable: Vec<Unreadable>) -> ChargeGroup {
+        self.unreadable = unreadable;
+        self
     }
 
     /// Whether every one of the lower-cased `words` appears in line `index`'s product number or

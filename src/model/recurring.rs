@@ -11,6 +11,8 @@ pub struct SubscriptionProducts {
     pub subscription: Subscription,
     /// Its recurring products.
     pub products: Vec<RecurringProduct>,
+    /// How many of its products could not be read.
+    pub unreadable_products: usize,
 }
 
 /// Everything billed recurringly to one customer.
@@ -22,12 +24,23 @@ pub struct CustomerOverview {
     pub products: Vec<RecurringProduct>,
     /// Each subscription with its products, in the order the API listed them.
     pub subscriptions: Vec<SubscriptionProducts>,
+    /// How many of the customer's own products could not be read.
+    pub unreadable_products: usize,
+    /// How many subscriptions could not be read.
+    pub unreadable_subscriptions: usize,
 }
 
 impl CustomerOverview {
     /// True when the customer has neither products nor subscriptions.
     pub fn is_empty(&self) -> bool {
         self.products.is_empty() && self.subscriptions.is_empty()
+    }
+
+    /// How many products and subscriptions could not be read: totals leave them out.
+    pub fn unreadable(&self) -> usize {
+        self.unreadable_products
+            + self.unreadable_subscriptions
+            + self.subscriptions.iter().map(|s| s.unreadable_products).sum::<usize>()
     }
 
     /// Every product, the customer's first.

@@ -5,6 +5,7 @@
 use super::invoice_charges::TableModel;
 use super::invoice_view::{GroupSlot, SlotState};
 use super::shared::Shared;
+use super::status::{describe, raw_details, Described};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::invoice::{is_credit, is_proration};
 use crate::model::rows::{window, Row};
@@ -299,10 +300,7 @@ impl RowContext<'_> {
                         .into_any()
                     }
                     SlotState::Failed(error) => {
-                        let problem = error.problem();
-                        let title = problem.map(|p| p.title.clone()).unwrap_or_else(|| error.to_string());
-                        let detail = problem.and_then(|p| p.detail.clone());
-                        let instance = problem.and_then(|p| p.instance.clone());
+                        let Described { title, detail, raw, id: instance, .. } = describe(t, error);
                         let retry = self.on_retry;
                         view! {
                             <span class="bw-error-inline" role="alert">
@@ -310,6 +308,7 @@ impl RowContext<'_> {
                                 {detail.map(|d| format!(" – {d}"))}
                                 {instance.map(|i| view! { " · "{t.error_id}": "<code class="bw-instance">{i}</code> })}
                             </span>
+                            {raw_details(t, raw)}
                             {retry.map(|retry| view! {
                                 " "<button type="button" class="bw-button bw-link" on:click=move |_| retry.run(slot_index)>{t.retry}</button>
                             })}
@@ -328,7 +327,24 @@ impl RowContext<'_> {
             Row::Subtotal { .. } => {
                 let Some(totals) = shown.map(|s| s.totals) else { return ().into_any() };
                 let label = if self.filtered { t.shown_excl_vat } else { t.subtotal };
+                // Lines the API sent that could not be read: said where they belong, not dropped.
+                let unreadable = shown
+                    .map(|s| s.group.unreadable.clone())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|u| {
+                        let text = fill(t.line_unreadable, &[&self.f.count(u.position + 1)]);
+                        view! {
+                            <tr class="bw-unreadable">
+                                <td colspan=COLUMNS>
+                                    <span aria-hidden="true">"⚠ "</span>{text}{raw_details(t, Some(u.reason))}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
                 view! {
+                    {unreadable}
                     <tr class="bw-subtotal" aria-rowindex=row_index>
                         <th scope="row" colspan="5">{label}" – "{group_title(t, &slot.kind)}</th>
                         <td class="bw-num">{self.f.amount(totals.amount)}</td>

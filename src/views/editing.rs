@@ -1,7 +1,7 @@
 //! What the change forms share: how a change is sent, the guard against sending it twice, and
 //! whom to tell when it is saved or the session has expired.
 
-use crate::api::{ApiError, Change, SendChange};
+use crate::api::{ApiError, Change, Saved, SendChange};
 use crate::embed::ChangeNotice;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,7 +24,7 @@ pub struct Editing {
 impl Editing {
     /// Sends `change` unless `busy` says a change from the same form is already in flight, and
     /// hands the result to `done` (not called if the form is gone by then).
-    pub fn submit(&self, change: Change, busy: RwSignal<bool>, done: impl FnOnce(Result<(), ApiError>) + 'static) {
+    pub fn submit(&self, change: Change, busy: RwSignal<bool>, done: impl FnOnce(Result<Saved, ApiError>) + 'static) {
         if busy.get_untracked() {
             return;
         }

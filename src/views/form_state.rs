@@ -57,7 +57,12 @@ impl<F: FormField + Send + Sync> FormState<F> {
     /// everything typed stays.
     pub fn send(self, editing: &Editing, change: Change, notice: ChangeNotice, on_saved: Callback<ChangeNotice>) {
         editing.submit(change, self.busy, move |result| match result {
-            Ok(()) => {
+            Ok(saved) => {
+                // An added product's number is the server's to give: the event carries it.
+                let notice = ChangeNotice {
+                    recurring_product_no: notice.recurring_product_no.or(saved.recurring_product_no),
+                    ..notice
+                };
                 on_saved.try_run(notice);
             }
             Err(error) => {

@@ -32,6 +32,8 @@ pub(crate) struct TableModel {
     pub ready_groups: usize,
     pub failed_groups: usize,
     pub groups: usize,
+    /// Lines the API sent that could not be read, over the loaded groups.
+    pub unreadable_lines: usize,
 }
 
 /// Shown groups computed for one query, by group identity: a group that has not changed is not
@@ -75,6 +77,7 @@ impl TableModel {
                 SlotState::Ready(group) => {
                     model.ready_groups += 1;
                     model.loaded_lines += group.lines.len();
+                    model.unreadable_lines += group.unreadable.len();
                     Some(cache.show(group, query))
                 }
                 SlotState::Failed(_) => {
@@ -85,7 +88,9 @@ impl TableModel {
             };
             let shown_lines = shown.as_ref().map(|s| s.lines.len());
             model.shown_lines += shown_lines.unwrap_or(0);
-            if shown_lines != Some(0) {
+            // A group none of whose lines shows still shows if some could not be read: they are news.
+            let has_unreadable = shown.as_ref().is_some_and(|s| !s.group.unreadable.is_empty());
+            if shown_lines != Some(0) || has_unreadable {
                 model.visible.push(index);
                 shapes.push(GroupShape { shown_lines, expanded: !collapsed.contains(&index) });
             }

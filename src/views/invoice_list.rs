@@ -32,7 +32,7 @@ pub fn InvoiceList(
             move |customer| {
                 let client = client.clone();
                 let owner = owner_no.clone();
-                async move { client.invoices_of_customer(&owner, &customer).await.map(Arc::new) }
+                async move { client.invoices_of_customer(&owner, &customer).await.map(|listing| Arc::new(listing.items)) }
             },
         )
     };

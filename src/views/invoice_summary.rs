@@ -46,6 +46,11 @@ pub(crate) fn InvoiceSummary(
         let difference = reconciliation.difference().filter(|d| complete && !d.is_zero());
         let caption =
             if filtered { fill(t.totals_caption_filtered, &[q.filter.trim()]) } else { t.totals_caption.to_owned() };
+        // Lines that could not be read are in no total: say so, whatever else is said.
+        let incomplete = (m.unreadable_lines > 0).then(|| {
+            let text = fill(t.totals_incomplete, &[&f.count(m.unreadable_lines)]);
+            view! { <p class="bw-note bw-note-warning bw-totals-incomplete" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+        });
         let note = if !settled {
             Some(view! { <p class="bw-note" role="note">{t.totals_loading}</p> }.into_any())
         } else if !complete {
@@ -56,7 +61,7 @@ pub(crate) fn InvoiceSummary(
                 view! { <p class="bw-note bw-note-warning" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
                     .into_any(),
             )
-        } else if reconciliation.is_reconciled() {
+        } else if reconciliation.is_reconciled() && m.unreadable_lines == 0 {
             Some(
                 view! { <p class="bw-note bw-note-ok"><span aria-hidden="true">"✓ "</span>{t.reconciled}</p> }
                     .into_any(),
@@ -76,6 +81,7 @@ pub(crate) fn InvoiceSummary(
                     {difference.map(|d| row(t.difference.to_owned(), d, "bw-difference"))}
                 </tbody>
             </table>
+            {incomplete}
             {note}
         }
     }

@@ -294,6 +294,14 @@ impl Loader {
         set_timeout(move || this.batch(generation, |p| p.waited = true), QUIET_LOAD);
     }
 
+    /// Adds a group that cannot be loaded, shown with `error`.
+    fn add_failed_group(&self, kind: GroupKind, error: ApiError, generation: u64) {
+        if self.is_current(generation) {
+            let slot = GroupSlot { kind, link: None, state: SlotState::Failed(error) };
+            self.batch(generation, |p| p.new_slots.push(slot));
+        }
+    }
+
     async fn load_subscriptions(self, link: Link, generation: u64) {
         match self.client.get_all::<InvoiceSubscription>(&link).await {
             Ok(subscriptions) => {
@@ -301,9 +309,18 @@ impl Loader {
                 // with them. (Awaiting the frame alone sent the requests from inside the frame that
                 // renders those lines, before its paint.)
                 after_next_paint().await;
-                let groups =
-                    subscriptions.into_iter().map(|s| (GroupKind::subscription(&s), s.recurring_products)).collect();
+                let groups = subscriptions
+                    .items
+                    .into_iter()
+                    .map(|s| (GroupKind::subscription(&s), s.recurring_products))
+                    .collect();
                 self.add_groups(groups, generation);
+                // A subscription that could not be read is a group that could not be loaded.
+                for unreadable in subscriptions.unreadable {
+                    let kind = GroupKind::Subscription { subscription_no: String::new(), description: None };
+                    let error = ApiError::Decode { url: link.0.clone(), message: unreadable.reason, request_id: None };
+                    self.add_failed_group(kind, error, generation);
+                }
             }
             Err(error) => {
                 if self.is_current(generation) {
@@ -415,7 +432,9 @@ impl Loader {
             return;
         }
         let state = match lines {
-            Ok(lines) => SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines))),
+            Ok(lines) => {
+                SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines.items).with_unreadable(lines.unreadable)))
+            }
             Err(error) => SlotState::Failed(error),
         };
         self.set_state(index, state, generation);

@@ -36,4 +36,4 @@ pub use products_overview::RecurringProductsTable;
 pub use recurring_products::RecurringProductsView;
 pub use session::SessionRenewals;
 pub use site::DemoSite;
-pub use status::{ErrorView, Loading, QUIET_LOAD};
+pub use status::{describe, Described, ErrorDetails, ErrorView, Loading, QUIET_LOAD};

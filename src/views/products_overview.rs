@@ -138,8 +138,13 @@ pub fn RecurringProductsTable(
         && [OperationRel::AddSubscription, OperationRel::AddRecurringProduct]
             .iter()
             .any(|rel| find_operation(&overview.customer.operations, *rel).is_some());
+    // Products or subscriptions the API sent that could not be read: said, not silently dropped.
+    let unreadable = (overview.unreadable() > 0).then(|| {
+        let text = fill(t.products_unreadable, &[&ctx.f.count(overview.unreadable())]);
+        view! { <p class="bw-note bw-note-warning bw-totals-incomplete" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+    });
     if overview.is_empty() && !can_add {
-        return empty.into_any();
+        return view! { {empty}{unreadable} }.into_any();
     }
     let cost = overview.active_cost(ctx.today);
     let total_text = (!overview.is_empty()).then(|| {
@@ -187,6 +192,7 @@ pub fn RecurringProductsTable(
             {empty}
             <div class="bw-overview-bar">
                 {total_text.map(|text| view! { <p class="bw-customer-total">{text}</p> })}
+                {unreadable}
                 {ended_toggle}
                 {add_subscription}
             </div>

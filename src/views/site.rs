@@ -42,6 +42,7 @@ pub fn DemoSite() -> impl IntoView {
     let tab =
         RwSignal::new(if query.get("tab").as_deref() == Some("recurring") { Tab::Recurring } else { Tab::Invoices });
     let mode = RwSignal::new(query.get("mode").and_then(|m| m.parse::<Mode>().ok()).unwrap_or_default());
+    provide_context(super::ErrorDetails(Signal::derive(move || mode.get() == Mode::Crm)));
 
     Effect::new({
         let owner_no = owner_no.clone();

@@ -1,7 +1,7 @@
 //! Loading and error states shared by every view.
 
-use crate::api::ApiError;
-use crate::format::texts;
+use crate::api::{ApiError, PagingFault};
+use crate::format::{i18n::fill, texts, Texts};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -40,8 +40,78 @@ pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
     }
 }
 
+/// Whether error views may show the raw detail of a failure (a decoder's or the browser's
+/// words) behind a "Details" toggle: provided as context, true in CRM mode only. Without it,
+/// they do not.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorDetails(pub Signal<bool>);
+
+/// Whether the raw detail of errors may be shown here (see [`ErrorDetails`]); follows the mode.
+fn error_details_allowed() -> Signal<bool> {
+    use_context::<ErrorDetails>().map_or_else(|| Signal::stored(false), |d| d.0)
+}
+
+/// What a user is told of a failure: a sentence in their language, never a decoder's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Described {
+    /// The headline: the problem's title, or a translated sentence.
+    pub title: String,
+    /// The problem's own detail, written for people.
+    pub detail: Option<String>,
+    /// The technical cause (a decoder's or the browser's words): only behind "Details", in CRM.
+    pub raw: Option<String>,
+    /// The id support asks for: the problem's instance or the proxy's request id.
+    pub id: Option<String>,
+    /// The problem's type code.
+    pub problem_type: Option<String>,
+}
+
+/// Tells `error` in the words of `t`.
+pub fn describe(t: &Texts, error: &ApiError) -> Described {
+    let id = error.error_id().map(str::to_owned);
+    let plain = |title: String| Described {
+        title,
+        detail: None,
+        raw: Some(error.to_string()),
+        id: id.clone(),
+        problem_type: None,
+    };
+    match error {
+        ApiError::Problem(p) => Described {
+            title: if p.title.trim().is_empty() { t.could_not_load.to_owned() } else { p.title.clone() },
+            detail: p.detail.clone(),
+            raw: None,
+            id,
+            problem_type: p.problem_type.clone(),
+        },
+        ApiError::Status { status, .. } => plain(fill(t.err_status, &[&status.to_string()])),
+        ApiError::Network(_) => plain(t.err_unreachable.to_owned()),
+        ApiError::Request(_) => plain(t.err_request.to_owned()),
+        ApiError::Decode { .. } => plain(t.err_unreadable.to_owned()),
+        ApiError::LinkRefused(_) => plain(t.err_link_refused.to_owned()),
+        ApiError::Paging { reason: PagingFault::Loop, .. } => plain(t.err_paging_loop.to_owned()),
+        ApiError::Paging { reason: PagingFault::TooMany, .. } => plain(t.err_paging_too_many.to_owned()),
+    }
+}
+
+/// The raw cause of a failure behind a closed "Details" toggle, where [`ErrorDetails`] allows.
+pub fn raw_details(t: &'static Texts, raw: Option<String>) -> impl IntoView {
+    let allowed = error_details_allowed();
+    move || {
+        let raw = raw.clone().filter(|_| allowed.get())?;
+        Some(view! {
+            <details class="bw-error-details">
+                <summary>{t.error_details}</summary>
+                <code>{raw}</code>
+            </details>
+        })
+    }
+}
+
 /// An error: a problem's title, detail, type and instance id (which support asks for), or a
-/// plain message for other failures, with a retry button when the caller gives one.
+/// translated sentence for other failures with the request's id, with a retry button when the
+/// caller gives one. A decoder's or the browser's words show only in CRM mode, behind
+/// "Details".
 ///
 /// - `error`: what failed.
 /// - `retry`: run again; no button without it.
@@ -55,15 +125,7 @@ pub fn ErrorView(
     #[prop(optional)] hide_fields: bool,
 ) -> impl IntoView {
     let t = texts(&locale);
-    let (title, detail, instance, problem_type) = match &error {
-        ApiError::Problem(p) => (
-            if p.title.is_empty() { t.could_not_load.to_owned() } else { p.title.clone() },
-            p.detail.clone(),
-            p.instance.clone(),
-            p.problem_type.clone(),
-        ),
-        other => (t.could_not_load.to_owned(), Some(other.to_string()), None, None),
-    };
+    let Described { title, detail, raw, id: instance, problem_type } = describe(t, &error);
     let fields = error.problem().filter(|_| !hide_fields).map(|p| p.problems.clone()).unwrap_or_default();
     view! {
         <div class="bw-error" role="alert">
@@ -80,6 +142,7 @@ pub fn ErrorView(
                     {problem_type.map(|ty| view! { <span>{t.error_type}": "<code>{ty}</code></span> })}
                 </p>
             })}
+            {raw_details(t, raw)}
             {retry.map(|retry| view! {
                 <button type="button" class="bw-button" on:click=move |_| retry.run(())>{t.retry}</button>
             })}
