@@ -3,7 +3,7 @@
 use super::{ApiError, ClientScope};
 use billing_contract::links::resolve;
 use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
-use billing_contract::{Link, Page, Unreadable};
+use billing_contract::{Link, LinkRefused, Page, Unreadable};
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 use std::future::Future;
@@ -109,19 +109,22 @@ impl ApiClient {
     }
 
     /// The full URL of an API path or link, or why it is not followed.
-    pub fn url(&self, path: &str) -> Result<String, ApiError> {
-        let path = resolve(&self.base, path).map_err(ApiError::LinkRefused)?;
+    pub fn url(&self, path: &str) -> Result<String, LinkRefused> {
+        let path = resolve(&self.base, path)?;
         Ok(format!("{}{}", self.base, path))
     }
 
     /// GETs one resource. The request goes out when `get` is called, not when the answer is
     /// first awaited, so a view can send it before it renders.
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> impl Future<Output = Result<T, ApiError>> + 'static {
-        let sent = self.url(path).and_then(|url| match self.request("GET", &url, None) {
-            Ok(Some(request)) => Ok((url, fetch(&request))),
-            Ok(None) => Err(removed()),
-            Err(reason) => Err(ApiError::Request(reason)),
-        });
+        let sent = match self.url(path) {
+            Ok(url) => match self.request("GET", &url, None) {
+                Ok(Some(request)) => Ok((url, fetch(&request))),
+                Ok(None) => Err(removed()),
+                Err(reason) => Err(ApiError::Request(reason)),
+            },
+            Err(refused) => Err(ApiError::LinkRefused(refused)),
+        };
         async move {
             let (url, answer) = sent?;
             read_json(&url, answer.await?).await
@@ -132,7 +135,7 @@ impl ApiClient {
     /// carry the proxy's CSRF marker. Succeeds on any 2xx answer with the answer's body
     /// (empty if it has none), e.g. a created resource.
     pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<String, ApiError> {
-        let url = self.url(path)?;
+        let url = self.url(path).map_err(ApiError::LinkRefused)?;
         let method = method.trim().to_ascii_uppercase();
         if !["POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
             return Err(ApiError::Request(format!("{method} is not a write this client sends")));
