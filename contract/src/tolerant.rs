@@ -55,6 +55,22 @@ pub struct Page<T> {
     pub operations: Vec<Operation>,
 }
 
+impl<T: DeserializeOwned> Page<T> {
+    /// Reads a page from its JSON text: whole when every item reads (the common case, at the
+    /// cost of one pass), else item by item.
+    pub fn from_json(json: &str) -> serde_json::Result<Page<T>> {
+        match serde_json::from_str::<crate::Collection<T>>(json) {
+            Ok(whole) => Ok(Page {
+                items: whole.items,
+                unreadable: Vec::new(),
+                navigation: whole.navigation,
+                operations: whole.operations,
+            }),
+            Err(_) => serde_json::from_str(json),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct PageWire {
     #[serde(default, deserialize_with = "null_as_default")]
@@ -256,6 +272,19 @@ mod tests {
         assert_eq!(page.items[1].description, "", "null reads as absent");
         assert_eq!(page.items[1].vat_amount.to_string(), "2.5", "VAT is the total less the amount");
         assert_eq!(page.navigation, Navigation::default());
+    }
+
+    #[test]
+    fn from_json_reads_whole_pages_at_once_and_broken_ones_item_by_item() {
+        let good = r#"{ "items": [{ "subscriptionNo": "1" }, { "subscriptionNo": 2 }], "navigation": { "next": "/billing/n" } }"#;
+        let page = Page::<Subscription>::from_json(good).unwrap();
+        assert_eq!((page.items.len(), page.unreadable.len()), (2, 0));
+        assert_eq!(page.navigation.next, Some(Link("/billing/n".into())));
+        let broken = r#"{ "items": [{ "subscriptionNo": "1" }, { "subscriptionNo": null }, 7], "navigation": null }"#;
+        let page = Page::<Subscription>::from_json(broken).unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.unreadable.iter().map(|u| u.position).collect::<Vec<_>>(), [1, 2]);
+        assert!(Page::<Subscription>::from_json("{ not json").is_err());
     }
 
     #[test]

@@ -116,7 +116,27 @@ impl ApiClient {
 
     /// GETs one resource. The request goes out when `get` is called, not when the answer is
     /// first awaited, so a view can send it before it renders.
-    pub fn get<T: DeserializeOwned>(&self, path: &str) -> impl Future<Output = Result<T, ApiError>> + 'static {
+    pub fn get<T: DeserializeOwned + 'static>(
+        &self,
+        path: &str,
+    ) -> impl Future<Output = Result<T, ApiError>> + 'static {
+        self.get_with(path, |json| serde_json::from_str::<T>(json))
+    }
+
+    /// GETs one page of a collection, read by [`Page::from_json`].
+    fn get_page<T: DeserializeOwned + 'static>(
+        &self,
+        path: &str,
+    ) -> impl Future<Output = Result<Page<T>, ApiError>> + 'static {
+        self.get_with(path, Page::<T>::from_json)
+    }
+
+    /// GETs `path` and reads its JSON body with `decode`.
+    fn get_with<T: 'static>(
+        &self,
+        path: &str,
+        decode: fn(&str) -> serde_json::Result<T>,
+    ) -> impl Future<Output = Result<T, ApiError>> + 'static {
         let sent = match self.url(path) {
             Ok(url) => match self.request("GET", &url, None) {
                 Ok(Some(request)) => Ok((url, fetch(&request))),
@@ -127,7 +147,7 @@ impl ApiClient {
         };
         async move {
             let (url, answer) = sent?;
-            read_json(&url, answer.await?).await
+            read_json(&url, answer.await?, decode).await
         }
     }
 
@@ -155,7 +175,7 @@ impl ApiClient {
     /// `on_page` sees each page's readable items as they arrive (for progress and early
     /// display). A `next` that leads back to a page already read, or past [`MAX_PAGES`], fails
     /// the collection: part of it is never shown as the whole.
-    pub async fn get_all_with<T: DeserializeOwned>(
+    pub async fn get_all_with<T: DeserializeOwned + 'static>(
         &self,
         link: &Link,
         mut on_page: impl FnMut(&[T]),
@@ -170,7 +190,7 @@ impl ApiClient {
             if seen.len() > MAX_PAGES {
                 return Err(ApiError::Paging { link: page_link.0, reason: PagingFault::TooMany });
             }
-            let page: Page<T> = self.get(page_link.as_str()).await?;
+            let page: Page<T> = self.get_page(page_link.as_str()).await?;
             on_page(&page.items);
             let offset = listing.items.len() + listing.unreadable.len();
             listing.unreadable.extend(
@@ -183,7 +203,7 @@ impl ApiClient {
     }
 
     /// GETs every item of a collection, following `navigation.next`.
-    pub async fn get_all<T: DeserializeOwned>(&self, link: &Link) -> Result<Listing<T>, ApiError> {
+    pub async fn get_all<T: DeserializeOwned + 'static>(&self, link: &Link) -> Result<Listing<T>, ApiError> {
         self.get_all_with(link, |_| {}).await
     }
 }
@@ -227,12 +247,12 @@ fn reason(error: &JsValue) -> String {
 }
 
 /// The JSON body of `response` from `url` as a `T`, or the error it answers with.
-async fn read_json<T: DeserializeOwned>(url: &str, response: Response) -> Result<T, ApiError> {
+async fn read_json<T>(url: &str, response: Response, decode: fn(&str) -> serde_json::Result<T>) -> Result<T, ApiError> {
     if !response.ok() {
         return Err(error_from(response).await);
     }
     let body = text_of(&response).await.map_err(|e| ApiError::Network(reason(&e)))?;
-    serde_json::from_str(&body).map_err(|e| ApiError::Decode {
+    decode(&body).map_err(|e| ApiError::Decode {
         url: url.to_owned(),
         message: e.to_string(),
         request_id: response.headers().get(REQUEST_ID_HEADER).ok().flatten(),

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 impl ApiClient {
     /// Every item behind an optional link, each identified (an item without `@id` gets the
     /// collection's path plus its number); no link means none.
-    async fn get_identified<T: DeserializeOwned + Identified>(
+    async fn get_identified<T: DeserializeOwned + Identified + 'static>(
         &self,
         link: Option<&Link>,
     ) -> Result<Listing<T>, ApiError> {
@@ -22,7 +22,7 @@ impl ApiClient {
     }
 
     /// One resource, identified by the path it was fetched from when it came without `@id`.
-    async fn get_identified_one<T: DeserializeOwned + Identified>(&self, path: &str) -> Result<T, ApiError> {
+    async fn get_identified_one<T: DeserializeOwned + Identified + 'static>(&self, path: &str) -> Result<T, ApiError> {
         let mut resource: T = self.get(path).await?;
         resource.identify_as(path);
         Ok(resource)

@@ -228,7 +228,7 @@ impl HostEvent {
                     problem.map(|p| p.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| error.to_string()),
                 )
                 .with("detail", problem.and_then(|p| p.detail.clone()))
-                .with("instance", problem.and_then(|p| p.instance.clone())),
+                .with("instance", error.error_id().map(str::to_owned)),
         )
     }
 }
