@@ -339,6 +339,7 @@ test('CRM: add a product to a subscription, edit it, end it, delete another; a r
   const after = await stuganProducts();
   const added = after.filter((p) => !before.some((b) => b.recurringProductNo === p.recurringProductNo));
   assertEqual(added.length, 1, 'one product added');
+  assertEqual(events[0].detail.recurringProductNo, added[0].recurringProductNo, 'the added product is named by the number the API gave it');
   assertEqual([added[0].productNo, added[0].description, added[0].unitPrice, added[0].endDate], ['E2E-EXTRA', 'Extra datapott 5 GB', 15, endDate], 'edited and ended');
   const untouched = before.filter((p) => p.recurringProductNo !== router.recurringProductNo);
   assertEqual(after.filter((p) => p !== added[0]), untouched, 'the router is gone and nothing else changed');

@@ -130,6 +130,9 @@ impl FakeApi {
     fn sender(&self) -> SendChange {
         let api = self.clone();
         Arc::new(move |change| {
+            // Like the API's 201 answer, an added product comes back with the number it was given.
+            let created = matches!(change, Change::AddProduct { .. }).then(|| "1099".to_owned());
+            let saved = Saved { recurring_product_no: created };
             api.sent.lock().unwrap().push(change);
             let answer = {
                 let mut answers = api.answers.lock().unwrap();
@@ -137,8 +140,8 @@ impl FakeApi {
             };
             Box::pin(async move {
                 match answer {
-                    Some(rx) => rx.await.unwrap_or(Err(ApiError::Network("dropped".into()))).map(|()| Saved::default()),
-                    None => Ok(Saved::default()),
+                    Some(rx) => rx.await.unwrap_or(Err(ApiError::Network("dropped".into()))).map(|()| saved),
+                    None => Ok(saved),
                 }
             })
         })
@@ -446,6 +449,7 @@ async fn the_form_checks_the_contract_before_sending_and_keeps_what_was_typed() 
     let saved = reports.saved.lock().unwrap().clone();
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].action, ChangeAction::ProductAdded);
+    assert_eq!(saved[0].recurring_product_no.as_deref(), Some("1099"), "the number the server gave it");
     assert_eq!(saved[0].subscription_no.as_deref(), Some("46701234567"));
     assert_eq!(saved[0].description.as_deref(), Some("Extra surf"));
     assert_eq!(count(&host, "form"), 0, "the form closes once the change is saved");
