@@ -59,10 +59,10 @@ pub struct Subscription {
     #[serde(default, deserialize_with = "crate::tolerant::optional_text", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// First day of the subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_date", skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Date>,
     /// Last day of the subscription, if ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_date", skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Date>,
     /// Link to the subscription's recurring products.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +175,7 @@ pub struct RecurringProduct {
     /// First day billed.
     pub start_date: Date,
     /// Last day billed; `None` until further notice.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_date")]
     pub end_date: Option<Date>,
     /// What may be done to it (update, delete).
     #[serde(default, deserialize_with = "crate::tolerant::tolerant_operations")]

@@ -25,10 +25,10 @@ pub struct Invoice {
     #[serde(deserialize_with = "crate::tolerant::required_text")]
     pub invoice_no: String,
     /// The invoice date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_date", skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<Date>,
     /// When payment is due.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_date", skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Date>,
     /// The invoiced customer.
     #[serde(default, deserialize_with = "crate::tolerant::optional_text", skip_serializing_if = "Option::is_none")]
@@ -140,9 +140,9 @@ struct InvoiceLineWire {
     product_no: String,
     #[serde(default, deserialize_with = "crate::tolerant::text")]
     description: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_date")]
     period_start: Option<Date>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::tolerant::optional_date")]
     period_end: Option<Date>,
     #[serde(default, with = "money::option_number")]
     quantity: Option<Decimal>,

@@ -29,6 +29,17 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
+/// Reads an optional date: absent, `null` and `""` are none; any other text must be a
+/// `YYYY-MM-DD` date (a wrong date is an error, not a guess).
+///
+/// Use with `#[serde(default, deserialize_with = "crate::tolerant::optional_date")]`.
+pub fn optional_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<crate::Date>, D::Error> {
+    match Option::<String>::deserialize(deserializer)? {
+        Some(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(serde::de::Error::custom),
+        _ => Ok(None),
+    }
+}
+
 /// An item of a collection that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unreadable {
