@@ -83,10 +83,12 @@ fn overview() -> Arc<CustomerOverview> {
     Arc::new(CustomerOverview {
         unreadable_products: 0,
         unreadable_subscriptions: 0,
+        products_failed: None,
         customer: customer(&[OperationRel::AddSubscription, OperationRel::AddRecurringProduct]),
         products: vec![product("1", "Pappersfaktura", "29.00", "2025-06-01", None, ALL_PRODUCT_OPS)],
         subscriptions: vec![SubscriptionProducts {
             unreadable_products: 0,
+            failed: None,
             subscription: subscription("46701234567", Some("Mobil – Anna"), &[OperationRel::AddRecurringProduct]),
             products: vec![
                 product("2", "Mobil 20 GB", "199.00", "2026-09-15", None, ALL_PRODUCT_OPS),
@@ -279,6 +281,7 @@ fn a_customer_without_products_or_subscriptions_says_so() {
     let empty = Arc::new(CustomerOverview {
         unreadable_products: 0,
         unreadable_subscriptions: 0,
+        products_failed: None,
         customer: customer(&[]),
         products: vec![],
         subscriptions: vec![],
@@ -292,6 +295,7 @@ fn a_customer_without_products_or_subscriptions_says_so() {
     let empty = Arc::new(CustomerOverview {
         unreadable_products: 0,
         unreadable_subscriptions: 0,
+        products_failed: None,
         customer: customer(&[OperationRel::AddSubscription, OperationRel::AddRecurringProduct]),
         products: vec![],
         subscriptions: vec![],
@@ -309,6 +313,7 @@ fn controls_follow_the_operations_each_resource_advertises() {
     let overview = Arc::new(CustomerOverview {
         unreadable_products: 0,
         unreadable_subscriptions: 0,
+        products_failed: None,
         customer: customer(&[OperationRel::AddSubscription]),
         products: vec![product(
             "1",
@@ -320,6 +325,7 @@ fn controls_follow_the_operations_each_resource_advertises() {
         )],
         subscriptions: vec![SubscriptionProducts {
             unreadable_products: 0,
+            failed: None,
             subscription: subscription("46701234567", Some("Mobil – Anna"), &[OperationRel::AddRecurringProduct]),
             products: vec![product(
                 "2",
@@ -347,6 +353,7 @@ fn controls_follow_the_operations_each_resource_advertises() {
     let bare = Arc::new(CustomerOverview {
         unreadable_products: 0,
         unreadable_subscriptions: 0,
+        products_failed: None,
         customer: customer(&[]),
         products: vec![product("1", "Pappersfaktura", "29.00", "2025-06-01", None, &[])],
         subscriptions: vec![],
@@ -362,10 +369,12 @@ fn self_service_is_read_only_plain_and_free_of_internal_identifiers() {
     let overview = Arc::new(CustomerOverview {
         unreadable_products: 0,
         unreadable_subscriptions: 0,
+        products_failed: None,
         subscriptions: vec![
             overview().subscriptions[0].clone(),
             SubscriptionProducts {
                 unreadable_products: 0,
+                failed: None,
                 subscription: subscription("46709999999", None, &[]),
                 products: vec![],
             },
@@ -576,4 +585,38 @@ async fn an_expired_session_is_reported_and_the_form_keeps_its_input() {
     assert_eq!(reports.unauthorized.lock().unwrap().len(), 1, "the caller hears of the 401");
     assert_eq!(texts(&host, ".bw-form .bw-error-title"), ["Your session has expired"]);
     assert_eq!(value_of(&host, "description"), "Mobil – Nils");
+}
+
+#[wasm_bindgen_test]
+fn a_section_that_cannot_load_says_so_while_the_rest_shows_and_unreadable_products_are_counted() {
+    let mut overview = (*overview()).clone();
+    overview.unreadable_products = 1;
+    let mut refused = overview.subscriptions[0].clone();
+    refused.subscription = subscription("46703456789", Some("Mobil – Sofia"), &[]);
+    refused.products = vec![];
+    refused.failed = Some(ApiError::LinkRefused(billing_contract::LinkRefused::OtherOrigin(
+        "http://attacker.invalid/billing/x".into(),
+    )));
+    overview.subscriptions.push(refused);
+    let overview = Arc::new(overview);
+    let (host, _handle) =
+        mount(move || view! { <RecurringProductsTable overview=overview.clone() locale="en-GB" today=today() /> });
+    assert_eq!(count(&host, "section.bw-subscription"), 3, "every section shows");
+    assert_eq!(
+        texts(&host, "section.bw-subscription:nth-of-type(3) .bw-error-title"),
+        ["The billing service pointed to an address outside the billing service, so it was not followed."]
+    );
+    assert_eq!(
+        count(&host, "section.bw-subscription:nth-of-type(2) tr.bw-product"),
+        3,
+        "the other subscription's products show"
+    );
+    assert!(
+        !host.text_content().unwrap().contains("attacker.invalid"),
+        "the refused link is not shown outside CRM details"
+    );
+    assert_eq!(
+        texts(&host, ".bw-totals-incomplete"),
+        ["⚠ Items that could not be read: 1. They are not shown, and the totals leave them out."]
+    );
 }

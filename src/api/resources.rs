@@ -3,7 +3,7 @@
 use super::{ApiClient, ApiError, Listing};
 use crate::model::{CustomerOverview, SubscriptionProducts};
 use billing_contract::{paths, Customer, Identified, Invoice, Link, RecurringProduct, Subscription};
-use futures::future::try_join_all;
+use futures::future::join_all;
 use serde::de::DeserializeOwned;
 
 impl ApiClient {
@@ -40,35 +40,54 @@ impl ApiClient {
     /// A customer's recurring products: its own, then each subscription's.
     pub async fn customer_overview(&self, owner_no: &str, customer_no: &str) -> Result<CustomerOverview, ApiError> {
         let customer: Customer = self.get_identified_one(&paths::customer(owner_no, customer_no)).await?;
+        // The customer's own products and each subscription's load on their own: one that fails
+        // (a link that leaves the API, a failed request) is shown failed where it belongs.
         let products = self.get_identified::<RecurringProduct>(customer.recurring_products.as_ref());
         let subscriptions = async {
             let listed: Listing<Subscription> = self.get_identified(customer.subscriptions.as_ref()).await?;
             let unreadable = listed.unreadable.len();
-            let loaded = try_join_all(listed.items.into_iter().map(|s| self.subscription_products(s))).await?;
+            let loaded = join_all(listed.items.into_iter().map(|s| self.subscription_products(s))).await;
             Ok::<_, ApiError>((loaded, unreadable))
         };
-        let (products, (subscriptions, unreadable_subscriptions)) = futures::try_join!(products, subscriptions)?;
+        let (products, subscriptions) = futures::join!(products, subscriptions);
+        let (subscriptions, unreadable_subscriptions) = subscriptions?;
+        let (products, unreadable_products, products_failed) = match products {
+            Ok(listing) => (listing.items, listing.unreadable.len(), None),
+            Err(error) => (Vec::new(), 0, Some(error)),
+        };
         Ok(CustomerOverview {
             customer,
-            unreadable_products: products.unreadable.len(),
-            products: products.items,
+            products,
             subscriptions,
+            unreadable_products,
             unreadable_subscriptions,
+            products_failed,
         })
     }
 
     /// One subscription's products; a list item without its products link is read in full first.
-    async fn subscription_products(&self, listed: Subscription) -> Result<SubscriptionProducts, ApiError> {
-        let subscription = match listed.recurring_products {
-            Some(_) => listed,
-            None if !listed.id.is_empty() => self.get_identified_one(listed.id.as_str()).await?,
-            None => listed,
-        };
-        let products = self.get_identified::<RecurringProduct>(subscription.recurring_products.as_ref()).await?;
-        Ok(SubscriptionProducts {
+    async fn subscription_products(&self, listed: Subscription) -> SubscriptionProducts {
+        let failed = |subscription, error| SubscriptionProducts {
             subscription,
-            unreadable_products: products.unreadable.len(),
-            products: products.items,
-        })
+            products: Vec::new(),
+            unreadable_products: 0,
+            failed: Some(error),
+        };
+        let subscription = match listed.recurring_products {
+            None if !listed.id.is_empty() => match self.get_identified_one(listed.id.as_str()).await {
+                Ok(full) => full,
+                Err(error) => return failed(listed, error),
+            },
+            _ => listed,
+        };
+        match self.get_identified::<RecurringProduct>(subscription.recurring_products.as_ref()).await {
+            Ok(products) => SubscriptionProducts {
+                subscription,
+                unreadable_products: products.unreadable.len(),
+                products: products.items,
+                failed: None,
+            },
+            Err(error) => failed(subscription, error),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! A customer's recurring products: the customer's own, then each subscription's, with each
 //! product's status on a given day and what it costs per month and per year including VAT.
 
+use crate::api::ApiError;
 use billing_contract::{Customer, Date, Decimal, RecurringProduct, Subscription};
 use rust_decimal::RoundingStrategy;
 
@@ -13,6 +14,9 @@ pub struct SubscriptionProducts {
     pub products: Vec<RecurringProduct>,
     /// How many of its products could not be read.
     pub unreadable_products: usize,
+    /// Why its products could not be loaded (a link that leaves the API, a failed request):
+    /// the rest of the customer still shows.
+    pub failed: Option<ApiError>,
 }
 
 /// Everything billed recurringly to one customer.
@@ -26,6 +30,8 @@ pub struct CustomerOverview {
     pub subscriptions: Vec<SubscriptionProducts>,
     /// How many of the customer's own products could not be read.
     pub unreadable_products: usize,
+    /// Why the customer's own products could not be loaded; the subscriptions still show.
+    pub products_failed: Option<ApiError>,
     /// How many subscriptions could not be read.
     pub unreadable_subscriptions: usize,
 }

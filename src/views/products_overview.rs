@@ -7,8 +7,9 @@ use super::editing::Editing;
 use super::product_actions::{DeleteProductConfirm, EndProductForm};
 use super::product_form::{MakeChange, ProductForm};
 use super::subscription_form::SubscriptionForm;
+use super::ErrorView;
 use super::Mode;
-use crate::api::Change;
+use crate::api::{ApiError, Change};
 use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::{Cost, CustomerOverview, ProductDraft, ProductStatus};
@@ -174,6 +175,7 @@ pub fn RecurringProductsTable(
         &overview.customer.id,
         &overview.customer.operations,
         &overview.products,
+        overview.products_failed.as_ref(),
     );
     let subscriptions = overview
         .subscriptions
@@ -183,7 +185,8 @@ pub fn RecurringProductsTable(
             let title = subscription_title(&ctx, &s.subscription, index);
             let meta = subscription_dates(&ctx, &s.subscription);
             let sub = &s.subscription;
-            section(&ctx, title, meta, Some(sub.subscription_no.clone()), &sub.id, &sub.operations, &s.products)
+            let number = Some(sub.subscription_no.clone());
+            section(&ctx, title, meta, number, &sub.id, &sub.operations, &s.products, s.failed.as_ref())
         })
         .collect_view();
     let add_subscription = add_subscription(&ctx, &overview);
@@ -254,6 +257,7 @@ fn subscription_dates(ctx: &Context, subscription: &Subscription) -> Option<Stri
 }
 
 /// A section: heading, dates, the products table with its total, and the add-product form.
+#[allow(clippy::too_many_arguments)] // one section's parts, each from the overview
 fn section(
     ctx: &Context,
     title: String,
@@ -262,8 +266,13 @@ fn section(
     parent: &Link,
     operations: &[Operation],
     products: &[RecurringProduct],
+    failed: Option<&ApiError>,
 ) -> AnyView {
-    let table = products_table(ctx, &title, subscription_no.as_deref(), products);
+    let table = match failed {
+        // Its products could not be loaded: said in the section, while the others show.
+        Some(error) => view! { <ErrorView error=error.clone() locale=ctx.locale.clone() /> }.into_any(),
+        None => products_table(ctx, &title, subscription_no.as_deref(), products),
+    };
     let add = ctx.crm().cloned().and_then(|editing| {
         let operation = find_operation(operations, OperationRel::AddRecurringProduct)?.clone();
         let editor = Editor::AddProduct(parent.clone());
