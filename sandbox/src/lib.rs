@@ -25,6 +25,7 @@ pub mod problem;
 mod routes;
 pub mod seed;
 pub mod store;
+pub mod variants;
 
 pub use config::{Config, ConfigError};
 pub use problem::ProblemResponse;
@@ -84,9 +85,11 @@ impl AppState {
         AppState { config: Arc::new(config), store: Store::new(ledger) }
     }
 
-    /// A sandbox serving the demo data.
+    /// A sandbox serving the demo data (with the products its variants mode adds).
     pub fn demo(config: Config) -> AppState {
-        AppState::new(config, seed::demo_ledger())
+        let mut ledger = seed::demo_ledger();
+        config.variants.extend(&mut ledger);
+        AppState::new(config, ledger)
     }
 
     /// The settings.
