@@ -4,7 +4,9 @@
 //! Every JSON body is a serialized [`billing_contract`] type, so the sandbox speaks exactly the
 //! shapes the contract crate defines. Identifiers travel as single percent-encoded path
 //! segments, collections are paged, every route needs the configured bearer token for the
-//! configured ledger, and errors are `application/problem+json`.
+//! configured ledger, and errors are `application/problem+json`. In documented-variants mode
+//! ([`variants`]) a middleware then rewrites those bodies into the other shapes PayEx's
+//! documentation allows, for tolerance tests.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
