@@ -214,6 +214,7 @@ test('variants: a customer without @id shows its recurring products (self-servic
   const urls = await recordRequests(page);
   await page.goto(`${base}/?customer=${PRIVATE}&tab=recurring&mode=self-service`);
   await checkRecurringProducts(page, base, urls, { selfService: true });
+  assertEqual(await page.locator('details.bw-error-details').count(), 0, 'self-service errors carry no raw details (CRM only)');
   await page.goto(base + MY_PAGES);
   await page.waitForSelector('payex-invoice-list .bw-invoice-list tbody tr', { timeout: 20000 });
   await assertNoEmptyColumn(page, 'payex-invoice-list .bw-invoice-list');
@@ -222,6 +223,7 @@ test('variants: a customer without @id shows its recurring products (self-servic
   const customerLevel = await allItems(`${CUSTOMER}/recurring-products`, base);
   const shown = await page.locator(`${my} section.bw-subscription`).first().locator('tr.bw-product td:nth-child(1)').allTextContents();
   assertEqual(shown.map((s) => s.trim()), customerLevel.map((p) => p.description), 'My Pages shows the customer-level products');
+  assertEqual(await page.locator(`${my} details.bw-error-details`).count(), 0, 'self-service errors carry no raw details (CRM only)');
   await assertSameOrigin(page, urls, base);
   await assertNoDecoderText(page);
 });
