@@ -494,6 +494,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_unknown_field_names_are_listed() {
+        assert_eq!(unknown_fields().map(|(name, _)| name), UNKNOWN_FIELDS);
+    }
+
+    #[test]
     fn parses_the_modes() {
         assert_eq!(Variants::parse("none"), Ok(Variants::None));
         assert_eq!(Variants::parse("documented"), Ok(Variants::Documented));
