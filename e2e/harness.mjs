@@ -11,7 +11,8 @@ export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
 /** The proxy's origin; set by `startServices` (each run listens on free ports of its own). */
 export let BASE = '';
 export const TOKEN = 'e2e-secret-token-7f3a';
-const BIN = process.env.E2E_BIN_DIR || path.join(ROOT, 'target', 'service');
+// The service binaries: E2E_BIN_DIR, else the `service` profile under CARGO_TARGET_DIR (or target/).
+const BIN = process.env.E2E_BIN_DIR || path.join(path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target'), 'service');
 
 const tests = [];
 /** Registers a test: `fn(page, ctx)` gets a fresh page (in `options.locale`, default en-GB);
@@ -54,11 +55,13 @@ function listeningUrl(child, what) {
 /** Everything every page requested, for the credential checks. */
 export const traffic = { requests: [], leaks: [] };
 
-/** Starts the sandbox and the proxy (serving dist/) on free loopback ports. */
-export async function startServices() {
-  const sandbox = start('billing-sandbox', ['--listen', '127.0.0.1:0'], { SANDBOX_TOKEN: TOKEN });
+/** Starts a sandbox (with `sandboxArgs`) and a proxy in front of it (serving dist/) on free
+ * loopback ports; returns `{ base, stop(), recentLogs() }`. */
+async function startPair(sandboxArgs = []) {
+  const sandbox = start('billing-sandbox', ['--listen', '127.0.0.1:0', ...sandboxArgs], { SANDBOX_TOKEN: TOKEN });
   let proxy;
   const services = {
+    base: '',
     stop() { sandbox.kill(); if (proxy) proxy.kill(); },
     /** The last lines each service wrote (for a failed test's report). */
     recentLogs() { return { sandbox: sandbox.log.slice(-20).join(''), proxy: proxy ? proxy.log.slice(-20).join('') : '' }; },
@@ -66,12 +69,29 @@ export async function startServices() {
   try {
     const upstream = await listeningUrl(sandbox, 'sandbox');
     proxy = start('billing-proxy', ['--listen', '127.0.0.1:0', '--upstream', upstream, '--static-dir', process.env.E2E_DIST || path.join(ROOT, 'dist')], { PROXY_TOKEN: TOKEN, PROXY_OWNER_NO: '100200' });
-    BASE = await listeningUrl(proxy, 'proxy');
+    services.base = await listeningUrl(proxy, 'proxy');
   } catch (e) {
     services.stop();
     throw e;
   }
   return services;
+}
+
+/** Starts the sandbox and the proxy (serving dist/) on free loopback ports. */
+export async function startServices() {
+  const services = await startPair();
+  BASE = services.base;
+  return services;
+}
+
+/** The second pair, whose sandbox runs in documented-variants mode (`--variants documented`):
+ * started on first use, stopped at the end of the run. */
+let variantServices = null;
+
+/** The proxy origin of the documented-variants services, starting them on first use. */
+export async function variantsBase() {
+  if (!variantServices) variantServices = startPair(['--variants', 'documented']);
+  return (await variantServices).base;
 }
 
 /** Headless Debian Chromium, as root, with no network beyond loopback. */
@@ -147,6 +167,7 @@ export async function run() {
   } finally {
     if (browser) await browser.close();
     if (services) services.stop();
+    if (variantServices) (await variantServices.catch(() => null))?.stop();
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed || !passed ? 1 : 0;
@@ -154,16 +175,16 @@ export async function run() {
 
 // ---- the API, read directly through the proxy (as the truth the page is checked against) --
 
-export async function api(link) {
-  const r = await fetch(BASE + link, { headers: { accept: 'application/json' } });
+export async function api(link, base = BASE) {
+  const r = await fetch(base + link, { headers: { accept: 'application/json' } });
   if (!r.ok) throw new Error(`GET ${link}: ${r.status} ${await r.text()}`);
   return r.json();
 }
 
-export async function allItems(link) {
+export async function allItems(link, base = BASE) {
   const items = [];
   for (let next = link; next;) {
-    const page = await api(next);
+    const page = await api(next, base);
     items.push(...page.items);
     next = page.navigation && page.navigation.next;
   }

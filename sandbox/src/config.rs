@@ -2,6 +2,7 @@
 
 use crate::fault::Fault;
 use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::variants::Variants;
 use crate::{DEMO_OWNER_NO, DEMO_TOKEN};
 use billing_contract::ids::IdKind;
 use std::net::SocketAddr;
@@ -12,13 +13,18 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8081";
 /// Command-line help.
 pub const USAGE: &str = "\
 usage: billing-sandbox [--listen ADDR] [--owner-no OWNER] [--token TOKEN] [--page-size N] [--fault MODE]
+                      [--variants MODE]
 
   --listen ADDR      address to listen on (env SANDBOX_LISTEN, default 127.0.0.1:8081)
   --owner-no OWNER   the ledger the token is for (env SANDBOX_OWNER_NO, default 100200)
   --token TOKEN      the bearer token clients must send (env SANDBOX_TOKEN, default sandbox-token)
   --page-size N      default page size, 1 to 1000 (env SANDBOX_PAGE_SIZE, default 500)
   --fault MODE       misbehave for tests: none, slow:MILLISECONDS, failing (503 problems) or
-                     garbling (200 with a broken body) (env SANDBOX_FAULT, default none)";
+                     garbling (200 with a broken body) (env SANDBOX_FAULT, default none)
+  --variants MODE    none, or documented: answer as a stricter reading of PayEx's documentation
+                     would (customers without @id, nulls, PascalCase problems, unknown fields,
+                     invoice summaries, an unreadable line, a link loop, foreign links)
+                     (env SANDBOX_VARIANTS, default none)";
 
 /// How the sandbox runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +39,8 @@ pub struct Config {
     pub page_size_default: usize,
     /// How the sandbox misbehaves (for fault tests).
     pub fault: Fault,
+    /// Which documented variants the answers take (for tolerance tests).
+    pub variants: Variants,
 }
 
 impl Default for Config {
@@ -43,6 +51,7 @@ impl Default for Config {
             owner_no: DEMO_OWNER_NO.into(),
             page_size_default: DEFAULT_PAGE_SIZE,
             fault: Fault::None,
+            variants: Variants::None,
         }
     }
 }
@@ -72,10 +81,12 @@ enum Setting {
     Token,
     PageSize,
     Fault,
+    Variants,
 }
 
 impl Setting {
-    const ALL: [Setting; 5] = [Setting::Listen, Setting::OwnerNo, Setting::Token, Setting::PageSize, Setting::Fault];
+    const ALL: [Setting; 6] =
+        [Setting::Listen, Setting::OwnerNo, Setting::Token, Setting::PageSize, Setting::Fault, Setting::Variants];
 
     fn flag(self) -> &'static str {
         match self {
@@ -84,6 +95,7 @@ impl Setting {
             Setting::Token => "--token",
             Setting::PageSize => "--page-size",
             Setting::Fault => "--fault",
+            Setting::Variants => "--variants",
         }
     }
 
@@ -94,6 +106,7 @@ impl Setting {
             Setting::Token => "SANDBOX_TOKEN",
             Setting::PageSize => "SANDBOX_PAGE_SIZE",
             Setting::Fault => "SANDBOX_FAULT",
+            Setting::Variants => "SANDBOX_VARIANTS",
         }
     }
 
@@ -120,6 +133,7 @@ impl Setting {
                     .ok_or_else(|| invalid(format!("must be 1 to {MAX_PAGE_SIZE}")))?;
             }
             Setting::Fault => config.fault = Fault::parse(&value).map_err(invalid)?,
+            Setting::Variants => config.variants = Variants::parse(&value).map_err(invalid)?,
         }
         Ok(())
     }
@@ -184,6 +198,13 @@ mod tests {
         assert_eq!(config.page_size_default, 20);
         let config = Config::from_sources(env, args(&["--owner-no", "888"])).unwrap();
         assert_eq!(config.owner_no, "888");
+        assert_eq!(config.variants, Variants::None);
+        let env = |name: &str| (name == "SANDBOX_VARIANTS").then(|| "documented".to_string());
+        assert_eq!(Config::from_sources(env, []).unwrap().variants, Variants::Documented);
+        assert_eq!(
+            Config::from_sources(none, args(&["--variants=documented"])).unwrap().variants,
+            Variants::Documented
+        );
     }
 
     #[test]
@@ -192,7 +213,13 @@ mod tests {
         assert_eq!(Config::from_sources(none, args(&["--help"])), Err(ConfigError::Help));
         assert!(matches!(Config::from_sources(none, args(&["--nope"])), Err(ConfigError::UnknownArgument(_))));
         assert!(matches!(Config::from_sources(none, args(&["--token"])), Err(ConfigError::MissingValue(_))));
-        for bad in [["--listen", "nowhere"], ["--owner-no", "1 2"], ["--page-size", "0"], ["--token", "a b"]] {
+        for bad in [
+            ["--listen", "nowhere"],
+            ["--owner-no", "1 2"],
+            ["--page-size", "0"],
+            ["--token", "a b"],
+            ["--variants", "loose"],
+        ] {
             assert!(matches!(Config::from_sources(none, args(&bad)), Err(ConfigError::Invalid { .. })), "{bad:?}");
         }
     }

@@ -4,7 +4,9 @@
 //! Every JSON body is a serialized [`billing_contract`] type, so the sandbox speaks exactly the
 //! shapes the contract crate defines. Identifiers travel as single percent-encoded path
 //! segments, collections are paged, every route needs the configured bearer token for the
-//! configured ledger, and errors are `application/problem+json`.
+//! configured ledger, and errors are `application/problem+json`. In documented-variants mode
+//! ([`variants`]) a middleware then rewrites those bodies into the other shapes PayEx's
+//! documentation allows, for tolerance tests.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -25,6 +27,7 @@ pub mod problem;
 mod routes;
 pub mod seed;
 pub mod store;
+pub mod variants;
 
 pub use config::{Config, ConfigError};
 pub use problem::ProblemResponse;
@@ -84,9 +87,11 @@ impl AppState {
         AppState { config: Arc::new(config), store: Store::new(ledger) }
     }
 
-    /// A sandbox serving the demo data.
+    /// A sandbox serving the demo data (with the products its variants mode adds).
     pub fn demo(config: Config) -> AppState {
-        AppState::new(config, seed::demo_ledger())
+        let mut ledger = seed::demo_ledger();
+        config.variants.extend(&mut ledger);
+        AppState::new(config, ledger)
     }
 
     /// The settings.

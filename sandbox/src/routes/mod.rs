@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_token))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::variants::apply))
         .layer(middleware::from_fn_with_state(state.clone(), crate::fault::apply))
         .layer(
             // The default span holds method, URI and version, never the headers.

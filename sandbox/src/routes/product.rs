@@ -84,8 +84,8 @@ fn render(parent: &Href, product: &ProductRecord) -> RecurringProduct {
 }
 
 /// The input, if it passes the contract's rules.
-fn validated(input: RecurringProductInput) -> Result<RecurringProductInput, ProblemResponse> {
-    let problems = validation::check_recurring_product(&input, &validation::swedish_vat_rates());
+fn validated(app: &AppState, input: RecurringProductInput) -> Result<RecurringProductInput, ProblemResponse> {
+    let problems = validation::check_recurring_product(&input, &app.config().variants.vat_rates());
     if problems.is_empty() {
         Ok(input)
     } else {
@@ -111,7 +111,7 @@ async fn add(
     Ids(path): Ids<ParentPath>,
     Input(input): Input<RecurringProductInput>,
 ) -> Result<Response, ProblemResponse> {
-    let product = app.store().write().add_product(path.scope(), validated(input)?)?;
+    let product = app.store().write().add_product(path.scope(), validated(&app, input)?)?;
     let body = render(&parent(app.owner_no(), path.scope()), &product);
     Ok(created(&body.id.clone(), body))
 }
@@ -130,7 +130,7 @@ async fn replace(
     Ids(path): Ids<ProductPath>,
     Input(input): Input<RecurringProductInput>,
 ) -> Result<Json<RecurringProduct>, ProblemResponse> {
-    let product = app.store().write().replace_product(path.scope(), &path.product, validated(input)?)?;
+    let product = app.store().write().replace_product(path.scope(), &path.product, validated(&app, input)?)?;
     Ok(Json(render(&parent(app.owner_no(), path.scope()), &product)))
 }
 

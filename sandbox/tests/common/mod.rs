@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use billing_contract::{Collection, Problem};
+use billing_sandbox::variants::Variants;
 use billing_sandbox::{app, seed, AppState, Config, Ledger, DEMO_TOKEN};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
@@ -17,6 +18,19 @@ pub fn sandbox() -> Router {
     static LEDGER: OnceLock<Ledger> = OnceLock::new();
     let ledger = LEDGER.get_or_init(seed::demo_ledger).clone();
     app(AppState::new(Config::default(), ledger))
+}
+
+/// A fresh sandbox in documented-variants mode, with that mode's demo data.
+pub fn variants_sandbox() -> Router {
+    static LEDGER: OnceLock<Ledger> = OnceLock::new();
+    let ledger = LEDGER
+        .get_or_init(|| {
+            let mut ledger = seed::demo_ledger();
+            Variants::Documented.extend(&mut ledger);
+            ledger
+        })
+        .clone();
+    app(AppState::new(Config { variants: Variants::Documented, ..Config::default() }, ledger))
 }
 
 /// `/billing/customer/v1/100200{tail}`.
