@@ -328,6 +328,15 @@ impl RowContext<'_> {
             Row::Subtotal { .. } => {
                 let Some(totals) = shown.map(|s| s.totals) else { return ().into_any() };
                 let label = if self.filtered { t.shown_excl_vat } else { t.subtotal };
+                let Ok(totals) = totals else {
+                    return view! {
+                        <tr class="bw-subtotal" aria-rowindex=row_index>
+                            <th scope="row" colspan="5">{label}" – "{group_title(t, &slot.kind)}</th>
+                            <td colspan="4" class="bw-error" role="alert">{t.too_large}</td>
+                        </tr>
+                    }
+                    .into_any();
+                };
                 view! {
                     <tr class="bw-subtotal" aria-rowindex=row_index>
                         <th scope="row" colspan="5">{label}" – "{group_title(t, &slot.kind)}</th>
