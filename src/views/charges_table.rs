@@ -371,7 +371,7 @@ fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: Str
             </td>
             <td class="bw-period">{period}</td>
             <td class="bw-num">{f.quantity(line.quantity)}</td>
-            <td class="bw-num">{f.amount(line.unit_price)}</td>
+            <td class="bw-num">{f.price(line.unit_price)}</td>
             <td class="bw-num">{f.amount(line.amount)}</td>
             <td class="bw-num">{f.rate(line.vat_rate)}</td>
             <td class="bw-num">{f.amount(line.vat_amount)}</td>

@@ -422,7 +422,7 @@ fn product_rows(ctx: &Context, subscription_no: Option<&str>, p: &RecurringProdu
             <td>{p.product_no.clone()}</td>
             <td>{p.description.clone()}</td>
             <td class="bw-num">{f.quantity(p.quantity)}</td>
-            <td class="bw-num">{f.amount(p.unit_price)}</td>
+            <td class="bw-num">{f.price(p.unit_price)}</td>
             <td class="bw-num">{f.rate(p.vat_rate)}</td>
             <td>{t.periodicity(p.periodicity)}</td>
             <td>{f.date(p.start_date)}</td>
