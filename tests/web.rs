@@ -129,6 +129,35 @@ fn an_invoice_that_does_not_reconcile_shows_and_explains_the_difference() {
 }
 
 #[wasm_bindgen_test]
+fn unit_prices_show_every_decimal_billed_so_quantity_times_price_is_the_amount() {
+    let mut sms = line("SMS", "1.25", "25");
+    sms.quantity = dec("100");
+    sms.unit_price = dec("0.0125");
+    let whole = line("Mobil 5 GB", "199", "25");
+    let details = Arc::new(InvoiceDetails::new(invoice("250.31"), vec![sms, whole], vec![]));
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=details locale="sv-SE" /> });
+    assert_eq!(texts(&host, "tr.bw-line td:nth-child(5)"), ["0,0125", "199,00"], "not 0,01");
+    assert_eq!(texts(&host, "tr.bw-line td:nth-child(6)"), ["1,25", "199,00"], "amounts keep two decimals");
+}
+
+#[wasm_bindgen_test]
+fn totals_beyond_a_decimal_are_stated_instead_of_crashing_the_page() {
+    let mut big = line("Stor", "0", "25");
+    big.quantity = dec("100000000000000");
+    big.unit_price = dec("100000000000000");
+    big.amount = big.quantity * big.unit_price;
+    big.vat_amount = big.amount / Decimal::from(4);
+    big.total_amount = big.amount + big.vat_amount;
+    let details = Arc::new(InvoiceDetails::new(invoice("1"), vec![big; 8], vec![]));
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=details locale="en-GB" /> });
+    let sentence = "These amounts are too large to add up.";
+    assert_eq!(texts(&host, "tr.bw-subtotal .bw-error"), [sentence]);
+    assert_eq!(texts(&host, ".bw-error[role=alert]").last().map(String::as_str), Some(sentence));
+    assert_eq!(count(&host, ".bw-summary"), 0, "no totals table with wrong numbers");
+    assert_eq!(count(&host, "tr.bw-line"), 8, "the lines themselves still show");
+}
+
+#[wasm_bindgen_test]
 fn credits_are_marked_in_text_not_only_colour() {
     let (host, _handle) = mount(|| view! { <InvoiceTable details=details("406.44") locale="en-GB" /> });
     let credit_rows = texts(&host, "tr.bw-credit td:nth-child(2)");
@@ -439,7 +468,7 @@ fn intl_date(locale: &str, date: &str) -> String {
 fn the_nordic_format_table_writes_what_intl_writes() {
     use billing_widget::format::NORDIC_LOCALES;
     let values: Vec<&str> =
-        "0 1 -1 7.5 12.345 999.995 -0.005 -0.001 1234 -1234.5 50012 1234567.891 9007199254740993.25 0.00005 2.675"
+        "0 1 -1 7.5 12.345 999.995 -0.005 -0.001 1234 -1234.5 50012 1234567.891 9007199254740993.25 0.00005 2.675 0.0125 -0.000123456789012345678"
             .split(' ')
             .collect();
     let fraction = |min: u8, max: u8| [("minimumFractionDigits", min.into()), ("maximumFractionDigits", max.into())];
@@ -450,6 +479,8 @@ fn the_nordic_format_table_writes_what_intl_writes() {
             let d = dec(value);
             assert_eq!(f.amount(d), intl_number(locale, &fraction(2, 2), value), "amount {value} in {locale}");
             assert_eq!(f.quantity(d), intl_number(locale, &fraction(0, 4), value), "quantity {value} in {locale}");
+            let decimals = billing_widget::format::price_decimals(d) as u8;
+            assert_eq!(f.price(d), intl_number(locale, &fraction(2, decimals), value), "price {value} in {locale}");
             let share = (d / Decimal::from(100)).to_string();
             let percent = [("style", "percent".into()), ("maximumFractionDigits", 2.into())];
             assert_eq!(f.rate(d), intl_number(locale, &percent, &share), "rate {value} in {locale}");
@@ -466,7 +497,7 @@ fn the_nordic_format_table_writes_what_intl_writes() {
                     "{value} {currency} in {locale}"
                 );
             }
-            compared += 9;
+            compared += 10;
         }
         for n in [0usize, 7, 1234, 50_012, 1_000_000] {
             assert_eq!(f.count(n), intl_number(locale, &fraction(0, 0), &n.to_string()), "count {n} in {locale}");
@@ -477,7 +508,7 @@ fn the_nordic_format_table_writes_what_intl_writes() {
             assert_eq!(f.date(date.parse().unwrap()), intl_date(locale, date), "date {date} in {locale}");
         }
     }
-    assert_eq!(compared, NORDIC_LOCALES.len() * values.len() * 9, "every locale, value and style was compared");
+    assert_eq!(compared, NORDIC_LOCALES.len() * values.len() * 10, "every locale, value and style was compared");
 }
 
 /// JSON amounts reach `Decimal` exactly: sums that drift in floating point stay exact.
@@ -517,3 +548,4 @@ fn no_charges_message_while_groups_are_still_being_listed() {
     });
     assert_eq!(count(&host, ".bw-empty"), 0, "not before every group is known");
 }
+
