@@ -549,3 +549,71 @@ fn no_charges_message_while_groups_are_still_being_listed() {
     assert_eq!(count(&host, ".bw-empty"), 0, "not before every group is known");
 }
 
+// ---- the panic hook -------------------------------------------------------------------------
+
+/// A panic aborts the wasm, so a test cannot panic and look; it calls what the panic hook calls
+/// after reporting to the console (`embed::panic::stop_views`), on views mounted as the custom
+/// elements mount them (`mountView`).
+#[wasm_bindgen_test]
+fn after_a_panic_every_mounted_element_says_it_stopped_and_tells_the_host() {
+    use billing_widget::embed::{mount_view, panic::stop_views};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let options = |locale: &str| {
+        let object = js_sys::Object::new();
+        js_sys::Reflect::set(&object, &"locale".into(), &locale.into()).unwrap();
+        JsValue::from(object)
+    };
+    let mount_in = |parent: &web_sys::Node, locale: &str| {
+        let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+        parent.append_child(&container).unwrap();
+        let view = mount_view("invoice", container.clone(), options(locale)).unwrap_or_else(|_| panic!("mountView"));
+        (container, view)
+    };
+    // One view in an element's shadow root, as payex-billing.js mounts it, one in the page, and
+    // one that was unmounted before the panic.
+    let element: HtmlElement = document.create_element("section").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&element).unwrap();
+    let shadow = element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+    let (in_shadow, _a) = mount_in(&shadow, "sv-SE");
+    let (in_page, _b) = mount_in(&document.body().unwrap(), "en-GB");
+    let (gone, mut unmounted) = mount_in(&document.body().unwrap(), "en-GB");
+    unmounted.unmount();
+    gone.set_text_content(Some("left alone"));
+    assert!(in_shadow.text_content().unwrap().contains("Missing attribute"), "a view is mounted");
+
+    let events: Rc<RefCell<Vec<web_sys::CustomEvent>>> = Rc::default();
+    let listener = {
+        let events = events.clone();
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| events.borrow_mut().push(e))
+    };
+    document.add_event_listener_with_callback("payex-error", listener.as_ref().unchecked_ref()).unwrap();
+
+    assert_eq!(stop_views("panicked at src/model/x.rs:1:1: boom\nmore"), 2);
+
+    let said = |container: &HtmlElement| {
+        let p = container.query_selector("p.bw-error[role=alert]").unwrap().expect("an error paragraph");
+        (container.child_element_count(), p.text_content().unwrap())
+    };
+    assert_eq!(said(&in_shadow), (1, "Den här vyn slutade fungera. Ladda om sidan för att försöka igen.".into()));
+    assert_eq!(said(&in_page), (1, "This view stopped working. Reload the page to try again.".into()));
+    assert_eq!(gone.text_content().as_deref(), Some("left alone"), "an unmounted view is not touched");
+
+    document.remove_event_listener_with_callback("payex-error", listener.as_ref().unchecked_ref()).unwrap();
+    let events = events.borrow();
+    assert_eq!(events.len(), 2, "one payex-error per stopped element, reaching the document");
+    let from_element = &events[0];
+    assert!(from_element.bubbles() && from_element.composed());
+    let target: web_sys::Node = from_element.target().unwrap().unchecked_into();
+    assert!(target.is_same_node(Some(&element)), "dispatched by the element, not inside its shadow root");
+    let detail = from_element.detail();
+    let field = |key: &str| js_sys::Reflect::get(&detail, &key.into()).unwrap();
+    assert_eq!(field("type").as_string().as_deref(), Some("panic"));
+    assert_eq!(field("view").as_string().as_deref(), Some("invoice"));
+    assert_eq!(field("detail").as_string().as_deref(), Some("panicked at src/model/x.rs:1:1: boom"));
+    assert!(field("status").is_null());
+}
