@@ -6,7 +6,8 @@ use billing_widget::api::ApiError;
 use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
-    use_load, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, Loading, SlotState, QUIET_LOAD,
+    use_load, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceListTable, InvoiceTable, Load,
+    Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -547,6 +548,115 @@ fn no_charges_message_while_groups_are_still_being_listed() {
         view! { <InvoiceCharges invoice=Arc::new(invoice("0")) slots=Signal::stored(Vec::new()) listing=listing locale="en-GB" /> }
     });
     assert_eq!(count(&host, ".bw-empty"), 0, "not before every group is known");
+}
+
+// ---- the invoice list -----------------------------------------------------------------------
+
+/// A list item as PayEx documents it: number, date and links only.
+fn bare_item(no: &str) -> Invoice {
+    serde_json::from_str(&format!(
+        r#"{{"@id":"/billing/invoice/v1/100200/invoices/{no}","invoiceNo":"{no}","invoiceDate":"2026-03-01"}}"#
+    ))
+    .unwrap()
+}
+
+/// An invoice as fetched by its `@id`, with `dueDate` if given and `invoiceAmount`.
+fn fetched(no: &str, due: Option<&str>, amount: &str) -> Invoice {
+    let mut invoice = bare_item(no);
+    invoice.due_date = due.map(|d| d.parse().unwrap());
+    invoice.invoice_amount = Some(dec(amount));
+    invoice.currency = Some("SEK".into());
+    invoice
+}
+
+type Held = oneshot::Sender<Result<Invoice, ApiError>>;
+
+/// A stand-in for the API: records each invoice asked for and holds its answer until the test
+/// sends it.
+fn held_fetch() -> (FetchInvoice, Arc<Mutex<Vec<(Link, Held)>>>) {
+    let asked: Arc<Mutex<Vec<(Link, Held)>>> = Arc::default();
+    let record = asked.clone();
+    let fetch: FetchInvoice = Arc::new(move |link: Link| {
+        let (tx, rx) = oneshot::channel();
+        record.lock().unwrap().push((link, tx));
+        Box::pin(async move { rx.await.unwrap_or_else(|_| Err(ApiError::Network("dropped".into()))) })
+    });
+    (fetch, asked)
+}
+
+/// Answers the `index`-th request (its sender is taken, so each is answered once).
+fn answer(asked: &Arc<Mutex<Vec<(Link, Held)>>>, index: usize, result: Result<Invoice, ApiError>) {
+    let mut asked = asked.lock().unwrap();
+    let (link, held) = asked.get_mut(index).unwrap();
+    let (placeholder, _) = oneshot::channel();
+    let held = std::mem::replace(held, placeholder);
+    assert!(held.send(result).is_ok(), "{link:?} answered twice");
+}
+
+#[wasm_bindgen_test]
+async fn the_invoice_list_fills_due_date_and_amount_from_each_invoice_a_few_at_a_time() {
+    let mut listed_in_full = fetched("603010", Some("2026-03-31"), "499.00");
+    listed_in_full.invoice_date = Some("2026-03-01".parse().unwrap());
+    let mut items = vec![listed_in_full];
+    items.extend(["603009", "603008", "603007", "603006", "603005", "603004"].map(bare_item));
+    let invoices = Arc::new(items);
+    let (fetch, asked) = held_fetch();
+    let (host, _handle) = mount(move || {
+        view! {
+            <InvoiceListTable invoices=invoices fetch=fetch selected=Signal::stored(None::<String>)
+                on_open=Callback::new(|_: Invoice| {}) caption="Invoices" locale="en-GB" />
+        }
+    });
+    settle().await;
+    let links = || asked.lock().unwrap().iter().map(|(l, _)| l.as_str().to_owned()).collect::<Vec<_>>();
+    assert_eq!(FILL_CONCURRENCY, 4);
+    assert_eq!(
+        links(),
+        ["603009", "603008", "603007", "603006"].map(|n| format!("/billing/invoice/v1/100200/invoices/{n}")),
+        "the item that has both values is not fetched; the rest, four at a time, in list order"
+    );
+    assert_eq!(texts(&host, "thead th"), ["Invoice no.", "Invoice date", "Due date", "Amount"]);
+    assert_eq!(texts(&host, "tbody tr:first-child td.bw-due"), ["31/03/2026"]);
+    assert_eq!(count(&host, "td.bw-due .bw-cell-waiting"), 6, "a quiet placeholder until known");
+    assert_eq!(texts(&host, "tbody tr:nth-child(2) td.bw-due .bw-visually-hidden"), ["Loading…"]);
+
+    answer(&asked, 0, Ok(fetched("603009", Some("2026-02-28"), "1884.92")));
+    answer(&asked, 1, Err(ApiError::Status { status: 500, status_text: "Internal Server Error".into() }));
+    settle().await;
+    assert_eq!(links().len(), 6, "two more start as two finish");
+    let row = |n: usize| texts(&host, &format!("tbody tr:nth-child({n}) td"));
+    assert_eq!(row(2), ["01/03/2026", "28/02/2026", "SEK 1,884.92"]);
+    assert_eq!(row(3), ["01/03/2026", "Could not be loaded", "Could not be loaded"], "only its own cells");
+    assert_eq!(count(&host, ".bw-error, [role=alert]"), 0, "not the whole list");
+
+    for index in 2..6 {
+        answer(&asked, index, Ok(fetched("60300x", None, "10")));
+    }
+    settle().await;
+    assert_eq!(links().len(), 6, "each invoice is fetched once");
+    assert_eq!(row(4), ["01/03/2026", "", "SEK 10.00"], "an invoice without a due date leaves the cell empty");
+    assert_eq!(count(&host, ".bw-cell-waiting"), 0);
+    assert_eq!(texts(&host, "thead th").len(), 4, "the column stays: other rows have a due date");
+}
+
+#[wasm_bindgen_test]
+async fn a_column_no_invoice_has_is_left_out_once_every_invoice_is_known() {
+    let invoices = Arc::new(vec![bare_item("603002"), bare_item("603001")]);
+    let (fetch, asked) = held_fetch();
+    let (host, _handle) = mount(move || {
+        view! {
+            <InvoiceListTable invoices=invoices fetch=fetch selected=Signal::stored(None::<String>)
+                on_open=Callback::new(|_: Invoice| {}) caption="Invoices" locale="en-GB" />
+        }
+    });
+    settle().await;
+    assert_eq!(texts(&host, "thead th"), ["Invoice no.", "Invoice date", "Due date", "Amount"], "while loading");
+    answer(&asked, 0, Ok(fetched("603002", None, "100")));
+    answer(&asked, 1, Ok(fetched("603001", None, "200")));
+    settle().await;
+    assert_eq!(texts(&host, "thead th"), ["Invoice no.", "Invoice date", "Amount"]);
+    assert_eq!(count(&host, "td.bw-due"), 0);
+    assert_eq!(texts(&host, "td.bw-amount"), ["SEK 100.00", "SEK 200.00"]);
 }
 
 // ---- the panic hook -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ pub mod checked;
 pub mod csv;
 pub mod drafts;
 pub mod invoice;
+pub mod invoice_list;
 pub mod lines;
 pub mod recurring;
 pub mod rows;

@@ -2,11 +2,22 @@
 
 use super::{use_load, Load, LoadState};
 use crate::api::ApiClient;
+use crate::api::ApiError;
 use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{i18n::fill, texts, Formatter};
-use billing_contract::Invoice;
+use crate::model::invoice_list::{self, Fill, ListCell};
+use billing_contract::{Invoice, Link};
+use futures::future::LocalBoxFuture;
+use futures::StreamExt;
 use leptos::prelude::*;
 use std::sync::Arc;
+
+/// How many invoices the list fetches at once to fill its columns.
+pub const FILL_CONCURRENCY: usize = 4;
+
+/// Fetches one invoice by its link; the list takes one of these so that tests can stand in for
+/// the API.
+pub type FetchInvoice = Arc<dyn Fn(Link) -> LocalBoxFuture<'static, Result<Invoice, ApiError>> + Send + Sync>;
 
 /// Loads and lists a customer's invoices: number, date, due date and amount.
 ///
@@ -26,6 +37,7 @@ pub fn InvoiceList(
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let (state, retry) = {
+        let client = client.clone();
         let owner_no = owner_no.clone();
         use_load(
             move || customer_no.get(),
@@ -60,61 +72,167 @@ pub fn InvoiceList(
         });
         on_open.run(invoice);
     });
-    let t = texts(&locale);
-    let f = Formatter::new(&locale);
-    let table = move |invoices: Arc<Vec<Invoice>>| {
-        if invoices.is_empty() {
-            return view! { <p class="bw-empty" role="status">{t.no_invoices}</p> }.into_any();
+    let fetch: FetchInvoice = {
+        let client = client.clone();
+        Arc::new(move |link: Link| {
+            let client = client.clone();
+            Box::pin(async move { client.get::<Invoice>(link.as_str()).await })
+        })
+    };
+    let table = {
+        let locale = locale.clone();
+        move |invoices: Arc<Vec<Invoice>>| {
+            let caption = fill(texts(&locale).invoices_caption, &[&customer_no.get_untracked()]);
+            view! {
+                <InvoiceListTable invoices=invoices fetch=fetch.clone() selected=selected on_open=on_open
+                    caption=caption locale=locale.clone() />
+            }
         }
-        let rows = invoices
-            .iter()
-            .map(|invoice| {
-                let number = invoice.invoice_no.clone();
-                let current = {
-                    let number = number.clone();
-                    move || (selected.get().as_deref() == Some(number.as_str())).then_some("true")
-                };
-                let chosen = invoice.clone();
-                let date = |d: Option<billing_contract::Date>| d.map(|d| f.date(d)).unwrap_or_default();
-                let amount = invoice.invoice_amount.map(|a| f.money(a, invoice.currency_code())).unwrap_or_default();
-                view! {
-                    <tr aria-current=current>
-                        <th scope="row">
-                            <button
-                                type="button"
-                                class="bw-button bw-link"
-                                aria-label=fill(t.open_invoice, &[&number])
-                                on:click=move |_| on_open.run(chosen.clone())
-                            >
-                                {number.clone()}
-                            </button>
-                        </th>
-                        <td>{date(invoice.invoice_date)}</td>
-                        <td>{date(invoice.due_date)}</td>
-                        <td class="bw-num">{amount}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="bw-table bw-invoice-list" part="invoice-list">
-                <caption class="bw-visually-hidden">{fill(t.invoices_caption, &[&customer_no.get_untracked()])}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.invoice_no}</th>
-                        <th scope="col">{t.invoice_date}</th>
-                        <th scope="col">{t.due_date}</th>
-                        <th scope="col" class="bw-num">{t.amount}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-        .into_any()
     };
     view! {
         <div class="bw-invoices" node_ref=root>
             <LoadState state=state retry=retry locale=locale ready=table />
         </div>
     }
+}
+
+/// The table of a customer's invoices. Rows whose list item lacks a due date or an amount are
+/// filled from their invoice, [`FILL_CONCURRENCY`] at a time, in list order: a cell shows a quiet
+/// placeholder until its invoice is known, or that it could not be loaded; a column is left out
+/// when no row can have it.
+///
+/// - `invoices`: the list items, in display order.
+/// - `fetch`: fetches an invoice by its `@id`.
+/// - `selected`: the number of the invoice shown elsewhere, marked `aria-current`.
+/// - `on_open`: called with the invoice the user opens.
+/// - `caption`: the table's (visually hidden) caption.
+/// - `locale`: the viewer's locale.
+#[component]
+pub fn InvoiceListTable(
+    invoices: Arc<Vec<Invoice>>,
+    fetch: FetchInvoice,
+    #[prop(into)] selected: Signal<Option<String>>,
+    on_open: Callback<Invoice>,
+    #[prop(into)] caption: String,
+    #[prop(into)] locale: String,
+) -> impl IntoView {
+    let t = texts(&locale);
+    if invoices.is_empty() {
+        return view! { <p class="bw-empty" role="status">{t.no_invoices}</p> }.into_any();
+    }
+    let fills = RwSignal::new(invoices.iter().map(Fill::of).collect::<Vec<_>>());
+    let waiting: Vec<(usize, Link)> = invoices
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| invoice_list::needs_fill(i))
+        .map(|(n, i)| (n, i.id.clone()))
+        .collect();
+    if !waiting.is_empty() {
+        leptos::task::spawn_local(async move {
+            futures::stream::iter(waiting)
+                .for_each_concurrent(FILL_CONCURRENCY, |(row, link)| {
+                    let answer = fetch(link);
+                    async move {
+                        let fill = match answer.await {
+                            Ok(invoice) => Fill::Loaded(invoice),
+                            Err(_) => Fill::Failed,
+                        };
+                        // The table may be gone by now: then there is nothing to fill.
+                        fills.try_update(|f| {
+                            if let Some(cell) = f.get_mut(row) {
+                                *cell = fill;
+                            }
+                        });
+                    }
+                })
+                .await;
+        });
+    }
+    let f = Formatter::new(&locale);
+    let listed = invoices.clone();
+    let shown = Memo::new(move |_| {
+        fills.with(|fills| {
+            let due = invoice_list::column_shown(listed.iter().zip(fills).map(|(i, f)| invoice_list::due_date(i, f)));
+            let amount = invoice_list::column_shown(listed.iter().zip(fills).map(|(i, f)| invoice_list::amount(i, f)));
+            (due, amount)
+        })
+    });
+    let cell = move |text: ListCell<String>| match text {
+        ListCell::Value(text) => text.into_any(),
+        ListCell::Waiting => view! {
+            <span class="bw-note bw-cell-waiting" aria-hidden="true">"…"</span>
+            <span class="bw-visually-hidden">{t.list_cell_loading}</span>
+        }
+        .into_any(),
+        ListCell::Failed => {
+            view! { <span class="bw-error-inline bw-cell-failed">{t.list_cell_failed}</span> }.into_any()
+        }
+        ListCell::Empty => ().into_any(),
+    };
+    let rows = invoices
+        .iter()
+        .enumerate()
+        .map(|(index, invoice)| {
+            let number = invoice.invoice_no.clone();
+            let current = {
+                let number = number.clone();
+                move || (selected.get().as_deref() == Some(number.as_str())).then_some("true")
+            };
+            let chosen = invoice.clone();
+            let date = invoice.invoice_date.map(|d| f.date(d)).unwrap_or_default();
+            let row_fill = move || fills.with(|fills| fills.get(index).cloned().unwrap_or(Fill::Listed));
+            let (due_invoice, amount_invoice) = (invoice.clone(), invoice.clone());
+            let (due_f, amount_f) = (f.clone(), f.clone());
+            let due = move || {
+                let text = match invoice_list::due_date(&due_invoice, &row_fill()) {
+                    ListCell::Value(d) => ListCell::Value(due_f.date(d)),
+                    ListCell::Waiting => ListCell::Waiting,
+                    ListCell::Failed => ListCell::Failed,
+                    ListCell::Empty => ListCell::Empty,
+                };
+                shown.get().0.then(|| view! { <td class="bw-due">{cell(text)}</td> })
+            };
+            let amount = move || {
+                let text = match invoice_list::amount(&amount_invoice, &row_fill()) {
+                    ListCell::Value((a, currency)) => ListCell::Value(amount_f.money(a, &currency)),
+                    ListCell::Waiting => ListCell::Waiting,
+                    ListCell::Failed => ListCell::Failed,
+                    ListCell::Empty => ListCell::Empty,
+                };
+                shown.get().1.then(|| view! { <td class="bw-num bw-amount">{cell(text)}</td> })
+            };
+            view! {
+                <tr aria-current=current>
+                    <th scope="row">
+                        <button
+                            type="button"
+                            class="bw-button bw-link"
+                            aria-label=fill(t.open_invoice, &[&number])
+                            on:click=move |_| on_open.run(chosen.clone())
+                        >
+                            {number.clone()}
+                        </button>
+                    </th>
+                    <td>{date}</td>
+                    {due}
+                    {amount}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="bw-table bw-invoice-list" part="invoice-list">
+            <caption class="bw-visually-hidden">{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t.invoice_no}</th>
+                    <th scope="col">{t.invoice_date}</th>
+                    {move || shown.get().0.then(|| view! { <th scope="col">{t.due_date}</th> })}
+                    {move || shown.get().1.then(|| view! { <th scope="col" class="bw-num">{t.amount}</th> })}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
 }
