@@ -571,10 +571,13 @@ fn fetched(no: &str, due: Option<&str>, amount: &str) -> Invoice {
 
 type Held = oneshot::Sender<Result<Invoice, ApiError>>;
 
+/// Each invoice asked for, with the sender of its answer.
+type Asked = Arc<Mutex<Vec<(Link, Held)>>>;
+
 /// A stand-in for the API: records each invoice asked for and holds its answer until the test
 /// sends it.
-fn held_fetch() -> (FetchInvoice, Arc<Mutex<Vec<(Link, Held)>>>) {
-    let asked: Arc<Mutex<Vec<(Link, Held)>>> = Arc::default();
+fn held_fetch() -> (FetchInvoice, Asked) {
+    let asked: Asked = Arc::default();
     let record = asked.clone();
     let fetch: FetchInvoice = Arc::new(move |link: Link| {
         let (tx, rx) = oneshot::channel();
@@ -585,7 +588,7 @@ fn held_fetch() -> (FetchInvoice, Arc<Mutex<Vec<(Link, Held)>>>) {
 }
 
 /// Answers the `index`-th request (its sender is taken, so each is answered once).
-fn answer(asked: &Arc<Mutex<Vec<(Link, Held)>>>, index: usize, result: Result<Invoice, ApiError>) {
+fn answer(asked: &Asked, index: usize, result: Result<Invoice, ApiError>) {
     let mut asked = asked.lock().unwrap();
     let (link, held) = asked.get_mut(index).unwrap();
     let (placeholder, _) = oneshot::channel();
