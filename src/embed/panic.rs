@@ -6,7 +6,8 @@
 //! (`console_error_panic_hook`) and turns each mounted view into an error state: its container's
 //! content is replaced, with plain DOM calls (Leptos may be in the middle of a borrow), by a
 //! translated `<p class="bw-error" role="alert">`, and the element dispatches `payex-error`
-//! (bubbling, composed) with `detail.type` `"panic"`, so the host can log it or reload.
+//! (bubbling, composed) with `detail.type` `"panic"` and the panic's text in `detail.detail`, so
+//! the host can log it or reload.
 //!
 //! Each view registers its container when it mounts ([`register`]); the returned
 //! [`Registration`] unregisters it when dropped, i.e. when the view unmounts.
@@ -70,7 +71,8 @@ pub fn register(container: &web_sys::HtmlElement, view: &str, locale: &str) -> R
 /// What the panic hook does after reporting to the console: replaces the content of every
 /// registered view's container with the translated error sentence and dispatches `payex-error`
 /// from its element (the shadow root's host, else the container). Returns how many views it
-/// stopped. `message` is the panic's text, for the event's `detail.detail`.
+/// stopped. `message` is the panic's text (location and message), for the event's
+/// `detail.detail`, on one line.
 pub fn stop_views(message: &str) -> usize {
     // A copy of the list, so that nothing stays borrowed while events run host code.
     let views: Vec<(web_sys::HtmlElement, String, &'static str)> = MOUNTED
@@ -91,7 +93,7 @@ pub fn stop_views(message: &str) -> usize {
             .with("status", None::<u32>)
             .with("type", "panic")
             .with("title", text)
-            .with("detail", message.lines().next().unwrap_or_default())
+            .with("detail", message.split_whitespace().collect::<Vec<_>>().join(" "))
             .with("instance", None::<String>);
         dispatch(&element_of(&container), &HostEvent::Error(detail));
     }
