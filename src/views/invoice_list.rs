@@ -4,12 +4,15 @@ use super::{use_load, Load, LoadState};
 use crate::api::ApiClient;
 use crate::api::ApiError;
 use crate::embed::{dispatch, Detail, HostEvent};
+use crate::format::Texts;
 use crate::format::{i18n::fill, texts, Formatter};
 use crate::model::invoice_list::{self, Fill, ListCell};
 use billing_contract::{Invoice, Link};
 use futures::future::LocalBoxFuture;
-use futures::StreamExt;
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// How many invoices the list fetches at once to fill its columns.
@@ -121,54 +124,59 @@ pub fn InvoiceListTable(
         return view! { <p class="bw-empty" role="status">{t.no_invoices}</p> }.into_any();
     }
     let fills = RwSignal::new(invoices.iter().map(Fill::of).collect::<Vec<_>>());
-    let waiting: Vec<(usize, Link)> = invoices
+    let waiting: VecDeque<(usize, Link)> = invoices
         .iter()
         .enumerate()
         .filter(|(_, i)| invoice_list::needs_fill(i))
         .map(|(n, i)| (n, i.id.clone()))
         .collect();
-    if !waiting.is_empty() {
+    // A few workers share the queue: at most FILL_CONCURRENCY requests in flight, in list order.
+    let queue = Rc::new(RefCell::new(waiting));
+    for _ in 0..FILL_CONCURRENCY.min(queue.borrow().len()) {
+        let (queue, fetch) = (queue.clone(), fetch.clone());
         leptos::task::spawn_local(async move {
-            futures::stream::iter(waiting)
-                .for_each_concurrent(FILL_CONCURRENCY, |(row, link)| {
-                    let answer = fetch(link);
-                    async move {
-                        let fill = match answer.await {
-                            Ok(invoice) => Fill::Loaded(invoice),
-                            Err(_) => Fill::Failed,
-                        };
-                        // The table may be gone by now: then there is nothing to fill.
-                        fills.try_update(|f| {
-                            if let Some(cell) = f.get_mut(row) {
-                                *cell = fill;
-                            }
-                        });
+            loop {
+                // Once the table is gone (another customer, or unmounted), the rest is not fetched.
+                let next = if fills.is_disposed() { None } else { queue.borrow_mut().pop_front() };
+                let Some((row, link)) = next else { break };
+                let fill = match fetch(link).await {
+                    Ok(invoice) => Fill::Loaded(invoice),
+                    Err(_) => Fill::Failed,
+                };
+                fills.try_update(|f| {
+                    if let Some(cell) = f.get_mut(row) {
+                        *cell = fill;
                     }
-                })
-                .await;
+                });
+            }
         });
     }
     let f = Formatter::new(&locale);
+    // Per row, the due date and amount cells as text and class, formatted once per change.
     let listed = invoices.clone();
-    let shown = Memo::new(move |_| {
+    let cells = Memo::new(move |_| {
         fills.with(|fills| {
-            let due = invoice_list::column_shown(listed.iter().zip(fills).map(|(i, f)| invoice_list::due_date(i, f)));
-            let amount = invoice_list::column_shown(listed.iter().zip(fills).map(|(i, f)| invoice_list::amount(i, f)));
-            (due, amount)
+            let mut shown = [false; 2];
+            let rows = listed.iter().zip(fills).map(|(invoice, fill)| {
+                let (due, amount) = (invoice_list::due_date(invoice, fill), invoice_list::amount(invoice, fill));
+                shown[0] |= due.can_hold_something();
+                shown[1] |= amount.can_hold_something();
+                [cell_text(t, due.map(|d| f.date(d))), cell_text(t, amount.map(|(a, currency)| f.money(a, &currency)))]
+            });
+            (rows.collect::<Vec<_>>(), shown)
         })
     });
-    let cell = move |text: ListCell<String>| match text {
-        ListCell::Value(text) => text.into_any(),
-        ListCell::Waiting => view! {
-            <span class="bw-note bw-cell-waiting" aria-hidden="true">"…"</span>
-            <span class="bw-visually-hidden">{t.list_cell_loading}</span>
+    // A column no row can fill is hidden (`hidden` on its cells).
+    let hidden = move |column: usize| cells.with(|(_, shown)| !shown[column]);
+    let cell = move |index: usize, column: usize, class: &'static str| {
+        let part = move || cells.with(|(rows, _)| rows.get(index).map(|row| row[column].clone()).unwrap_or_default());
+        view! {
+            <td class=move || format!("{class} {}", part().1) hidden=move || hidden(column)>
+                {move || part().0}
+            </td>
         }
-        .into_any(),
-        ListCell::Failed => {
-            view! { <span class="bw-error-inline bw-cell-failed">{t.list_cell_failed}</span> }.into_any()
-        }
-        ListCell::Empty => ().into_any(),
     };
+    let f = Formatter::new(&locale);
     let rows = invoices
         .iter()
         .enumerate()
@@ -180,27 +188,6 @@ pub fn InvoiceListTable(
             };
             let chosen = invoice.clone();
             let date = invoice.invoice_date.map(|d| f.date(d)).unwrap_or_default();
-            let row_fill = move || fills.with(|fills| fills.get(index).cloned().unwrap_or(Fill::Listed));
-            let (due_invoice, amount_invoice) = (invoice.clone(), invoice.clone());
-            let (due_f, amount_f) = (f.clone(), f.clone());
-            let due = move || {
-                let text = match invoice_list::due_date(&due_invoice, &row_fill()) {
-                    ListCell::Value(d) => ListCell::Value(due_f.date(d)),
-                    ListCell::Waiting => ListCell::Waiting,
-                    ListCell::Failed => ListCell::Failed,
-                    ListCell::Empty => ListCell::Empty,
-                };
-                shown.get().0.then(|| view! { <td class="bw-due">{cell(text)}</td> })
-            };
-            let amount = move || {
-                let text = match invoice_list::amount(&amount_invoice, &row_fill()) {
-                    ListCell::Value((a, currency)) => ListCell::Value(amount_f.money(a, &currency)),
-                    ListCell::Waiting => ListCell::Waiting,
-                    ListCell::Failed => ListCell::Failed,
-                    ListCell::Empty => ListCell::Empty,
-                };
-                shown.get().1.then(|| view! { <td class="bw-num bw-amount">{cell(text)}</td> })
-            };
             view! {
                 <tr aria-current=current>
                     <th scope="row">
@@ -214,8 +201,8 @@ pub fn InvoiceListTable(
                         </button>
                     </th>
                     <td>{date}</td>
-                    {due}
-                    {amount}
+                    {cell(index, 0, "bw-due")}
+                    {cell(index, 1, "bw-num bw-amount")}
                 </tr>
             }
         })
@@ -227,12 +214,23 @@ pub fn InvoiceListTable(
                 <tr>
                     <th scope="col">{t.invoice_no}</th>
                     <th scope="col">{t.invoice_date}</th>
-                    {move || shown.get().0.then(|| view! { <th scope="col">{t.due_date}</th> })}
-                    {move || shown.get().1.then(|| view! { <th scope="col" class="bw-num">{t.amount}</th> })}
+                    <th scope="col" hidden=move || hidden(0)>{t.due_date}</th>
+                    <th scope="col" class="bw-num" hidden=move || hidden(1)>{t.amount}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
     }
     .into_any()
+}
+
+/// A filled cell's text and the class of its state: the value, a quiet "Loading…" while the
+/// invoice loads, or that it could not be loaded.
+fn cell_text(t: &'static Texts, cell: ListCell<String>) -> (String, &'static str) {
+    match cell {
+        ListCell::Value(text) => (text, ""),
+        ListCell::Waiting => (t.list_cell_loading.to_owned(), "bw-cell-waiting"),
+        ListCell::Failed => (t.list_cell_failed.to_owned(), "bw-cell-failed"),
+        ListCell::Empty => (String::new(), ""),
+    }
 }
