@@ -22,6 +22,10 @@ cargo test --locked --workspace
 step "fuzzing the proxy's path and token parsing (bounded: FUZZ_SECONDS, default 30)"
 scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
+step "fuzzing the contract's decoders and the model with random and mutated JSON (bounded: FUZZ_SECONDS, default 30)"
+FUZZ_CASES=100000000 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" \
+  cargo test --locked -p billing-widget --test fuzz_model -- --nocapture
+
 step "browser component tests (wasm-bindgen-test, headless chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web --test recurring
 

@@ -260,6 +260,29 @@ fn prices_per_month_and_year_include_vat_and_totals_count_active_products() {
 }
 
 #[wasm_bindgen_test]
+fn unit_prices_show_every_decimal_and_costs_beyond_a_decimal_are_stated_not_a_crash() {
+    let mut sms = product("5", "SMS-paket", "0.0125", "2025-06-01", None, &[]);
+    sms.quantity = dec("400");
+    // 10^14 × 10^14 × 125 % is beyond a decimal.
+    let mut huge = product("6", "Stor", "100000000000000", "2025-06-01", None, &[]);
+    huge.quantity = dec("100000000000000");
+    let overview = Arc::new(CustomerOverview {
+        unreadable_products: 0,
+        unreadable_subscriptions: 0,
+        products_failed: None,
+        customer: customer(&[]),
+        products: vec![sms, huge],
+        subscriptions: vec![],
+    });
+    let (host, _handle) =
+        mount(move || view! { <RecurringProductsTable overview=overview locale="sv-SE" today=today() /> });
+    let prices = texts(&host, "tbody tr td:nth-child(4)");
+    assert_eq!(prices[0], "0,0125", "not 0,01");
+    assert_eq!(texts(&host, "tfoot .bw-error"), ["Beloppen är för stora för att kunna summeras."]);
+    assert_eq!(texts(&host, ".bw-customer-total.bw-error"), ["Beloppen är för stora för att kunna summeras."]);
+}
+
+#[wasm_bindgen_test]
 async fn ended_products_hide_behind_a_toggle_with_their_count() {
     let (host, _handle) =
         mount(|| view! { <RecurringProductsTable overview=overview() locale="en-GB" today=today() /> });

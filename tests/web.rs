@@ -6,8 +6,8 @@ use billing_widget::api::{ApiClient, ApiError, PagingFault};
 use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
-    use_load, ErrorDetails, ErrorView, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceTable, Load, Loading,
-    SlotState, QUIET_LOAD,
+    use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceListTable,
+    InvoiceTable, Load, Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -127,6 +127,35 @@ fn an_invoice_that_does_not_reconcile_shows_and_explains_the_difference() {
     let note = texts(&host, ".bw-note-warning");
     assert_eq!(note.len(), 1);
     assert!(note[0].contains("differs from the sum of the lines by SEK 35.00"), "{note:?}");
+}
+
+#[wasm_bindgen_test]
+fn unit_prices_show_every_decimal_billed_so_quantity_times_price_is_the_amount() {
+    let mut sms = line("SMS", "1.25", "25");
+    sms.quantity = dec("100");
+    sms.unit_price = dec("0.0125");
+    let whole = line("Mobil 5 GB", "199", "25");
+    let details = Arc::new(InvoiceDetails::new(invoice("250.31"), vec![sms, whole], vec![]));
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=details locale="sv-SE" /> });
+    assert_eq!(texts(&host, "tr.bw-line td:nth-child(5)"), ["0,0125", "199,00"], "not 0,01");
+    assert_eq!(texts(&host, "tr.bw-line td:nth-child(6)"), ["1,25", "199,00"], "amounts keep two decimals");
+}
+
+#[wasm_bindgen_test]
+fn totals_beyond_a_decimal_are_stated_instead_of_crashing_the_page() {
+    let mut big = line("Stor", "0", "25");
+    big.quantity = dec("100000000000000");
+    big.unit_price = dec("100000000000000");
+    big.amount = big.quantity * big.unit_price;
+    big.vat_amount = big.amount / Decimal::from(4);
+    big.total_amount = big.amount + big.vat_amount;
+    let details = Arc::new(InvoiceDetails::new(invoice("1"), vec![big; 8], vec![]));
+    let (host, _handle) = mount(move || view! { <InvoiceTable details=details locale="en-GB" /> });
+    let sentence = "These amounts are too large to add up.";
+    assert_eq!(texts(&host, "tr.bw-subtotal .bw-error"), [sentence]);
+    assert_eq!(texts(&host, ".bw-error[role=alert]").last().map(String::as_str), Some(sentence));
+    assert_eq!(count(&host, ".bw-summary"), 0, "no totals table with wrong numbers");
+    assert_eq!(count(&host, "tr.bw-line"), 8, "the lines themselves still show");
 }
 
 #[wasm_bindgen_test]
@@ -579,7 +608,7 @@ fn intl_date(locale: &str, date: &str) -> String {
 fn the_nordic_format_table_writes_what_intl_writes() {
     use billing_widget::format::NORDIC_LOCALES;
     let values: Vec<&str> =
-        "0 1 -1 7.5 12.345 999.995 -0.005 -0.001 1234 -1234.5 50012 1234567.891 9007199254740993.25 0.00005 2.675"
+        "0 1 -1 7.5 12.345 999.995 -0.005 -0.001 1234 -1234.5 50012 1234567.891 9007199254740993.25 0.00005 2.675 0.0125 -0.000123456789012345678"
             .split(' ')
             .collect();
     let fraction = |min: u8, max: u8| [("minimumFractionDigits", min.into()), ("maximumFractionDigits", max.into())];
@@ -590,6 +619,8 @@ fn the_nordic_format_table_writes_what_intl_writes() {
             let d = dec(value);
             assert_eq!(f.amount(d), intl_number(locale, &fraction(2, 2), value), "amount {value} in {locale}");
             assert_eq!(f.quantity(d), intl_number(locale, &fraction(0, 4), value), "quantity {value} in {locale}");
+            let decimals = billing_widget::format::price_decimals(d) as u8;
+            assert_eq!(f.price(d), intl_number(locale, &fraction(2, decimals), value), "price {value} in {locale}");
             let share = (d / Decimal::from(100)).to_string();
             let percent = [("style", "percent".into()), ("maximumFractionDigits", 2.into())];
             assert_eq!(f.rate(d), intl_number(locale, &percent, &share), "rate {value} in {locale}");
@@ -606,7 +637,7 @@ fn the_nordic_format_table_writes_what_intl_writes() {
                     "{value} {currency} in {locale}"
                 );
             }
-            compared += 9;
+            compared += 10;
         }
         for n in [0usize, 7, 1234, 50_012, 1_000_000] {
             assert_eq!(f.count(n), intl_number(locale, &fraction(0, 0), &n.to_string()), "count {n} in {locale}");
@@ -617,7 +648,7 @@ fn the_nordic_format_table_writes_what_intl_writes() {
             assert_eq!(f.date(date.parse().unwrap()), intl_date(locale, date), "date {date} in {locale}");
         }
     }
-    assert_eq!(compared, NORDIC_LOCALES.len() * values.len() * 9, "every locale, value and style was compared");
+    assert_eq!(compared, NORDIC_LOCALES.len() * values.len() * 10, "every locale, value and style was compared");
 }
 
 /// JSON amounts reach `Decimal` exactly: sums that drift in floating point stay exact.
@@ -656,4 +687,220 @@ fn no_charges_message_while_groups_are_still_being_listed() {
         view! { <InvoiceCharges invoice=Arc::new(invoice("0")) slots=Signal::stored(Vec::new()) listing=listing locale="en-GB" /> }
     });
     assert_eq!(count(&host, ".bw-empty"), 0, "not before every group is known");
+}
+
+// ---- the invoice list -----------------------------------------------------------------------
+
+/// A list item as PayEx documents it: number, date and links only.
+fn bare_item(no: &str) -> Invoice {
+    serde_json::from_str(&format!(
+        r#"{{"@id":"/billing/invoice/v1/100200/invoices/{no}","invoiceNo":"{no}","invoiceDate":"2026-03-01"}}"#
+    ))
+    .unwrap()
+}
+
+/// An invoice as fetched by its `@id`, with `dueDate` if given and `invoiceAmount`.
+fn fetched(no: &str, due: Option<&str>, amount: &str) -> Invoice {
+    let mut invoice = bare_item(no);
+    invoice.due_date = due.map(|d| d.parse().unwrap());
+    invoice.invoice_amount = Some(dec(amount));
+    invoice.currency = Some("SEK".into());
+    invoice
+}
+
+type Held = oneshot::Sender<Result<Invoice, ApiError>>;
+
+/// Each invoice asked for, with the sender of its answer.
+type Asked = Arc<Mutex<Vec<(Link, Held)>>>;
+
+/// A stand-in for the API: records each invoice asked for and holds its answer until the test
+/// sends it.
+fn held_fetch() -> (FetchInvoice, Asked) {
+    let asked: Asked = Arc::default();
+    let record = asked.clone();
+    let fetch: FetchInvoice = Arc::new(move |link: Link| {
+        let (tx, rx) = oneshot::channel();
+        record.lock().unwrap().push((link, tx));
+        Box::pin(async move { rx.await.unwrap_or_else(|_| Err(ApiError::Network("dropped".into()))) })
+    });
+    (fetch, asked)
+}
+
+/// Answers the `index`-th request (its sender is taken, so each is answered once).
+fn answer(asked: &Asked, index: usize, result: Result<Invoice, ApiError>) {
+    let mut asked = asked.lock().unwrap();
+    let (link, held) = asked.get_mut(index).unwrap();
+    let (placeholder, _) = oneshot::channel();
+    let held = std::mem::replace(held, placeholder);
+    assert!(held.send(result).is_ok(), "{link:?} answered twice");
+}
+
+#[wasm_bindgen_test]
+async fn the_invoice_list_fills_due_date_and_amount_from_each_invoice_a_few_at_a_time() {
+    let mut listed_in_full = fetched("603010", Some("2026-03-31"), "499.00");
+    listed_in_full.invoice_date = Some("2026-03-01".parse().unwrap());
+    let mut items = vec![listed_in_full];
+    items.extend(["603009", "603008", "603007", "603006", "603005", "603004"].map(bare_item));
+    let invoices = Arc::new(items);
+    let (fetch, asked) = held_fetch();
+    let (host, _handle) = mount(move || {
+        view! {
+            <InvoiceListTable invoices=invoices fetch=fetch selected=Signal::stored(None::<String>)
+                on_open=Callback::new(|_: Invoice| {}) caption="Invoices" locale="en-GB" />
+        }
+    });
+    settle().await;
+    let links = || asked.lock().unwrap().iter().map(|(l, _)| l.as_str().to_owned()).collect::<Vec<_>>();
+    assert_eq!(FILL_CONCURRENCY, 4);
+    assert_eq!(
+        links(),
+        ["603009", "603008", "603007", "603006"].map(|n| format!("/billing/invoice/v1/100200/invoices/{n}")),
+        "the item that has both values is not fetched; the rest, four at a time, in list order"
+    );
+    assert_eq!(texts(&host, "thead th:not([hidden])"), ["Invoice no.", "Invoice date", "Due date", "Amount"]);
+    assert_eq!(texts(&host, "tbody tr:first-child td.bw-due"), ["31/03/2026"]);
+    assert_eq!(count(&host, "td.bw-due.bw-cell-waiting"), 6, "a quiet placeholder until known");
+    assert_eq!(texts(&host, "tbody tr:nth-child(2) td.bw-due"), ["Loading…"]);
+
+    answer(&asked, 0, Ok(fetched("603009", Some("2026-02-28"), "1884.92")));
+    answer(
+        &asked,
+        1,
+        Err(ApiError::Status { status: 500, status_text: "Internal Server Error".into(), request_id: None }),
+    );
+    settle().await;
+    assert_eq!(links().len(), 6, "two more start as two finish");
+    let row = |n: usize| texts(&host, &format!("tbody tr:nth-child({n}) td"));
+    assert_eq!(row(2), ["01/03/2026", "28/02/2026", "SEK 1,884.92"]);
+    assert_eq!(row(3), ["01/03/2026", "Could not be loaded", "Could not be loaded"], "only its own cells");
+    assert_eq!(count(&host, "td.bw-cell-failed"), 2);
+    assert_eq!(count(&host, ".bw-error, [role=alert]"), 0, "not the whole list");
+
+    for index in 2..6 {
+        answer(&asked, index, Ok(fetched("60300x", None, "10")));
+    }
+    settle().await;
+    assert_eq!(links().len(), 6, "each invoice is fetched once");
+    assert_eq!(row(4), ["01/03/2026", "", "SEK 10.00"], "an invoice without a due date leaves the cell empty");
+    assert_eq!(count(&host, ".bw-cell-waiting"), 0);
+    assert_eq!(count(&host, "thead th:not([hidden])"), 4, "the column stays: other rows have a due date");
+}
+
+#[wasm_bindgen_test]
+async fn a_list_that_is_gone_fetches_no_more_invoices() {
+    let invoices = Arc::new(["603006", "603005", "603004", "603003", "603002", "603001"].map(bare_item).to_vec());
+    let (fetch, asked) = held_fetch();
+    let (_host, handle) = mount(move || {
+        view! {
+            <InvoiceListTable invoices=invoices fetch=fetch selected=Signal::stored(None::<String>)
+                on_open=Callback::new(|_: Invoice| {}) caption="Invoices" locale="en-GB" />
+        }
+    });
+    settle().await;
+    assert_eq!(asked.lock().unwrap().len(), 4);
+    drop(handle);
+    for index in 0..4 {
+        answer(&asked, index, Ok(fetched("60300x", None, "1")));
+    }
+    settle().await;
+    assert_eq!(
+        asked.lock().unwrap().len(),
+        4,
+        "the other customer's (or an unmounted list's) invoices are not fetched"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_column_no_invoice_has_is_left_out_once_every_invoice_is_known() {
+    let invoices = Arc::new(vec![bare_item("603002"), bare_item("603001")]);
+    let (fetch, asked) = held_fetch();
+    let (host, _handle) = mount(move || {
+        view! {
+            <InvoiceListTable invoices=invoices fetch=fetch selected=Signal::stored(None::<String>)
+                on_open=Callback::new(|_: Invoice| {}) caption="Invoices" locale="en-GB" />
+        }
+    });
+    settle().await;
+    assert_eq!(
+        texts(&host, "thead th:not([hidden])"),
+        ["Invoice no.", "Invoice date", "Due date", "Amount"],
+        "while loading"
+    );
+    answer(&asked, 0, Ok(fetched("603002", None, "100")));
+    answer(&asked, 1, Ok(fetched("603001", None, "200")));
+    settle().await;
+    assert_eq!(texts(&host, "thead th:not([hidden])"), ["Invoice no.", "Invoice date", "Amount"]);
+    assert_eq!(count(&host, "td.bw-due:not([hidden])"), 0);
+    let due_header: HtmlElement = host.query_selector("thead th[hidden]").unwrap().unwrap().unchecked_into();
+    assert_eq!((due_header.text_content().unwrap(), due_header.offset_width()), ("Due date".into(), 0), "not laid out");
+    assert_eq!(texts(&host, "td.bw-amount"), ["SEK 100.00", "SEK 200.00"]);
+}
+
+// ---- the panic hook -------------------------------------------------------------------------
+
+/// A panic aborts the wasm, so a test cannot panic and look; it calls what the panic hook calls
+/// after reporting to the console (`embed::panic::stop_views`), on views mounted as the custom
+/// elements mount them (`mountView`).
+#[wasm_bindgen_test]
+fn after_a_panic_every_mounted_element_says_it_stopped_and_tells_the_host() {
+    use billing_widget::embed::{mount_view, panic::stop_views};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let options = |locale: &str| {
+        let object = js_sys::Object::new();
+        js_sys::Reflect::set(&object, &"locale".into(), &locale.into()).unwrap();
+        JsValue::from(object)
+    };
+    let mount_in = |parent: &web_sys::Node, locale: &str| {
+        let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+        parent.append_child(&container).unwrap();
+        let view = mount_view("invoice", container.clone(), options(locale)).unwrap_or_else(|_| panic!("mountView"));
+        (container, view)
+    };
+    // One view in an element's shadow root, as payex-billing.js mounts it, one in the page, and
+    // one that was unmounted before the panic.
+    let element: HtmlElement = document.create_element("section").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&element).unwrap();
+    let shadow = element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+    let (in_shadow, _a) = mount_in(&shadow, "sv-SE");
+    let (in_page, _b) = mount_in(&document.body().unwrap(), "en-GB");
+    let (gone, mut unmounted) = mount_in(&document.body().unwrap(), "en-GB");
+    unmounted.unmount();
+    gone.set_text_content(Some("left alone"));
+    assert!(in_shadow.text_content().unwrap().contains("Missing attribute"), "a view is mounted");
+
+    let events: Rc<RefCell<Vec<web_sys::CustomEvent>>> = Rc::default();
+    let listener = {
+        let events = events.clone();
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| events.borrow_mut().push(e))
+    };
+    document.add_event_listener_with_callback("payex-error", listener.as_ref().unchecked_ref()).unwrap();
+
+    assert_eq!(stop_views("panicked at src/model/x.rs:1:1:\nboom"), 2);
+
+    let said = |container: &HtmlElement| {
+        let p = container.query_selector("p.bw-error[role=alert]").unwrap().expect("an error paragraph");
+        (container.child_element_count(), p.text_content().unwrap())
+    };
+    assert_eq!(said(&in_shadow), (1, "Den här vyn slutade fungera. Ladda om sidan för att försöka igen.".into()));
+    assert_eq!(said(&in_page), (1, "This view stopped working. Reload the page to try again.".into()));
+    assert_eq!(gone.text_content().as_deref(), Some("left alone"), "an unmounted view is not touched");
+
+    document.remove_event_listener_with_callback("payex-error", listener.as_ref().unchecked_ref()).unwrap();
+    let events = events.borrow();
+    assert_eq!(events.len(), 2, "one payex-error per stopped element, reaching the document");
+    let from_element = &events[0];
+    assert!(from_element.bubbles() && from_element.composed());
+    let target: web_sys::Node = from_element.target().unwrap().unchecked_into();
+    assert!(target.is_same_node(Some(&element)), "dispatched by the element, not inside its shadow root");
+    let detail = from_element.detail();
+    let field = |key: &str| js_sys::Reflect::get(&detail, &key.into()).unwrap();
+    assert_eq!(field("type").as_string().as_deref(), Some("panic"));
+    assert_eq!(field("view").as_string().as_deref(), Some("invoice"));
+    assert_eq!(field("detail").as_string().as_deref(), Some("panicked at src/model/x.rs:1:1: boom"), "on one line");
+    assert!(field("status").is_null());
 }

@@ -132,8 +132,11 @@ pub struct MountedView {
 /// `container` with `options` (see [`ElementOptions::from_js`]).
 #[wasm_bindgen(js_name = mountView)]
 pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue) -> Result<MountedView, JsError> {
-    let kind = ViewKind::parse(kind).ok_or_else(|| JsError::new(&format!("unknown view {kind:?}")))?;
+    let name = kind;
+    let kind = ViewKind::parse(name).ok_or_else(|| JsError::new(&format!("unknown view {name:?}")))?;
     let initial = ElementOptions::from_js(&options);
+    // Installs the panic hook with the first view; a panic turns this container into an error state.
+    let registration = super::panic::register(&container, name, &initial.locale);
     let scope = ClientScope::new();
     scope.set_session(Some(&initial.session_token));
     let live: Rc<Cell<Option<Live>>> = Rc::new(Cell::new(None));
@@ -145,7 +148,8 @@ pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue)
         provide_context(SessionRenewals(renewals));
         element_view(kind, options, scope)
     });
-    Ok(MountedView { view: Some(Box::new(view)), live, scope })
+    // Unmounting drops the view, then the registration: a panic after that leaves the container alone.
+    Ok(MountedView { view: Some(Box::new((view, registration))), live, scope })
 }
 
 #[wasm_bindgen]

@@ -20,6 +20,9 @@
 //! document.addEventListener('payex-error', (e) => {
 //!   // e.detail: { view: 'invoice', status: 404, type: 'billing/invoice/problems/invoice-not-found',
 //!   //             title: 'Invoice not found', detail: '…', instance: 'sbx-000042' }
+//!   //   or, after a panic (the widget has stopped; see `embed::panic`):
+//!   //        { view: 'invoice', status: null, type: 'panic', title: 'This view stopped working. …',
+//!   //          detail: 'panicked at …', instance: null }
 //! });
 //! document.addEventListener('payex-invoice-opened', (e) => {
 //!   // e.detail: { ownerNo: '100200', customerNo: '15615616', invoiceNo: '603012' }

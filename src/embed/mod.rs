@@ -3,6 +3,7 @@
 
 mod elements;
 mod events;
+pub mod panic;
 
 pub use elements::{mount_view, ElementOptions, MountedView};
 pub use events::{dispatch, ChangeAction, ChangeNotice, Detail, DetailValue, HostEvent};

@@ -61,6 +61,18 @@ impl Formatter {
             .unwrap_or_else(|| format!("{amount:.2}"))
     }
 
+    /// A unit price as billed: every significant decimal the API sent, at least two, e.g.
+    /// `199,00` or `0,0125`, so that quantity × the shown price is the shown amount.
+    pub fn price(&self, price: Decimal) -> String {
+        let decimals = price_decimals(price);
+        if let Some(nordic) = self.nordic {
+            return nordic.number(price, 2, decimals);
+        }
+        let max_fraction = u8::try_from(decimals).unwrap_or(2);
+        imp::format_number(&self.locale, &Style::Decimal { min_fraction: 2, max_fraction }, price)
+            .unwrap_or_else(|| format!("{:.*}", decimals as usize, price.normalize()))
+    }
+
     /// A quantity with as many decimals as it has (up to 4), e.g. `1` or `2,5`.
     pub fn quantity(&self, quantity: Decimal) -> String {
         if let Some(nordic) = self.nordic {
@@ -101,6 +113,16 @@ impl Formatter {
         }
         imp::format_date(&self.locale, date).unwrap_or_else(|| date.to_string())
     }
+}
+
+/// The most decimals a price is shown with: `Intl.NumberFormat`'s limit before ES2023 (a
+/// decimal holds up to 28; no price of a billing API comes near 20).
+pub const PRICE_MAX_DECIMALS: u32 = 20;
+
+/// How many decimals `price` is shown with: its significant ones, at least 2, at most
+/// [`PRICE_MAX_DECIMALS`].
+pub fn price_decimals(price: Decimal) -> u32 {
+    price.normalize().scale().clamp(2, PRICE_MAX_DECIMALS)
 }
 
 /// The number styles the widget uses.
@@ -203,5 +225,27 @@ mod imp {
 
     pub fn format_date(_locale: &str, _date: Date) -> Option<String> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn prices_show_every_decimal_the_api_sent_and_at_least_two() {
+        let sv = Formatter::new("sv-SE");
+        assert_eq!(sv.price(dec("0.0125")), "0,0125", "not 0,01: quantity × shown price is the amount");
+        assert_eq!(sv.price(dec("199")), "199,00");
+        assert_eq!(sv.price(dec("199.5000")), "199,50", "trailing zeros are not significant");
+        assert_eq!(Formatter::new("en").price(dec("-1234.56789")), "-1,234.56789");
+        assert_eq!(sv.price(dec("0.0000000000000000000000000001")), "0,00", "beyond 20 decimals it is rounded");
+        // Outside a browser there is no Intl: other locales fall back to plain digits.
+        assert_eq!(Formatter::new("de-DE").price(dec("0.0125")), "0.0125");
+        assert_eq!(Formatter::new("de-DE").price(dec("7")), "7.00");
     }
 }

@@ -8,6 +8,6 @@ mod nordic;
 mod parse;
 
 pub use i18n::{texts, Texts};
-pub use intl::Formatter;
+pub use intl::{price_decimals, Formatter, PRICE_MAX_DECIMALS};
 pub use nordic::NORDIC_LOCALES;
 pub use parse::parse_decimal;

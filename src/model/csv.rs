@@ -4,6 +4,12 @@
 //! by semicolons and decimals use commas, as spreadsheets in those locales expect; elsewhere,
 //! commas and points. Numbers are written without grouping. The text starts with a UTF-8 byte
 //! order mark so that å, ä and ö survive a double-click open.
+//!
+//! Text that a spreadsheet would run as a formula (a cell starting with `=`, `+`, `-`, `@`, a
+//! tab or a carriage return, as the OWASP guidance on CSV injection lists) is written quoted with
+//! a `'` in front, so a description `=HYPERLINK(…)` stays text in the agent's spreadsheet. Number
+//! cells are the widget's own digits and stay numbers (`-12,50`). Unit prices keep every decimal
+//! the API sent, so quantity × unit price is the amount.
 
 use super::invoice::{is_credit, is_proration, GroupKind};
 use super::lines::ShownGroup;
@@ -27,14 +33,10 @@ pub fn lines_csv(groups: &[ShownGroup], labels: &CsvLabels, decimal_separator: c
     let delimiter = if decimal_separator == ',' { ';' } else { ',' };
     let number = |d: Decimal| {
         let text = d.to_string();
-        if decimal_separator == ',' {
-            text.replace('.', ",")
-        } else {
-            text
-        }
+        Cell::Number(if decimal_separator == ',' { text.replace('.', ",") } else { text })
     };
     let mut out = String::from("\u{feff}");
-    push_record(&mut out, delimiter, labels.headings.iter().map(|h| h.to_string()));
+    push_record(&mut out, delimiter, labels.headings.iter().map(|h| Cell::Text(h.to_string())));
     for shown in groups {
         let (group, subscription) = match &shown.group.kind {
             GroupKind::Customer => (labels.customer_level.to_owned(), String::new()),
@@ -52,19 +54,19 @@ pub fn lines_csv(groups: &[ShownGroup], labels: &CsvLabels, decimal_separator: c
                 &mut out,
                 delimiter,
                 [
-                    group.clone(),
-                    subscription.clone(),
-                    line.product_no.clone(),
-                    line.description.clone(),
-                    line.period_start.map(|d| d.to_string()).unwrap_or_default(),
-                    line.period_end.map(|d| d.to_string()).unwrap_or_default(),
+                    Cell::Text(group.clone()),
+                    Cell::Text(subscription.clone()),
+                    Cell::Text(line.product_no.clone()),
+                    Cell::Text(line.description.clone()),
+                    Cell::Text(line.period_start.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::Text(line.period_end.map(|d| d.to_string()).unwrap_or_default()),
                     number(line.quantity),
                     number(line.unit_price),
                     number(line.amount),
                     number(line.vat_rate),
                     number(line.vat_amount),
                     number(line.total_amount),
-                    kind,
+                    Cell::Text(kind),
                 ],
             );
         }
@@ -72,13 +74,34 @@ pub fn lines_csv(groups: &[ShownGroup], labels: &CsvLabels, decimal_separator: c
     out
 }
 
-fn push_record(out: &mut String, delimiter: char, fields: impl IntoIterator<Item = String>) {
+/// One field of a record.
+enum Cell {
+    /// Text from the API or the texts: neutralised if a spreadsheet would read it as a formula.
+    Text(String),
+    /// A number the widget wrote from a decimal: written as is.
+    Number(String),
+}
+
+/// The characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+fn push_record(out: &mut String, delimiter: char, fields: impl IntoIterator<Item = Cell>) {
     for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(delimiter);
         }
-        if field.contains([delimiter, '"', '\n', '\r']) {
+        let (field, formula) = match field {
+            Cell::Text(text) => {
+                let formula = text.starts_with(FORMULA_STARTS);
+                (text, formula)
+            }
+            Cell::Number(number) => (number, false),
+        };
+        if formula || field.contains([delimiter, '"', '\n', '\r']) {
             out.push('"');
+            if formula {
+                out.push('\'');
+            }
             out.push_str(&field.replace('"', "\"\""));
             out.push('"');
         } else {
@@ -152,5 +175,45 @@ mod tests {
         let csv = lines_csv(&shown(), &labels(), '.');
         let first = csv.split("\r\n").nth(1).unwrap();
         assert_eq!(first, "46701234567,Mobil – Åsa,P,Mobil 5 GB,,,1,1234.50,1234.50,25,308.63,1543.13,");
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_stays_text_and_negative_amounts_stay_numbers() {
+        let descriptions =
+            ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\tTab", "\rReturn"];
+        let lines: Vec<_> = descriptions.iter().map(|d| line(d, "-12.50", "25")).collect();
+        let mut formula_product = line("Vanlig", "1", "25");
+        formula_product.product_no = "=1+1".into();
+        let group = Arc::new(ChargeGroup::new(
+            GroupKind::Subscription { subscription_no: "@46701".into(), description: Some("-Åsa".into()) },
+            lines.into_iter().chain([formula_product]).collect(),
+        ));
+        let csv = lines_csv(&[show(&group, &LineQuery::default())], &labels(), ',');
+        let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        let expected_descriptions = [
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+            "\"'+cmd|' /C calc'!A0\"",
+            "\"'@SUM(1)\"",
+            "\"'-2+3\"",
+            "\"'\tTab\"",
+            "\"'\rReturn\"",
+        ];
+        for (row, description) in rows[1..].iter().zip(expected_descriptions) {
+            let prefix = format!("\"'@46701\";\"'-Åsa\";P;{description};;;1;");
+            assert!(row.starts_with(&prefix), "{row:?} should start with {prefix:?}");
+            assert!(row.ends_with(";-12,50;-12,50;25;-3,13;-15,63;Credit"), "negative amounts stay numbers: {row:?}");
+        }
+        assert!(rows[7].contains(";\"'=1+1\";Vanlig;"), "{:?}", rows[7]);
+    }
+
+    #[test]
+    fn unit_prices_keep_every_decimal_the_api_sent() {
+        let mut sms = line("SMS", "1.25", "25");
+        sms.quantity = dec("100");
+        sms.unit_price = dec("0.0125");
+        let group = Arc::new(ChargeGroup::new(GroupKind::Customer, vec![sms]));
+        let csv = lines_csv(&[show(&group, &LineQuery::default())], &labels(), ',');
+        let row = csv.split("\r\n").nth(1).unwrap();
+        assert_eq!(row, "Customer;;P;SMS;;;100;0,0125;1,25;25;0,31;1,56;");
     }
 }

@@ -1,5 +1,6 @@
 //! An invoice's charges, grouped as the invoice bills them, with the sums that explain its amount.
 
+use super::checked::{self, TooLarge};
 use crate::format::case;
 use billing_contract::{Date, Decimal, Invoice, InvoiceLine, InvoiceSubscription, Unreadable};
 use std::collections::BTreeMap;
@@ -19,27 +20,28 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// The sums over `lines`.
-    pub fn of<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Totals {
-        lines.into_iter().fold(Totals::default(), |t, line| t.plus_line(line))
+    /// The sums over `lines`, or [`TooLarge`] when a sum leaves `Decimal`'s range.
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Result<Totals, TooLarge> {
+        lines.into_iter().try_fold(Totals::default(), |t, line| t.plus_line(line))
     }
 
-    fn plus_line(self, line: &InvoiceLine) -> Totals {
-        Totals {
-            amount: self.amount + line.amount,
-            vat: self.vat + line.vat_amount,
-            total: self.total + line.total_amount,
-            lines: self.lines + 1,
-        }
+    fn plus_line(self, line: &InvoiceLine) -> Result<Totals, TooLarge> {
+        Ok(Totals {
+            amount: checked::add(self.amount, line.amount)?,
+            vat: checked::add(self.vat, line.vat_amount)?,
+            total: checked::add(self.total, line.total_amount)?,
+            lines: self.lines.saturating_add(1),
+        })
     }
 
-    fn plus(self, other: Totals) -> Totals {
-        Totals {
-            amount: self.amount + other.amount,
-            vat: self.vat + other.vat,
-            total: self.total + other.total,
-            lines: self.lines + other.lines,
-        }
+    /// These sums and `other`'s together.
+    pub fn plus(self, other: Totals) -> Result<Totals, TooLarge> {
+        Ok(Totals {
+            amount: checked::add(self.amount, other.amount)?,
+            vat: checked::add(self.vat, other.vat)?,
+            total: checked::add(self.total, other.total)?,
+            lines: self.lines.saturating_add(other.lines),
+        })
     }
 }
 
@@ -71,8 +73,8 @@ pub struct ChargeGroup {
     pub kind: GroupKind,
     /// The charges, in the order the API listed them.
     pub lines: Vec<InvoiceLine>,
-    /// The group's subtotal.
-    pub totals: Totals,
+    /// The group's subtotal, or [`TooLarge`] when its lines do not add up within range.
+    pub totals: Result<Totals, TooLarge>,
     /// Per line: the product number, lower-cased, for the filter.
     product_keys: Vec<String>,
     /// Per line: the description, lower-cased, for the filter and for sorting.
@@ -139,17 +141,26 @@ pub struct Reconciliation {
     pub lines_total: Decimal,
     /// The invoice's `invoiceAmount`, if the API gave one.
     pub invoice_amount: Option<Decimal>,
+    /// `invoiceAmount` minus the lines' total.
+    difference: Option<Decimal>,
 }
 
 impl Reconciliation {
+    /// Compares the lines' total with the invoiced amount; [`TooLarge`] when their difference
+    /// is beyond `Decimal`'s range.
+    pub fn new(lines_total: Decimal, invoice_amount: Option<Decimal>) -> Result<Reconciliation, TooLarge> {
+        let difference = invoice_amount.map(|amount| checked::sub(amount, lines_total)).transpose()?;
+        Ok(Reconciliation { lines_total, invoice_amount, difference })
+    }
+
     /// `invoiceAmount` minus the lines' total: what the lines do not explain.
     pub fn difference(&self) -> Option<Decimal> {
-        self.invoice_amount.map(|amount| amount - self.lines_total)
+        self.difference
     }
 
     /// True when the lines add up to the invoiced amount exactly.
     pub fn is_reconciled(&self) -> bool {
-        self.difference() == Some(Decimal::ZERO)
+        self.difference == Some(Decimal::ZERO)
     }
 }
 
@@ -181,30 +192,30 @@ impl InvoiceDetails {
     }
 
     /// The sums over every line of the invoice.
-    pub fn totals(&self) -> Totals {
-        self.groups.iter().fold(Totals::default(), |t, g| t.plus(g.totals))
+    pub fn totals(&self) -> Result<Totals, TooLarge> {
+        self.groups.iter().try_fold(Totals::default(), |t, g| t.plus(g.totals?))
     }
 
     /// VAT per rate, lowest rate first.
-    pub fn vat_by_rate(&self) -> Vec<VatLine> {
+    pub fn vat_by_rate(&self) -> Result<Vec<VatLine>, TooLarge> {
         vat_by_rate(self.groups.iter().flat_map(|g| &g.lines))
     }
 
     /// How the lines compare with the invoiced amount.
-    pub fn reconciliation(&self) -> Reconciliation {
-        Reconciliation { lines_total: self.totals().total, invoice_amount: self.invoice.invoice_amount }
+    pub fn reconciliation(&self) -> Result<Reconciliation, TooLarge> {
+        Reconciliation::new(self.totals()?.total, self.invoice.invoice_amount)
     }
 }
 
 /// VAT per rate over `lines`, lowest rate first.
-pub fn vat_by_rate<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Vec<VatLine> {
+pub fn vat_by_rate<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Result<Vec<VatLine>, TooLarge> {
     let mut by_rate: BTreeMap<Decimal, (Decimal, Decimal)> = BTreeMap::new();
     for line in lines {
-        let entry = by_rate.entry(line.vat_rate.normalize()).or_default();
-        entry.0 += line.amount;
-        entry.1 += line.vat_amount;
+        let (base, vat) = by_rate.entry(line.vat_rate.normalize()).or_default();
+        *base = checked::add(*base, line.amount)?;
+        *vat = checked::add(*vat, line.vat_amount)?;
     }
-    by_rate.into_iter().map(|(rate, (base, vat))| VatLine { rate, base, vat }).collect()
+    Ok(by_rate.into_iter().map(|(rate, (base, vat))| VatLine { rate, base, vat }).collect())
 }
 
 /// True when a line bills part of a period: its quantity is fractional and a whole multiple of the share of
@@ -217,9 +228,9 @@ pub fn is_proration(line: &InvoiceLine) -> bool {
     if covered.fract().is_zero() || line.quantity.fract().is_zero() {
         return false;
     }
-    let ratio = line.quantity.abs() / covered;
+    let Ok(ratio) = checked::div(line.quantity.abs(), covered) else { return false };
     // Quantities are rounded to 4 decimals, so allow for that in the ratio.
-    !ratio.is_zero() && (ratio - ratio.round()).abs() < Decimal::new(5, 3)
+    !ratio.round().is_zero() && checked::sub(ratio, ratio.round()).is_ok_and(|off| off.abs() < Decimal::new(5, 3))
 }
 
 /// The share of calendar months from `start` to `end` inclusive (16 days of a 30-day month is
@@ -233,8 +244,8 @@ fn months_covered(start: Date, end: Date) -> Option<Decimal> {
     for _ in 0..240 {
         let last = month.end_of_month();
         let until = if end < last { end } else { last };
-        let days = Decimal::from(u32::from(until.day()) - u32::from(month.day()) + 1);
-        covered += days / Decimal::from(month.days_in_month());
+        let days = Decimal::from(u32::from(until.day()).saturating_sub(u32::from(month.day())) + 1);
+        covered = checked::add(covered, checked::div(days, Decimal::from(month.days_in_month())).ok()?).ok()?;
         if end <= last {
             return Some(covered);
         }
@@ -320,19 +331,20 @@ pub(crate) mod tests {
         let d = sample(None);
         let keys: Vec<String> = d.groups.iter().map(|g| g.key()).collect();
         assert_eq!(keys, ["customer", "subscription-46701", "subscription-46703"]);
-        assert_eq!(d.groups[1].totals.amount, dec("278.00"));
-        assert_eq!(d.groups[1].totals.vat, dec("49.75"));
-        assert_eq!(d.groups[1].totals.lines, 2);
+        let totals = d.groups[1].totals.unwrap();
+        assert_eq!(totals.amount, dec("278.00"));
+        assert_eq!(totals.vat, dec("49.75"));
+        assert_eq!(totals.lines, 2);
     }
 
     #[test]
     fn totals_and_vat_per_rate_add_up_exactly() {
         let d = sample(None);
-        let t = d.totals();
+        let t = d.totals().unwrap();
         assert_eq!(t.amount, dec("256.50"));
         // 7.25 - 12.50 + 49.75 + 0 + 5.94 - 24.88 (half away from zero)
         assert_eq!(t.vat, dec("25.56"));
-        let vat = d.vat_by_rate();
+        let vat = d.vat_by_rate().unwrap();
         let rates: Vec<String> = vat.iter().map(|v| v.rate.to_string()).collect();
         assert_eq!(rates, ["0", "6", "25"]);
         assert_eq!(vat.iter().map(|v| v.vat).sum::<Decimal>(), t.vat);
@@ -342,13 +354,13 @@ pub(crate) mod tests {
 
     #[test]
     fn reconciliation_shows_the_difference_instead_of_hiding_it() {
-        let total = sample(None).totals().total;
+        let total = sample(None).totals().unwrap().total;
         let matching = sample(Some(&total.to_string()));
-        assert!(matching.reconciliation().is_reconciled());
-        let off = sample(Some(&(total + dec("35")).to_string()));
-        assert_eq!(off.reconciliation().difference(), Some(dec("35")));
-        assert!(!off.reconciliation().is_reconciled());
-        assert_eq!(sample(None).reconciliation().difference(), None);
+        assert!(matching.reconciliation().unwrap().is_reconciled());
+        let off = sample(Some(&(total + dec("35")).to_string())).reconciliation().unwrap();
+        assert_eq!(off.difference(), Some(dec("35")));
+        assert!(!off.is_reconciled());
+        assert_eq!(sample(None).reconciliation().unwrap().difference(), None);
     }
 
     #[test]
@@ -377,6 +389,64 @@ pub(crate) mod tests {
         assert!(is_proration(&change), "16 days of September and all of October");
         change.quantity = dec("3.0667");
         assert!(is_proration(&change), "two of them");
+    }
+
+    /// The largest amount the contract reads: just under 10^15.
+    fn near_bound() -> Decimal {
+        dec("999999999999999.99")
+    }
+
+    #[test]
+    fn sums_beyond_a_decimal_are_an_error_not_a_panic() {
+        // 10^14 × 10^14 is still a decimal; its VAT and total make the sums leave the range.
+        let mut big = line("Stor", "0", "25");
+        big.quantity = dec("100000000000000");
+        big.unit_price = dec("100000000000000");
+        big.amount = big.quantity * big.unit_price;
+        big.vat_amount = big.amount * dec("0.25");
+        big.total_amount = big.amount + big.vat_amount;
+        let lines = vec![big; 8];
+        let group = ChargeGroup::new(GroupKind::Customer, lines.clone());
+        assert_eq!(group.totals, Err(TooLarge));
+        assert_eq!(vat_by_rate(&lines), Err(TooLarge));
+        let details = InvoiceDetails::new(invoice(Some("1")), lines, vec![]);
+        assert_eq!(details.totals(), Err(TooLarge));
+        assert_eq!(details.reconciliation(), Err(TooLarge));
+        // A group that does add up still does, beside one that does not.
+        let fine = InvoiceDetails::new(invoice(None), vec![line("Liten", "1", "25")], vec![]);
+        assert_eq!(fine.totals().unwrap().total, dec("1.25"));
+        // A difference beyond the range is an error too.
+        assert_eq!(Reconciliation::new(Decimal::MIN, Some(near_bound())), Err(TooLarge));
+    }
+
+    #[test]
+    fn fifty_thousand_lines_near_the_bound_add_up_exactly() {
+        let mut one = line("Nästan gränsen", "0", "0");
+        one.amount = dec("999000000000000");
+        one.unit_price = one.amount;
+        one.total_amount = one.amount;
+        let lines = vec![one; 50_000];
+        let group = ChargeGroup::new(GroupKind::Customer, lines);
+        let totals = group.totals.unwrap();
+        assert_eq!(totals.total, dec("49950000000000000000"));
+        assert_eq!(totals.lines, 50_000);
+        // Added to sums already near a decimal's limit, they leave the range: an error, not a panic.
+        let near_limit = Totals { amount: Decimal::MAX, vat: Decimal::ZERO, total: Decimal::MAX, lines: 1 };
+        assert_eq!(near_limit.plus(totals), Err(TooLarge));
+    }
+
+    #[test]
+    fn a_proration_check_on_extreme_quantities_does_not_panic() {
+        let mut odd = line("Udda", "1", "25");
+        // One day of September: the quantity divided by 1/30 is beyond a decimal.
+        odd.quantity = dec("7922816251426433759354395033.5");
+        odd.period_start = Some("2026-09-15".parse().unwrap());
+        odd.period_end = Some("2026-09-15".parse().unwrap());
+        assert!(!is_proration(&odd));
+        // A tiny quantity is no whole multiple of part of a month.
+        odd.quantity = dec("-0.0000000000000000000000000001");
+        odd.period_end = Some("2026-09-30".parse().unwrap());
+        assert!(!is_proration(&odd));
     }
 
     #[test]

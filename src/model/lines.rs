@@ -2,6 +2,7 @@
 //! description, and a sort by any column within each group, with subtotals recomputed for
 //! what is shown.
 
+use super::checked::TooLarge;
 use super::invoice::{ChargeGroup, Totals};
 use crate::format::case;
 use billing_contract::InvoiceLine;
@@ -113,8 +114,8 @@ pub struct ShownGroup {
     pub group: Arc<ChargeGroup>,
     /// Indexes into `group.lines`, in display order.
     pub lines: Vec<usize>,
-    /// The subtotal of the shown lines.
-    pub totals: Totals,
+    /// The subtotal of the shown lines, or [`TooLarge`] when they do not add up within range.
+    pub totals: Result<Totals, TooLarge>,
 }
 
 impl ShownGroup {
@@ -184,9 +185,10 @@ mod tests {
         let g = group();
         assert_eq!(show(&g, &LineQuery::default()).totals, g.totals);
         let shown = show(&g, &LineQuery { filter: "roaming".into(), sort: None });
-        assert_eq!(shown.totals.amount, dec("60.00"));
-        assert_eq!(shown.totals.total, dec("75.00"));
-        assert_eq!(shown.totals.lines, 2);
+        let totals = shown.totals.unwrap();
+        assert_eq!(totals.amount, dec("60.00"));
+        assert_eq!(totals.total, dec("75.00"));
+        assert_eq!(totals.lines, 2);
     }
 
     #[test]

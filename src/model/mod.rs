@@ -1,13 +1,16 @@
 //! Pure data models the views render: grouping, totals, reconciliation, filtering and sorting,
 //! the rows of a virtualized table, and CSV. No DOM, no HTTP: `cargo test` checks them natively.
 
+pub mod checked;
 pub mod csv;
 pub mod drafts;
 pub mod invoice;
+pub mod invoice_list;
 pub mod lines;
 pub mod recurring;
 pub mod rows;
 
+pub use checked::TooLarge;
 pub use drafts::{FormErrors, FormField, ProductDraft, ProductField, SubscriptionDraft, SubscriptionField};
 pub use invoice::{ChargeGroup, GroupKind, InvoiceDetails, Reconciliation, Totals, VatLine};
 pub use lines::{LineQuery, ShownGroup, SortColumn, SortDirection};

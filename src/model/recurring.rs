@@ -1,6 +1,7 @@
 //! A customer's recurring products: the customer's own, then each subscription's, with each
 //! product's status on a given day and what it costs per month and per year including VAT.
 
+use super::checked::{self, TooLarge};
 use crate::api::ApiError;
 use billing_contract::{Customer, Date, Decimal, RecurringProduct, Subscription};
 use rust_decimal::RoundingStrategy;
@@ -60,7 +61,7 @@ impl CustomerOverview {
     }
 
     /// What the customer's active products cost, all levels together.
-    pub fn active_cost(&self, today: Date) -> Cost {
+    pub fn active_cost(&self, today: Date) -> Result<Cost, TooLarge> {
         Cost::of_active(self.all_products(), today)
     }
 }
@@ -107,21 +108,40 @@ impl Cost {
     /// months`); the monthly one is that divided by 12. Each is rounded half away from zero to
     /// two decimals, so that a column of shown prices adds up to its shown total.
     pub fn of(product: &RecurringProduct) -> Option<Cost> {
-        let months = Decimal::from(product.periodicity.months()?);
-        let with_vat = Decimal::ONE_HUNDRED.checked_add(product.vat_rate)?;
-        let per_period = product.quantity.checked_mul(product.unit_price)?.checked_mul(with_vat)?;
-        let per_year =
-            per_period.checked_div(Decimal::ONE_HUNDRED)?.checked_mul(Decimal::from(12))?.checked_div(months)?;
-        Some(Cost { per_month: round(per_year.checked_div(Decimal::from(12))?), per_year: round(per_year) })
+        Cost::checked(product).ok().flatten()
+    }
+
+    /// What one product costs including VAT: `Ok(None)` for a periodicity this client does not
+    /// know, [`TooLarge`] for amounts beyond a decimal.
+    pub fn checked(product: &RecurringProduct) -> Result<Option<Cost>, TooLarge> {
+        let Some(months) = product.periodicity.months() else { return Ok(None) };
+        let with_vat = checked::add(Decimal::ONE_HUNDRED, product.vat_rate)?;
+        let per_period = checked::mul(checked::mul(product.quantity, product.unit_price)?, with_vat)?;
+        let per_year = checked::div(
+            checked::mul(checked::div(per_period, Decimal::ONE_HUNDRED)?, Decimal::from(12))?,
+            Decimal::from(months),
+        )?;
+        let per_month = checked::div(per_year, Decimal::from(12))?;
+        Ok(Some(Cost { per_month: round(per_month), per_year: round(per_year) }))
     }
 
     /// The sum of the costs of the products active on `today`; products of unknown
-    /// periodicity, and any whose cost would overflow the sum, are left out.
-    pub fn of_active<'a>(products: impl IntoIterator<Item = &'a RecurringProduct>, today: Date) -> Cost {
-        products.into_iter().filter(|p| ProductStatus::of(p, today) == ProductStatus::Active).filter_map(Cost::of).fold(
-            Cost::default(),
-            |sum, c| Cost { per_month: sum.per_month + c.per_month, per_year: sum.per_year + c.per_year },
-        )
+    /// periodicity are left out, and a cost or sum beyond a decimal is [`TooLarge`] (a total
+    /// that silently left a product out would be wrong).
+    pub fn of_active<'a>(
+        products: impl IntoIterator<Item = &'a RecurringProduct>,
+        today: Date,
+    ) -> Result<Cost, TooLarge> {
+        let mut sum = Cost::default();
+        for product in products.into_iter().filter(|p| ProductStatus::of(p, today) == ProductStatus::Active) {
+            if let Some(cost) = Cost::checked(product)? {
+                sum = Cost {
+                    per_month: checked::add(sum.per_month, cost.per_month)?,
+                    per_year: checked::add(sum.per_year, cost.per_year)?,
+                };
+            }
+        }
+        Ok(sum)
     }
 }
 
@@ -207,11 +227,37 @@ mod tests {
             product("1000", "25", Periodicity::Monthly, "2025-01-01", Some("2026-04-20")),
             product("1000", "25", Periodicity::Unknown, "2025-01-01", None),
         ];
-        let total = Cost::of_active(&products, today);
+        let total = Cost::of_active(&products, today).unwrap();
         assert_eq!(
             total,
             Cost { per_month: dec("0.38"), per_year: dec("4.50") },
             "0.125 + 0.25 per month, rounded per row"
+        );
+    }
+
+    #[test]
+    fn costs_beyond_a_decimal_are_an_error_not_a_panic_and_not_left_out() {
+        let today = date("2026-11-21");
+        // 10^14 × 10^14 × 125 % is beyond a decimal: its cost is unknown, and the total says so.
+        let mut big = product("100000000000000", "25", Periodicity::Monthly, "2026-01-01", None);
+        big.quantity = dec("100000000000000");
+        assert_eq!(Cost::checked(&big), Err(TooLarge));
+        assert_eq!(Cost::of(&big), None);
+        let small = product("10", "25", Periodicity::Monthly, "2026-01-01", None);
+        assert_eq!(Cost::of_active([&small, &big], today), Err(TooLarge));
+        // The largest price the contract reads, many times: each cost fits, their sum does not.
+        let mut near = product("999999999999999", "25", Periodicity::Monthly, "2026-01-01", None);
+        near.quantity = dec("100000000000");
+        let one = Cost::of(&near).unwrap();
+        assert_eq!(one.per_year, dec("1499999999999998500000000000"));
+        let many = vec![near; 5_000];
+        assert_eq!(Cost::of_active(&many, today), Err(TooLarge));
+        // An ended huge product does not count, so the total is known.
+        let mut ended = big.clone();
+        ended.end_date = Some(date("2026-02-01"));
+        assert_eq!(
+            Cost::of_active([&small, &ended], today),
+            Ok(Cost { per_month: dec("12.50"), per_year: dec("150.00") })
         );
     }
 }

@@ -343,6 +343,16 @@ impl RowContext<'_> {
                         }
                     })
                     .collect_view();
+                let Ok(totals) = totals else {
+                    return view! {
+                        {unreadable}
+                        <tr class="bw-subtotal" aria-rowindex=row_index>
+                            <th scope="row" colspan="5">{label}" – "{group_title(t, &slot.kind)}</th>
+                            <td colspan="4" class="bw-error" role="alert">{t.too_large}</td>
+                        </tr>
+                    }
+                    .into_any();
+                };
                 view! {
                     {unreadable}
                     <tr class="bw-subtotal" aria-rowindex=row_index>
@@ -378,7 +388,7 @@ fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: Str
             </td>
             <td class="bw-period">{period}</td>
             <td class="bw-num">{f.quantity(line.quantity)}</td>
-            <td class="bw-num">{f.amount(line.unit_price)}</td>
+            <td class="bw-num">{f.price(line.unit_price)}</td>
             <td class="bw-num">{f.amount(line.amount)}</td>
             <td class="bw-num">{f.rate(line.vat_rate)}</td>
             <td class="bw-num">{f.amount(line.vat_amount)}</td>

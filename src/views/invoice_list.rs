@@ -2,11 +2,25 @@
 
 use super::{use_load, Load, LoadState};
 use crate::api::ApiClient;
+use crate::api::ApiError;
 use crate::embed::{dispatch, Detail, HostEvent};
+use crate::format::Texts;
 use crate::format::{i18n::fill, texts, Formatter};
-use billing_contract::Invoice;
+use crate::model::invoice_list::{self, Fill, ListCell};
+use billing_contract::{Invoice, Link};
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 use std::sync::Arc;
+
+/// How many invoices the list fetches at once to fill its columns.
+pub const FILL_CONCURRENCY: usize = 4;
+
+/// Fetches one invoice by its link; the list takes one of these so that tests can stand in for
+/// the API.
+pub type FetchInvoice = Arc<dyn Fn(Link) -> LocalBoxFuture<'static, Result<Invoice, ApiError>> + Send + Sync>;
 
 /// Loads and lists a customer's invoices: number, date, due date and amount.
 ///
@@ -26,6 +40,7 @@ pub fn InvoiceList(
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let (state, retry) = {
+        let client = client.clone();
         let owner_no = owner_no.clone();
         use_load(
             move || customer_no.get(),
@@ -60,61 +75,162 @@ pub fn InvoiceList(
         });
         on_open.run(invoice);
     });
-    let t = texts(&locale);
-    let f = Formatter::new(&locale);
-    let table = move |invoices: Arc<Vec<Invoice>>| {
-        if invoices.is_empty() {
-            return view! { <p class="bw-empty" role="status">{t.no_invoices}</p> }.into_any();
+    let fetch: FetchInvoice = {
+        let client = client.clone();
+        Arc::new(move |link: Link| {
+            let client = client.clone();
+            Box::pin(async move { client.get::<Invoice>(link.as_str()).await })
+        })
+    };
+    let table = {
+        let locale = locale.clone();
+        move |invoices: Arc<Vec<Invoice>>| {
+            let caption = fill(texts(&locale).invoices_caption, &[&customer_no.get_untracked()]);
+            view! {
+                <InvoiceListTable invoices=invoices fetch=fetch.clone() selected=selected on_open=on_open
+                    caption=caption locale=locale.clone() />
+            }
         }
-        let rows = invoices
-            .iter()
-            .map(|invoice| {
-                let number = invoice.invoice_no.clone();
-                let current = {
-                    let number = number.clone();
-                    move || (selected.get().as_deref() == Some(number.as_str())).then_some("true")
-                };
-                let chosen = invoice.clone();
-                let date = |d: Option<billing_contract::Date>| d.map(|d| f.date(d)).unwrap_or_default();
-                let amount = invoice.invoice_amount.map(|a| f.money(a, invoice.currency_code())).unwrap_or_default();
-                view! {
-                    <tr aria-current=current>
-                        <th scope="row">
-                            <button
-                                type="button"
-                                class="bw-button bw-link"
-                                aria-label=fill(t.open_invoice, &[&number])
-                                on:click=move |_| on_open.run(chosen.clone())
-                            >
-                                {number.clone()}
-                            </button>
-                        </th>
-                        <td>{date(invoice.invoice_date)}</td>
-                        <td>{date(invoice.due_date)}</td>
-                        <td class="bw-num">{amount}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="bw-table bw-invoice-list" part="invoice-list">
-                <caption class="bw-visually-hidden">{fill(t.invoices_caption, &[&customer_no.get_untracked()])}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t.invoice_no}</th>
-                        <th scope="col">{t.invoice_date}</th>
-                        <th scope="col">{t.due_date}</th>
-                        <th scope="col" class="bw-num">{t.amount}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-        .into_any()
     };
     view! {
         <div class="bw-invoices" node_ref=root>
             <LoadState state=state retry=retry locale=locale ready=table />
         </div>
+    }
+}
+
+/// The table of a customer's invoices. Rows whose list item lacks a due date or an amount are
+/// filled from their invoice, [`FILL_CONCURRENCY`] at a time, in list order: a cell shows a quiet
+/// placeholder until its invoice is known, or that it could not be loaded; a column is left out
+/// when no row can have it.
+///
+/// - `invoices`: the list items, in display order.
+/// - `fetch`: fetches an invoice by its `@id`.
+/// - `selected`: the number of the invoice shown elsewhere, marked `aria-current`.
+/// - `on_open`: called with the invoice the user opens.
+/// - `caption`: the table's (visually hidden) caption.
+/// - `locale`: the viewer's locale.
+#[component]
+pub fn InvoiceListTable(
+    invoices: Arc<Vec<Invoice>>,
+    fetch: FetchInvoice,
+    #[prop(into)] selected: Signal<Option<String>>,
+    on_open: Callback<Invoice>,
+    #[prop(into)] caption: String,
+    #[prop(into)] locale: String,
+) -> impl IntoView {
+    let t = texts(&locale);
+    if invoices.is_empty() {
+        return view! { <p class="bw-empty" role="status">{t.no_invoices}</p> }.into_any();
+    }
+    let fills = RwSignal::new(invoices.iter().map(Fill::of).collect::<Vec<_>>());
+    let waiting: VecDeque<(usize, Link)> = invoices
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| invoice_list::needs_fill(i))
+        .map(|(n, i)| (n, i.id.clone()))
+        .collect();
+    // A few workers share the queue: at most FILL_CONCURRENCY requests in flight, in list order.
+    let queue = Rc::new(RefCell::new(waiting));
+    for _ in 0..FILL_CONCURRENCY.min(queue.borrow().len()) {
+        let (queue, fetch) = (queue.clone(), fetch.clone());
+        leptos::task::spawn_local(async move {
+            loop {
+                // Once the table is gone (another customer, or unmounted), the rest is not fetched.
+                let next = if fills.is_disposed() { None } else { queue.borrow_mut().pop_front() };
+                let Some((row, link)) = next else { break };
+                let fill = match fetch(link).await {
+                    Ok(invoice) => Fill::Loaded(invoice),
+                    Err(_) => Fill::Failed,
+                };
+                fills.try_update(|f| {
+                    if let Some(cell) = f.get_mut(row) {
+                        *cell = fill;
+                    }
+                });
+            }
+        });
+    }
+    let f = Formatter::new(&locale);
+    // Per row, the due date and amount cells as text and class, formatted once per change.
+    let listed = invoices.clone();
+    let cells = Memo::new(move |_| {
+        fills.with(|fills| {
+            let mut shown = [false; 2];
+            let rows = listed.iter().zip(fills).map(|(invoice, fill)| {
+                let (due, amount) = (invoice_list::due_date(invoice, fill), invoice_list::amount(invoice, fill));
+                shown[0] |= due.can_hold_something();
+                shown[1] |= amount.can_hold_something();
+                [cell_text(t, due.map(|d| f.date(d))), cell_text(t, amount.map(|(a, currency)| f.money(a, &currency)))]
+            });
+            (rows.collect::<Vec<_>>(), shown)
+        })
+    });
+    // A column no row can fill is hidden (`hidden` on its cells).
+    let hidden = move |column: usize| cells.with(|(_, shown)| !shown[column]);
+    let cell = move |index: usize, column: usize, class: &'static str| {
+        let part = move || cells.with(|(rows, _)| rows.get(index).map(|row| row[column].clone()).unwrap_or_default());
+        view! {
+            <td class=move || format!("{class} {}", part().1) hidden=move || hidden(column)>
+                {move || part().0}
+            </td>
+        }
+    };
+    let f = Formatter::new(&locale);
+    let rows = invoices
+        .iter()
+        .enumerate()
+        .map(|(index, invoice)| {
+            let number = invoice.invoice_no.clone();
+            let current = {
+                let number = number.clone();
+                move || (selected.get().as_deref() == Some(number.as_str())).then_some("true")
+            };
+            let chosen = invoice.clone();
+            let date = invoice.invoice_date.map(|d| f.date(d)).unwrap_or_default();
+            view! {
+                <tr aria-current=current>
+                    <th scope="row">
+                        <button
+                            type="button"
+                            class="bw-button bw-link"
+                            aria-label=fill(t.open_invoice, &[&number])
+                            on:click=move |_| on_open.run(chosen.clone())
+                        >
+                            {number.clone()}
+                        </button>
+                    </th>
+                    <td>{date}</td>
+                    {cell(index, 0, "bw-due")}
+                    {cell(index, 1, "bw-num bw-amount")}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="bw-table bw-invoice-list" part="invoice-list">
+            <caption class="bw-visually-hidden">{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t.invoice_no}</th>
+                    <th scope="col">{t.invoice_date}</th>
+                    <th scope="col" hidden=move || hidden(0)>{t.due_date}</th>
+                    <th scope="col" class="bw-num" hidden=move || hidden(1)>{t.amount}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// A filled cell's text and the class of its state: the value, a quiet "Loading…" while the
+/// invoice loads, or that it could not be loaded.
+fn cell_text(t: &'static Texts, cell: ListCell<String>) -> (String, &'static str) {
+    match cell {
+        ListCell::Value(text) => (text, ""),
+        ListCell::Waiting => (t.list_cell_loading.to_owned(), "bw-cell-waiting"),
+        ListCell::Failed => (t.list_cell_failed.to_owned(), "bw-cell-failed"),
+        ListCell::Empty => (String::new(), ""),
     }
 }

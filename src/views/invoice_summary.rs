@@ -4,8 +4,9 @@
 use super::invoice_charges::TableModel;
 use super::shared::Shared;
 use crate::format::{i18n::fill, texts, Formatter};
+use crate::model::checked;
 use crate::model::invoice::vat_by_rate;
-use crate::model::{LineQuery, Reconciliation, Totals};
+use crate::model::{LineQuery, Reconciliation, TooLarge, Totals};
 use billing_contract::{Decimal, Invoice};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -26,9 +27,19 @@ pub(crate) fn InvoiceSummary(
         let q = query.get();
         let filtered = q.is_filtered();
         let shown = m.shown_groups();
-        let totals = Totals::of(shown.iter().flat_map(|s| s.lines()));
-        let all_lines: Decimal = m.shown.iter().flatten().map(|s| s.group.totals.total).sum();
-        let reconciliation = Reconciliation { lines_total: all_lines, invoice_amount: invoice.invoice_amount };
+        // Each sum is checked: amounts beyond a decimal are said in words, not a panic.
+        let sums = || -> Result<_, TooLarge> {
+            let totals = Totals::of(shown.iter().flat_map(|s| s.lines()))?;
+            let all_lines = checked::sum(
+                m.shown.iter().flatten().map(|s| s.group.totals.map(|t| t.total)).collect::<Result<Vec<_>, _>>()?,
+            )?;
+            let reconciliation = Reconciliation::new(all_lines, invoice.invoice_amount)?;
+            let vat = vat_by_rate(shown.iter().flat_map(|s| s.lines()))?;
+            Ok((totals, all_lines, reconciliation, vat))
+        };
+        let Ok((totals, all_lines, reconciliation, vat)) = sums() else {
+            return view! { <p class="bw-error" role="alert">{t.too_large}</p> }.into_any();
+        };
         let settled = m.is_settled();
         let complete = m.is_complete();
         let row = |label: String, value: Decimal, class: &'static str| {
@@ -39,7 +50,7 @@ pub(crate) fn InvoiceSummary(
                 </tr>
             }
         };
-        let vat_rows = vat_by_rate(shown.iter().flat_map(|s| s.lines()))
+        let vat_rows = vat
             .into_iter()
             .map(|v| row(fill(t.vat_on, &[&f.rate(v.rate), &f.money(v.base, &currency)]), v.vat, "bw-vat"))
             .collect_view();
@@ -84,5 +95,6 @@ pub(crate) fn InvoiceSummary(
             {incomplete}
             {note}
         }
+        .into_any()
     }
 }

@@ -28,7 +28,7 @@ pub use clock::local_today;
 pub use editing::Editing;
 pub use invoice_charges::{InvoiceCharges, InvoiceTable};
 pub use invoice_header::InvoiceHeader;
-pub use invoice_list::InvoiceList;
+pub use invoice_list::{FetchInvoice, InvoiceList, InvoiceListTable, FILL_CONCURRENCY};
 pub use invoice_view::{GroupSlot, InvoiceView, SlotState};
 pub use load::{use_load, Load, LoadState};
 pub use mode::Mode;

@@ -148,11 +148,14 @@ pub fn RecurringProductsTable(
         return view! { {empty}{unreadable} }.into_any();
     }
     let cost = overview.active_cost(ctx.today);
-    let total_text = (!overview.is_empty()).then(|| {
-        fill(
+    // A cost beyond a decimal is stated instead of a wrong or missing total.
+    let too_large = cost.is_err();
+    let total_text = (!overview.is_empty()).then(|| match cost {
+        Ok(cost) => fill(
             if self_service { t.ss_customer_total } else { t.customer_total },
             &[&ctx.f.amount(cost.per_month), &ctx.f.amount(cost.per_year)],
-        )
+        ),
+        Err(_) => t.too_large.to_owned(),
     });
     let ended = overview.ended_count(ctx.today);
     let show_ended = ctx.show_ended;
@@ -194,7 +197,7 @@ pub fn RecurringProductsTable(
         <div class="bw-overview">
             {empty}
             <div class="bw-overview-bar">
-                {total_text.map(|text| view! { <p class="bw-customer-total">{text}</p> })}
+                {total_text.map(|text| view! { <p class="bw-customer-total" class:bw-error=too_large>{text}</p> })}
                 {unreadable}
                 {ended_toggle}
                 {add_subscription}
@@ -378,8 +381,14 @@ fn products_table(
     let foot = view! {
         <tr class="bw-subtotal">
             <th scope="row" colspan=label_span>{total_label}</th>
-            <td class="bw-num">{ctx.f.amount(cost.per_month)}</td>
-            <td class="bw-num">{ctx.f.amount(cost.per_year)}</td>
+            {match cost {
+                Ok(cost) => view! {
+                    <td class="bw-num">{ctx.f.amount(cost.per_month)}</td>
+                    <td class="bw-num">{ctx.f.amount(cost.per_year)}</td>
+                }
+                .into_any(),
+                Err(_) => view! { <td colspan="2" class="bw-error" role="alert">{t.too_large}</td> }.into_any(),
+            }}
             {(trailing > 0).then(|| view! { <td colspan=trailing></td> })}
         </tr>
     };
@@ -428,7 +437,7 @@ fn product_rows(ctx: &Context, subscription_no: Option<&str>, p: &RecurringProdu
             <td>{p.product_no.clone()}</td>
             <td>{p.description.clone()}</td>
             <td class="bw-num">{f.quantity(p.quantity)}</td>
-            <td class="bw-num">{f.amount(p.unit_price)}</td>
+            <td class="bw-num">{f.price(p.unit_price)}</td>
             <td class="bw-num">{f.rate(p.vat_rate)}</td>
             <td>{t.periodicity(p.periodicity)}</td>
             <td>{f.date(p.start_date)}</td>

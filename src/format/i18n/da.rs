@@ -83,6 +83,10 @@ pub static DA: Texts = Texts {
     difference: "Ikke forklaret af linjerne",
     difference_explained: "Det fakturerede beløb afviger med {} fra summen af linjerne. Forskellen skyldes poster uden for disse linjer (fx gebyrer eller afrunding) og vises i stedet for at blive skjult.",
     reconciled: "Linjerne giver tilsammen det fakturerede beløb.",
+    too_large: "Beløbene er for store til at blive lagt sammen.",
+    view_stopped: "Denne visning holdt op med at virke. Genindlæs siden for at prøve igen.",
+    list_cell_loading: "Henter…",
+    list_cell_failed: "Kunne ikke hentes",
 
     recurring_products: "Faste produkter",
     customer_products: "På kunden",

@@ -83,6 +83,10 @@ pub static EN: Texts = Texts {
     difference: "Not explained by the lines",
     difference_explained: "The invoiced amount differs from the sum of the lines by {}. The difference comes from charges outside these lines (for example fees or rounding) and is shown instead of hidden.",
     reconciled: "The lines add up to the invoiced amount.",
+    too_large: "These amounts are too large to add up.",
+    view_stopped: "This view stopped working. Reload the page to try again.",
+    list_cell_loading: "Loading…",
+    list_cell_failed: "Could not be loaded",
 
     recurring_products: "Recurring products",
     customer_products: "On the customer",

@@ -83,6 +83,10 @@ pub static FI: Texts = Texts {
     difference: "Erotus, jota rivit eivät selitä",
     difference_explained: "Laskutettu summa poikkeaa rivien summasta {} verran. Erotus johtuu näiden rivien ulkopuolisista veloituksista (esimerkiksi maksuista tai pyöristyksestä), ja se näytetään piilottamisen sijaan.",
     reconciled: "Rivien summa vastaa laskutettua summaa.",
+    too_large: "Summat ovat liian suuria laskettaviksi yhteen.",
+    view_stopped: "Tämä näkymä lakkasi toimimasta. Lataa sivu uudelleen ja yritä uudelleen.",
+    list_cell_loading: "Ladataan…",
+    list_cell_failed: "Ei voitu ladata",
 
     recurring_products: "Toistuvat tuotteet",
     customer_products: "Asiakastason tuotteet",

@@ -131,6 +131,10 @@ define_texts! {
     difference,
     difference_explained,
     reconciled,
+    too_large,
+    view_stopped,
+    list_cell_loading,
+    list_cell_failed,
 
     recurring_products,
     customer_products,

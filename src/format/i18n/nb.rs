@@ -83,6 +83,10 @@ pub static NB: Texts = Texts {
     difference: "Ikke forklart av linjene",
     difference_explained: "Det fakturerte beløpet avviker med {} fra summen av linjene. Differansen skyldes poster utenfor disse linjene (for eksempel gebyrer eller avrunding) og vises i stedet for å skjules.",
     reconciled: "Linjene summerer seg til det fakturerte beløpet.",
+    too_large: "Beløpene er for store til å summeres.",
+    view_stopped: "Denne visningen sluttet å virke. Last inn siden på nytt for å prøve igjen.",
+    list_cell_loading: "Henter…",
+    list_cell_failed: "Kunne ikke hentes",
 
     recurring_products: "Faste produkter",
     customer_products: "På kunden",

@@ -83,6 +83,10 @@ pub static SV: Texts = Texts {
     difference: "Förklaras inte av raderna",
     difference_explained: "Det fakturerade beloppet skiljer sig från radernas summa med {}. Skillnaden kommer från poster utanför de här raderna (till exempel avgifter eller avrundning) och visas i stället för att döljas.",
     reconciled: "Radernas summa stämmer med det fakturerade beloppet.",
+    too_large: "Beloppen är för stora för att kunna summeras.",
+    view_stopped: "Den här vyn slutade fungera. Ladda om sidan för att försöka igen.",
+    list_cell_loading: "Hämtar…",
+    list_cell_failed: "Kunde inte hämtas",
 
     recurring_products: "Återkommande produkter",
     customer_products: "På kunden",
