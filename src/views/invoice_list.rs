@@ -3,6 +3,7 @@
 use super::{use_load, Load, LoadState};
 use crate::api::ApiClient;
 use crate::api::ApiError;
+use crate::api::Listing;
 use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::Texts;
 use crate::format::{i18n::fill, texts, Formatter};
@@ -47,7 +48,7 @@ pub fn InvoiceList(
             move |customer| {
                 let client = client.clone();
                 let owner = owner_no.clone();
-                async move { client.invoices_of_customer(&owner, &customer).await.map(|listing| Arc::new(listing.items)) }
+                async move { client.invoices_of_customer(&owner, &customer).await.map(Arc::new) }
             },
         )
     };
@@ -62,7 +63,7 @@ pub fn InvoiceList(
             Detail::new()
                 .with("view", "invoice-list")
                 .with("customerNo", customer_no.get_untracked())
-                .with("invoices", invoices.len()),
+                .with("invoices", invoices.items.len()),
         )),
         Load::Failed(error) => tell_host(HostEvent::error("invoice-list", &error)),
         Load::Loading => {}
@@ -84,11 +85,18 @@ pub fn InvoiceList(
     };
     let table = {
         let locale = locale.clone();
-        move |invoices: Arc<Vec<Invoice>>| {
-            let caption = fill(texts(&locale).invoices_caption, &[&customer_no.get_untracked()]);
+        move |listing: Arc<Listing<Invoice>>| {
+            let t = texts(&locale);
+            let caption = fill(t.invoices_caption, &[&customer_no.get_untracked()]);
+            // List items that could not be read: said, not silently dropped.
+            let unreadable = (!listing.unreadable.is_empty()).then(|| {
+                let text = fill(t.list_unreadable, &[&listing.unreadable.len().to_string()]);
+                view! { <p class="bw-note bw-note-warning bw-totals-incomplete" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+            });
             view! {
-                <InvoiceListTable invoices=invoices fetch=fetch.clone() selected=selected on_open=on_open
-                    caption=caption locale=locale.clone() />
+                <InvoiceListTable invoices=Arc::new(listing.items.clone()) fetch=fetch.clone() selected=selected
+                    on_open=on_open caption=caption locale=locale.clone() />
+                {unreadable}
             }
         }
     };

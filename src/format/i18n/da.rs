@@ -19,6 +19,7 @@ pub static DA: Texts = Texts {
     line_unreadable: "Linje {} kunne ikke læses og er udeladt af summerne.",
     totals_incomplete: "Linjer, der ikke kunne læses: {}. Summerne udelader dem og er ufuldstændige.",
     products_unreadable: "Elementer, der ikke kunne læses: {}. De vises ikke, og summerne udelader dem.",
+    list_unreadable: "Fakturaer, der ikke kunne læses: {}. De vises ikke på listen.",
 
     invoices: "Fakturaer",
     invoices_caption: "Fakturaer for kunde {}, nyeste først",

@@ -19,6 +19,7 @@ pub static EN: Texts = Texts {
     line_unreadable: "Line {} could not be read and is left out of the totals.",
     totals_incomplete: "Lines that could not be read: {}. The totals leave them out and are incomplete.",
     products_unreadable: "Items that could not be read: {}. They are not shown, and the totals leave them out.",
+    list_unreadable: "Invoices that could not be read: {}. They are not listed.",
 
     invoices: "Invoices",
     invoices_caption: "Invoices of customer {}, newest first",

@@ -19,6 +19,7 @@ pub static FI: Texts = Texts {
     line_unreadable: "Riviä {} ei voitu lukea, eikä se sisälly summiin.",
     totals_incomplete: "Rivejä, joita ei voitu lukea: {}. Summat eivät sisällä niitä ja ovat puutteelliset.",
     products_unreadable: "Kohteita, joita ei voitu lukea: {}. Niitä ei näytetä, eivätkä summat sisällä niitä.",
+    list_unreadable: "Laskuja, joita ei voitu lukea: {}. Niitä ei näytetä luettelossa.",
 
     invoices: "Laskut",
     invoices_caption: "Asiakkaan {} laskut, uusin ensin",

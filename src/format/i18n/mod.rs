@@ -67,6 +67,7 @@ define_texts! {
     line_unreadable,
     totals_incomplete,
     products_unreadable,
+    list_unreadable,
 
     invoices,
     invoices_caption,

@@ -19,6 +19,7 @@ pub static NB: Texts = Texts {
     line_unreadable: "Linje {} kunne ikke leses og er utelatt fra summene.",
     totals_incomplete: "Linjer som ikke kunne leses: {}. Summene utelater dem og er ufullstendige.",
     products_unreadable: "Elementer som ikke kunne leses: {}. De vises ikke, og summene utelater dem.",
+    list_unreadable: "Fakturaer som ikke kunne leses: {}. De vises ikke i listen.",
 
     invoices: "Fakturaer",
     invoices_caption: "Fakturaer for kunde {}, nyeste først",

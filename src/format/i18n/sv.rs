@@ -19,6 +19,7 @@ pub static SV: Texts = Texts {
     line_unreadable: "Rad {} kunde inte läsas och ingår inte i summorna.",
     totals_incomplete: "Rader som inte kunde läsas: {}. Summorna utelämnar dem och är ofullständiga.",
     products_unreadable: "Poster som inte kunde läsas: {}. De visas inte och ingår inte i summorna.",
+    list_unreadable: "Fakturor som inte kunde läsas: {}. De visas inte i listan.",
 
     invoices: "Fakturor",
     invoices_caption: "Fakturor för kund {}, nyaste först",
