@@ -27,6 +27,7 @@ pub mod money;
 pub mod paths;
 pub mod problem;
 pub mod proxy_protocol;
+pub mod validation;
 
 pub use customer::{
     Customer, CustomerInput, Periodicity, RecurringProduct, RecurringProductInput, Subscription, SubscriptionInput,
