@@ -10,4 +10,4 @@ mod parse;
 pub use i18n::{texts, Texts};
 pub use intl::Formatter;
 pub use nordic::NORDIC_LOCALES;
-pub use parse::parse_decimal;
+pub use parse::{parse_decimal, ParseError, Separators};
