@@ -4,7 +4,9 @@
 //   <payex-invoice owner-no="100200" invoice-no="603012" locale="sv-SE"></payex-invoice>
 //
 // Each element renders into its own shadow root with the widget's stylesheet, so the host's CSS
-// cannot break it and its CSS cannot leak out. Nothing is added to the host's <head>, globals or
+// cannot break it and its CSS cannot leak out. Elements are read-only (self-service) unless the
+// host asks for mode="crm". A session token is a secret: set it as a property,
+// `element.sessionToken = '…'` (or the mount() option), never as an attribute anyone can read. Nothing is added to the host's <head>, globals or
 // cookies beyond the element definitions. Hosts that prefer JavaScript use mount()/unmount().
 // Loading this module twice (even from two URLs) is harmless.
 const base = new URL('.', import.meta.url);
@@ -16,7 +18,7 @@ const started = import('./billing-widget.js').then(async (glue) => {
 });
 const stylesheet = new URL('widget.css', base).href;
 
-/** Attribute name -> option name. */
+/** Attribute name -> option name. The session token is not one: it is the `sessionToken` property. */
 const ATTRIBUTES = {
   'owner-no': 'ownerNo',
   'customer-no': 'customerNo',
@@ -24,8 +26,20 @@ const ATTRIBUTES = {
   mode: 'mode',
   locale: 'locale',
   'api-base': 'apiBase',
-  'session-token': 'sessionToken',
+  'vat-rates': 'vatRates',
+  country: 'country',
 };
+
+/** Each element's session token, set through its `sessionToken` property; readable from here only. */
+const tokens = new WeakMap();
+
+let warnedAboutAttribute = false;
+/** A host that still sets the token as an attribute is told, once, that it is ignored. */
+function warnIfTokenAttribute(element) {
+  if (warnedAboutAttribute || !element.hasAttribute('session-token')) return;
+  warnedAboutAttribute = true;
+  console.warn('payex-billing: the session-token attribute is ignored; set the token as a property (element.sessionToken = token), so it is not readable in the DOM');
+}
 
 /** The element's locale: its attribute, else the nearest `lang`, else the browser's. */
 function localeOf(element, options) {
@@ -76,16 +90,41 @@ class PayexElement extends HTMLElement {
     return Object.keys(ATTRIBUTES);
   }
 
+  constructor() {
+    super();
+    // A token set on the element before this module defined it is an own property that hides
+    // the setter: move it to where the setter keeps it.
+    if (Object.prototype.hasOwnProperty.call(this, 'sessionToken')) {
+      const token = this.sessionToken;
+      delete this.sessionToken;
+      this.sessionToken = token;
+    }
+  }
+
+  /** The session token is write-only: reading it gives undefined, so scripts cannot take it. */
+  get sessionToken() {
+    return undefined;
+  }
+
+  /** A new token renews the session: what a 401 refused is tried again. */
+  set sessionToken(token) {
+    tokens.set(this, token == null ? '' : String(token));
+    if (this.isConnected && views.has(this)) render(this, this.constructor.view, this.options());
+  }
+
   options() {
     const options = {};
     for (const [attribute, option] of Object.entries(ATTRIBUTES)) {
       const value = this.getAttribute(attribute);
       if (value !== null) options[option] = value;
     }
+    const token = tokens.get(this);
+    if (token) options.sessionToken = token;
     return options;
   }
 
   connectedCallback() {
+    warnIfTokenAttribute(this);
     render(this, this.constructor.view, this.options());
   }
 
@@ -115,7 +154,8 @@ for (const [name, view] of Object.entries(ELEMENTS)) {
 /**
  * Mounts a view into any element, for hosts that prefer JavaScript to tags.
  * `options.view` is 'invoice', 'invoice-list' or 'recurring-products'; the rest are the
- * attributes in camelCase: ownerNo, customerNo, invoiceNo, mode, locale, apiBase, sessionToken.
+ * attributes in camelCase (ownerNo, customerNo, invoiceNo, mode, locale, apiBase, vatRates,
+ * country) and sessionToken. Without mode: 'crm' the view is read-only.
  * Call again to change options; returns a promise that settles once the view is mounted.
  */
 export function mount(element, options) {
