@@ -105,7 +105,8 @@ impl Context {
 ///
 /// - `overview`: the loaded products.
 /// - `locale`: the viewer's locale.
-/// - `mode`: CRM (identifiers, and changes where offered) or self-service (read-only, plain).
+/// - `mode`: self-service (the default: read-only, plain) or CRM (identifiers, and changes where
+///   offered).
 /// - `today`: the day statuses are computed for; default: today in the viewer's time zone.
 /// - `show_ended`: whether ended products show (kept by the caller across re-reads).
 /// - `editing`: how to send changes; without it, nothing can be changed.
