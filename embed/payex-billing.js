@@ -4,9 +4,8 @@
 //   <payex-invoice owner-no="100200" invoice-no="603012" locale="sv-SE"></payex-invoice>
 //
 // Each element renders into its own shadow root with the widget's stylesheet, so the host's CSS
-// cannot break it and its CSS cannot leak out. Elements are read-only (self-service) unless the
-// host asks for mode="crm". A session token is a secret: set it as a property,
-// `element.sessionToken = '…'` (or the mount() option), never as an attribute anyone can read. Nothing is added to the host's <head>, globals or
+// cannot break it and its CSS cannot leak out. Read-only unless mode="crm". A session token is
+// the sessionToken property (or mount() option), never an attribute. Nothing is added to the host's <head>, globals or
 // cookies beyond the element definitions. Hosts that prefer JavaScript use mount()/unmount().
 // Loading this module twice (even from two URLs) is harmless.
 const base = new URL('.', import.meta.url);
@@ -18,7 +17,7 @@ const started = import('./billing-widget.js').then(async (glue) => {
 });
 const stylesheet = new URL('widget.css', base).href;
 
-/** Attribute name -> option name. The session token is not one: it is the `sessionToken` property. */
+/** Attribute name -> option name. */
 const ATTRIBUTES = {
   'owner-no': 'ownerNo',
   'customer-no': 'customerNo',
@@ -30,15 +29,15 @@ const ATTRIBUTES = {
   country: 'country',
 };
 
-/** Each element's session token, set through its `sessionToken` property; readable from here only. */
+/** Each element's session token (its write-only `sessionToken` property). */
 const tokens = new WeakMap();
 
-let warnedAboutAttribute = false;
-/** A host that still sets the token as an attribute is told, once, that it is ignored. */
+let warned = false;
+/** A `session-token` attribute is ignored: said once. */
 function warnIfTokenAttribute(element) {
-  if (warnedAboutAttribute || !element.hasAttribute('session-token')) return;
-  warnedAboutAttribute = true;
-  console.warn('payex-billing: the session-token attribute is ignored; set the token as a property (element.sessionToken = token), so it is not readable in the DOM');
+  if (warned || !element.hasAttribute('session-token')) return;
+  warned = true;
+  console.warn('payex-billing: session-token attribute ignored; set element.sessionToken instead');
 }
 
 /** The element's locale: its attribute, else the nearest `lang`, else the browser's. */
@@ -92,8 +91,7 @@ class PayexElement extends HTMLElement {
 
   constructor() {
     super();
-    // A token set on the element before this module defined it is an own property that hides
-    // the setter: move it to where the setter keeps it.
+    // Set before the element was defined: an own property hiding the setter.
     if (Object.prototype.hasOwnProperty.call(this, 'sessionToken')) {
       const token = this.sessionToken;
       delete this.sessionToken;
@@ -101,12 +99,12 @@ class PayexElement extends HTMLElement {
     }
   }
 
-  /** The session token is write-only: reading it gives undefined, so scripts cannot take it. */
+  /** Write-only: reading gives undefined. */
   get sessionToken() {
     return undefined;
   }
 
-  /** A new token renews the session: what a 401 refused is tried again. */
+  /** A new token renews the session (what a 401 refused is retried). */
   set sessionToken(token) {
     tokens.set(this, token == null ? '' : String(token));
     if (this.isConnected && views.has(this)) render(this, this.constructor.view, this.options());

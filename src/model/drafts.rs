@@ -330,15 +330,11 @@ fn read_date<F: FormField>(
 }
 
 /// Adds the contract's violations for fields that have no problem yet (a field that did not
-/// read is not also told it is out of range); one naming no field of the form goes to `other`.
+/// read is not also told it is out of range). The contract checks only fields the form has.
 fn merge<F: FormField>(errors: &mut FormErrors<F>, violations: Vec<Violation>) {
     for violation in violations {
-        match F::from_path(violation.field) {
-            Some(field) if errors.message(field).is_none() => {
-                errors.fields.push((field, FieldError::Rule(violation.rule)))
-            }
-            Some(_) => {}
-            None => errors.other.push(violation.problem()),
+        if let Some(field) = F::from_path(violation.field).filter(|f| errors.message(*f).is_none()) {
+            errors.fields.push((field, FieldError::Rule(violation.rule)));
         }
     }
 }

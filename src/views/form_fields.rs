@@ -57,14 +57,16 @@ pub fn field_view<F: FormField + Send + Sync>(
     let FieldSpec { field, label, control, required, hint } = spec;
     let id = format!("{form_id}-{}", field.wire());
     let (error_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
-    let f = f.clone();
-    let said = Memo::new(move |_| errors.with(|e| e.message(field).map(|m| field_message(t, &f, m))));
-    let message = move || said.get();
-    let invalid = move || message().is_some().then_some("true");
+    let failing = move || errors.with(|e| e.message(field).is_some());
+    let said = {
+        let f = f.clone();
+        move || errors.with(|e| e.message(field).map(|m| field_message(t, &f, m)))
+    };
+    let invalid = move || failing().then_some("true");
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {
-            let ids: Vec<&str> = [message().is_some().then_some(error_id.as_str()), hint.map(|_| hint_id.as_str())]
+            let ids: Vec<&str> = [failing().then_some(error_id.as_str()), hint.map(|_| hint_id.as_str())]
                 .into_iter()
                 .flatten()
                 .collect();
@@ -93,11 +95,11 @@ pub fn field_view<F: FormField + Send + Sync>(
         .into_any(),
     };
     view! {
-        <div class="bw-field" class:bw-field-invalid=move || message().is_some()>
+        <div class="bw-field" class:bw-field-invalid=failing>
             <label for=id>{label}{required.then(|| view! { <span class="bw-required">" ("{t.required}")"</span> })}</label>
             {control}
             {hint.map(|h| view! { <p class="bw-hint" id=hint_id>{h}</p> })}
-            {move || message().map(|m| view! { <p class="bw-field-error" id=error_id.clone()>{m}</p> })}
+            {move || said().map(|m| view! { <p class="bw-field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }
     .into_any()
