@@ -4,8 +4,8 @@
 //   <payex-invoice owner-no="100200" invoice-no="603012" locale="sv-SE"></payex-invoice>
 //
 // Each element renders into its own shadow root with the widget's stylesheet, so the host's CSS
-// cannot break it and its CSS cannot leak out. Read-only unless mode="crm". A session token is
-// the sessionToken property (or mount() option), never an attribute. Nothing is added to the host's <head>, globals or
+// cannot break it and its CSS cannot leak out. Read-only unless mode="crm"; the session token is
+// a write-only property. Nothing is added to the host's <head>, globals or
 // cookies beyond the element definitions. Hosts that prefer JavaScript use mount()/unmount().
 // Loading this module twice (even from two URLs) is harmless.
 const base = new URL('.', import.meta.url);
@@ -29,16 +29,9 @@ const ATTRIBUTES = {
   country: 'country',
 };
 
-/** Each element's session token (its write-only `sessionToken` property). */
+/** Each element's session token. */
 const tokens = new WeakMap();
-
 let warned = false;
-/** A `session-token` attribute is ignored: said once. */
-function warnIfTokenAttribute(element) {
-  if (warned || !element.hasAttribute('session-token')) return;
-  warned = true;
-  console.warn('payex-billing: session-token attribute ignored; set element.sessionToken instead');
-}
 
 /** The element's locale: its attribute, else the nearest `lang`, else the browser's. */
 function localeOf(element, options) {
@@ -91,20 +84,15 @@ class PayexElement extends HTMLElement {
 
   constructor() {
     super();
-    // Set before the element was defined: an own property hiding the setter.
-    if (Object.prototype.hasOwnProperty.call(this, 'sessionToken')) {
+    // A token set before the element was defined hides the setter: take it over.
+    if (Object.hasOwn(this, 'sessionToken')) {
       const token = this.sessionToken;
       delete this.sessionToken;
       this.sessionToken = token;
     }
   }
 
-  /** Write-only: reading gives undefined. */
-  get sessionToken() {
-    return undefined;
-  }
-
-  /** A new token renews the session (what a 401 refused is retried). */
+  /** Write-only (reading gives undefined); a new token renews the session. */
   set sessionToken(token) {
     tokens.set(this, token == null ? '' : String(token));
     if (this.isConnected && views.has(this)) render(this, this.constructor.view, this.options());
@@ -122,7 +110,10 @@ class PayexElement extends HTMLElement {
   }
 
   connectedCallback() {
-    warnIfTokenAttribute(this);
+    if (!warned && this.hasAttribute('session-token')) {
+      warned = true;
+      console.warn('payex-billing: session-token attribute ignored; set element.sessionToken');
+    }
     render(this, this.constructor.view, this.options());
   }
 

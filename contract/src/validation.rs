@@ -88,13 +88,9 @@ pub fn swedish_vat_rates() -> Vec<Decimal> {
 /// 2026). A client uses them only to help people type; the server's validation stays the
 /// authority, and a ledger with other rates is configured with an explicit list.
 pub fn default_vat_rates(country: &str) -> Option<Vec<Decimal>> {
-    let tenths: &[i64] = match country.trim().to_ascii_uppercase().as_str() {
-        "SE" => &[250, 120, 60, 0],
-        "NO" => &[250, 150, 120, 0],
-        "DK" => &[250, 0],
-        "FI" => &[255, 135, 100, 0],
-        _ => return None,
-    };
+    const RATES: [(&str, &[i64]); 4] =
+        [("SE", &[250, 120, 60, 0]), ("NO", &[250, 150, 120, 0]), ("DK", &[250, 0]), ("FI", &[255, 135, 100, 0])];
+    let (_, tenths) = RATES.into_iter().find(|(code, _)| code.eq_ignore_ascii_case(country.trim()))?;
     Some(tenths.iter().map(|&t| Decimal::new(t, 1).normalize()).collect())
 }
 

@@ -29,10 +29,10 @@ impl Separators {
     }
 
     /// The separators in `sample`, a formatter's text for [`Separators::sample`] (e.g.
-    /// `1 234 567,5`): the last sign that is not a digit separates decimals, the first groups.
-    /// English when the text has no such sign.
+    /// `1 234 567,5`): of the spaces, points, commas and apostrophes in it (Arabic ones too),
+    /// the last separates decimals and the first groups. English when the text has none.
     pub fn of_sample(sample: &str) -> Separators {
-        let mut marks = sample.trim().chars().filter(|c| !c.is_numeric() && !is_minus(*c));
+        let mut marks = sample.trim().chars().filter(|c| is_space(*c) || is_separator_sign(*c));
         let Some(first) = marks.next() else { return Separators::ENGLISH };
         let decimal = marks.next_back().unwrap_or(first);
         let group = if first == decimal { Separators::ENGLISH.group } else { first };
@@ -58,6 +58,12 @@ pub enum ParseError {
 /// Spaces of every kind and apostrophes (Swiss `1'234`) only ever group digits.
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\'' | '\u{2019}')
+}
+
+/// Signs that separate digits in some locale: point, comma, and the Arabic decimal and
+/// thousands separators.
+fn is_separator_sign(c: char) -> bool {
+    matches!(c, '.' | ',' | '\u{66b}' | '\u{66c}')
 }
 
 fn is_minus(c: char) -> bool {
@@ -100,23 +106,23 @@ pub fn parse_decimal(text: &str, separators: Separators) -> Result<Decimal, Pars
         return Err(ParseError::NotANumber);
     }
 
-    let marks: Vec<(usize, char)> = body.char_indices().filter(|(_, c)| is_mark(*c)).collect();
-    // Where the decimal separator is, if there is one.
-    let decimal_at = match marks.as_slice() {
-        [] => None,
-        [.., (at, last)] => {
-            let last_count = marks.iter().filter(|(_, c)| c == last).count();
-            let others: Vec<char> = marks.iter().map(|(_, c)| *c).filter(|c| c != last).collect();
-            if others.windows(2).any(|w| w[0] != w[1]) {
+    // Where the decimal separator is, if there is one: the last mark, when it occurs once.
+    let decimal_at = match body.char_indices().rev().find(|(_, c)| is_mark(*c)) {
+        None => None,
+        Some((at, last)) => {
+            let last_count = body.chars().filter(|c| *c == last).count();
+            let mut others = body.chars().filter(|c| is_mark(*c) && *c != last);
+            let other = others.next();
+            if others.any(|c| Some(c) != other) {
                 return Err(ParseError::NotANumber);
             }
-            match (last_count, others.is_empty()) {
+            match (last_count, other.is_none()) {
                 // `1.000.000`: every mark groups.
                 (n, true) if n > 1 => None,
-                (1, false) => Some(*at),
+                (1, false) => Some(at),
                 (1, true) => {
-                    let (whole, fraction) = (&body[..*at], &body[*at + last.len_utf8()..]);
-                    let may_group = *last != own_decimal
+                    let (whole, fraction) = (&body[..at], &body[at + last.len_utf8()..]);
+                    let may_group = last != own_decimal
                         && fraction.len() == 3
                         && fraction.chars().all(|c| c.is_ascii_digit())
                         && !whole.starts_with('0')
@@ -130,7 +136,7 @@ pub fn parse_decimal(text: &str, separators: Separators) -> Result<Decimal, Pars
                             decimal: format!("{sign}{whole_digits}{own_decimal}{fraction}"),
                         });
                     }
-                    Some(*at)
+                    Some(at)
                 }
                 // The last mark occurs twice and another mark too: `1,000.000.5`.
                 _ => return Err(ParseError::NotANumber),

@@ -79,25 +79,16 @@ pub fn parse_rate_list(text: &str) -> Option<Vec<Decimal>> {
 /// one (`sv` Sweden, `nb`/`nn`/`no` Norway, `da` Denmark, `fi` Finland). `None` for the rest
 /// (`en`, `de`).
 pub fn country_of_locale(locale: &str) -> Option<&'static str> {
+    const COUNTRIES: [&str; 4] = ["SE", "NO", "DK", "FI"];
+    const LANGUAGES: [(&str, &str); 6] =
+        [("sv", "SE"), ("nb", "NO"), ("nn", "NO"), ("no", "NO"), ("da", "DK"), ("fi", "FI")];
     let mut subtags = locale.trim().split(['-', '_']);
-    let language = subtags.next().unwrap_or_default().to_ascii_lowercase();
+    let language = subtags.next().unwrap_or_default();
     // The region is the first two-letter subtag after the language (a script has four letters).
     if let Some(region) = subtags.find(|s| s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic())) {
-        return Some(match region.to_ascii_uppercase().as_str() {
-            "SE" => "SE",
-            "NO" => "NO",
-            "DK" => "DK",
-            "FI" => "FI",
-            _ => return None,
-        });
+        return COUNTRIES.into_iter().find(|c| c.eq_ignore_ascii_case(region));
     }
-    match language.as_str() {
-        "sv" => Some("SE"),
-        "nb" | "nn" | "no" => Some("NO"),
-        "da" => Some("DK"),
-        "fi" => Some("FI"),
-        _ => None,
-    }
+    LANGUAGES.into_iter().find(|(l, _)| l.eq_ignore_ascii_case(language)).map(|(_, country)| country)
 }
 
 #[cfg(test)]

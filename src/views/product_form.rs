@@ -107,7 +107,7 @@ pub fn ProductForm(
     let heading_id = format!("{form_id}-heading");
 
     let (rate_control, rate_hint) = match vat_rates.list() {
-        Some(rates) => (Control::Select(vat_rate_options(&f, rates, &initial.vat_rate, separators)), None),
+        Some(rates) => (Control::Select(vat_rate_options(&f, rates, separators)), None),
         None => (Control::decimal(), Some(t.vat_rate_free_hint)),
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -157,17 +157,10 @@ pub(super) fn separators_of(f: &Formatter) -> Separators {
     Separators::of_sample(&f.quantity(Separators::sample()))
 }
 
-/// The VAT rates offered, as `(value, label)`: the ledger's, and the product's own if it is not
-/// one of them (`current`, as the form writes it), so that it shows selected.
-fn vat_rate_options(f: &Formatter, rates: &[Decimal], current: &str, separators: Separators) -> Vec<(String, String)> {
-    let mut options: Vec<(String, String)> =
-        rates.iter().map(|r| (write_number(*r, separators.decimal), f.rate(*r))).collect();
-    if !current.is_empty() && !options.iter().any(|(value, _)| value == current) {
-        let label =
-            crate::format::parse_decimal(current, separators).map_or_else(|_| current.to_owned(), |r| f.rate(r));
-        options.push((current.to_owned(), label));
-    }
-    options
+/// The VAT rates offered, as `(value, label)`. The caller lists the product's own rate when it
+/// edits one ([`VatRates::with`]), so it shows selected.
+fn vat_rate_options(f: &Formatter, rates: &[Decimal], separators: Separators) -> Vec<(String, String)> {
+    rates.iter().map(|r| (write_number(*r, separators.decimal), f.rate(*r))).collect()
 }
 
 fn periodicity_options(t: &'static Texts) -> Vec<(String, String)> {
