@@ -228,7 +228,7 @@ test('least privilege: an element without mode="crm" offers no changes; a sessio
     assertEqual(buttons.length, 1, `${id}: only the ended-products toggle, no edit controls: ${buttons}`);
   }
   assert(!sessions.includes('in-the-dom'), `the attribute's token is not sent: ${sessions}`);
-  assertEqual(warnings.filter((w) => w.includes('session-token')).length, 1, `the host is told once: ${warnings}`);
+  assertEqual(warnings.filter((w) => w.includes('sessionToken property')).length, 1, `the host is told once: ${warnings}`);
 });
 
 test('the hashed bundle loads under its own names, cached for a year, sent precompressed', async (page) => {

@@ -84,7 +84,7 @@ class PayexElement extends HTMLElement {
 
   constructor() {
     super();
-    // A token set before the element was defined hides the setter: take it over.
+    // A token set before this definition hides the setter.
     if (Object.hasOwn(this, 'sessionToken')) {
       const token = this.sessionToken;
       delete this.sessionToken;
@@ -92,7 +92,7 @@ class PayexElement extends HTMLElement {
     }
   }
 
-  /** Write-only (reading gives undefined); a new token renews the session. */
+  /** Write-only; a new token renews the session. */
   set sessionToken(token) {
     tokens.set(this, token == null ? '' : String(token));
     if (this.isConnected && views.has(this)) render(this, this.constructor.view, this.options());
@@ -112,7 +112,7 @@ class PayexElement extends HTMLElement {
   connectedCallback() {
     if (!warned && this.hasAttribute('session-token')) {
       warned = true;
-      console.warn('payex-billing: session-token attribute ignored; set element.sessionToken');
+      console.warn('payex-billing: use the sessionToken property, not the attribute');
     }
     render(this, this.constructor.view, this.options());
   }
@@ -143,8 +143,7 @@ for (const [name, view] of Object.entries(ELEMENTS)) {
 /**
  * Mounts a view into any element, for hosts that prefer JavaScript to tags.
  * `options.view` is 'invoice', 'invoice-list' or 'recurring-products'; the rest are the
- * attributes in camelCase (ownerNo, customerNo, invoiceNo, mode, locale, apiBase, vatRates,
- * country) and sessionToken. Without mode: 'crm' the view is read-only.
+ * attributes in camelCase, and sessionToken.
  * Call again to change options; returns a promise that settles once the view is mounted.
  */
 export function mount(element, options) {

@@ -717,6 +717,26 @@ async fn a_product_whose_rate_is_not_listed_can_be_ended_and_edited_at_its_own_r
 }
 
 #[wasm_bindgen_test]
+async fn the_servers_problems_on_fields_the_end_form_does_not_show_are_shown_with_it() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    api.answer(Err(ApiError::Problem(Problem {
+        title: "Validation failed".into(),
+        status: Some(400),
+        problems: vec![FieldProblem::new("vatRate", "is not used by this ledger")],
+        ..Problem::default()
+    })));
+    let (host, _handle) = mount_crm(overview_with_unlisted_rate(), &api, &reports);
+    click_labelled(&host, "End Pappersfaktura");
+    settle().await;
+    submit(&host);
+    settle().await;
+    assert_eq!(api.sent().len(), 1);
+    assert_eq!(texts(&host, ".bw-form .bw-error-title"), ["Validation failed"]);
+    assert_eq!(texts(&host, ".bw-form-summary .bw-error-fields li"), ["vatRate: is not used by this ledger"]);
+    assert_eq!(count(&host, "form"), 1, "the form stays open with the end date typed");
+}
+
+#[wasm_bindgen_test]
 async fn the_end_form_checks_only_the_end_date() {
     let (api, reports) = (FakeApi::default(), Reports::default());
     let (host, _handle) = mount_crm(overview_with_unlisted_rate(), &api, &reports);

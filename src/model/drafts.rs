@@ -56,9 +56,15 @@ impl<F: FormField> Default for FormErrors<F> {
 impl<F: FormField> FormErrors<F> {
     /// Places each of the server's problems on the field it names.
     pub fn from_problems(problems: &[FieldProblem]) -> FormErrors<F> {
+        Self::from_problems_on(problems, F::ALL)
+    }
+
+    /// Places each of the server's problems on the field it names when the form shows that
+    /// field (one of `shown`); the rest show with the form as a whole, so none is hidden.
+    pub fn from_problems_on(problems: &[FieldProblem], shown: &[F]) -> FormErrors<F> {
         let mut errors = FormErrors::default();
         for problem in problems {
-            match F::from_path(&problem.field) {
+            match F::from_path(&problem.field).filter(|f| shown.contains(f)) {
                 Some(field) => errors.fields.push((field, FieldError::Server(problem.message.clone()))),
                 None => errors.other.push(problem.clone()),
             }
@@ -553,6 +559,11 @@ mod tests {
         assert_eq!(refused("30.06.2026"), [(ProductField::EndDate, FieldError::NotADate)]);
         assert_eq!(refused("2025-11-30"), [(ProductField::EndDate, FieldError::Rule(Rule::EndBeforeStart))]);
         assert!(end_input(&odd, "2025-12-01").is_ok(), "the day it starts is a valid last day");
+        // The server's word on a field the End form does not show goes with the form as a whole.
+        let problems = [FieldProblem::new("vatRate", "not used"), FieldProblem::new("endDate", "too late")];
+        let placed = FormErrors::from_problems_on(&problems, &[ProductField::EndDate]);
+        assert_eq!(placed.fields, [(ProductField::EndDate, FieldError::Server("too late".into()))]);
+        assert_eq!(placed.other, [FieldProblem::new("vatRate", "not used")]);
     }
 
     #[test]

@@ -36,8 +36,9 @@ pub fn EndProductForm(
     let t = texts(&locale);
     let f = Formatter::new(&locale);
     let end_date = RwSignal::new(end.to_string());
-    let state = FormState::<ProductField>::new();
-    let FormState { errors, failure, busy, form: form_ref } = state;
+    // The server's problems on the product's other fields show with the form as a whole.
+    let state = FormState::<ProductField>::showing(&[ProductField::EndDate]);
+    let FormState { errors, failure, busy, form: form_ref, .. } = state;
     let form_id = unique_id("bw-end-form");
     let heading_id = format!("{form_id}-heading");
 
@@ -90,7 +91,7 @@ pub fn DeleteProductConfirm(
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let t = texts(&locale);
-    let state = FormState::<ProductField>::new();
+    let state = FormState::<ProductField>::showing(&[]);
     let FormState { errors, failure, busy, .. } = state;
     let cancel_ref = NodeRef::<leptos::html::Button>::new();
     let text_id = unique_id("bw-delete-confirm");

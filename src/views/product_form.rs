@@ -102,7 +102,7 @@ pub fn ProductForm(
     let separators = separators_of(&f);
     let fields = ProductFields::new(initial.clone());
     let state = FormState::<ProductField>::new();
-    let FormState { errors, failure, busy, form: form_ref } = state;
+    let FormState { errors, failure, busy, form: form_ref, .. } = state;
     let form_id = unique_id("bw-product-form");
     let heading_id = format!("{form_id}-heading");
 

@@ -40,7 +40,7 @@ pub fn SubscriptionForm(
     ];
     let [(_, number), (_, description), (_, start_date)] = values;
     let state = FormState::<SubscriptionField>::new();
-    let FormState { errors, failure, busy, form: form_ref } = state;
+    let FormState { errors, failure, busy, form: form_ref, .. } = state;
     let form_id = unique_id("bw-subscription-form");
     let heading_id = format!("{form_id}-heading");
 
