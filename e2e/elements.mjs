@@ -184,16 +184,51 @@ test('a 401 asks the host for a new session; once the host sets it, the element 
   await page.goto(BASE + CRM);
   await seen(page, 'payex-loaded', 2);
   await page.evaluate(() => {
-    // The host's side: on a 401, renew the session (here: at once) and hand it to the element.
-    document.addEventListener('payex-authentication-required', (e) => e.target.setAttribute('session-token', 'fresh'));
+    // The host's side: on a 401, renew the session (here: at once) and hand it to the element,
+    // as a property: a token is a secret, not an attribute anyone on the page can read.
+    document.addEventListener('payex-authentication-required', (e) => { e.target.sessionToken = 'fresh'; });
     const element = document.createElement('payex-recurring-products');
-    for (const [k, v] of Object.entries({ 'owner-no': '100200', 'customer-no': '15615616', 'session-token': 'expired', locale: 'en-GB', id: 'renewing' })) element.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ 'owner-no': '100200', 'customer-no': '15615616', locale: 'en-GB', id: 'renewing' })) element.setAttribute(k, v);
+    element.sessionToken = 'expired';
     document.querySelector('main').append(element);
   });
   const [required] = await seen(page, 'payex-authentication-required');
   assertEqual([required.target, required.detail.instance], ['payex-recurring-products', 'e2e-401-2'], 'the host is asked, with the instance id');
+  assert(!JSON.stringify(required.detail).includes('expired'), 'no event detail carries the token');
   await page.waitForSelector('#renewing .bw-overview');
   assertEqual(sessions.slice(-2), ['expired', 'fresh'], 'the retry carried the renewed session');
+  const exposed = await page.evaluate(() => {
+    const element = document.getElementById('renewing');
+    return [element.sessionToken, element.getAttribute('session-token'), element.outerHTML.includes('fresh')];
+  });
+  assertEqual(exposed, [undefined, null, false], 'the token cannot be read back from the element or the DOM');
+});
+
+test('least privilege: an element without mode="crm" offers no changes; a session-token attribute is ignored', async (page, ctx) => {
+  const warnings = [];
+  page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+  const sessions = [];
+  await page.route(`**/billing/customer/v1/${OWNER}/customers/${PRIVATE}`, (route) => {
+    sessions.push(route.request().headers()['x-billing-session']);
+    return route.continue();
+  });
+  await page.goto(BASE + CRM);
+  await seen(page, 'payex-loaded', 2);
+  await page.evaluate(() => {
+    for (const [id, mode] of [['no-mode', null], ['typo-mode', 'crm-admin']]) {
+      const element = document.createElement('payex-recurring-products');
+      for (const [k, v] of Object.entries({ 'owner-no': '100200', 'customer-no': '15615616', locale: 'en-GB', id, 'session-token': 'in-the-dom' })) element.setAttribute(k, v);
+      if (mode) element.setAttribute('mode', mode);
+      document.querySelector('main').append(element);
+    }
+  });
+  for (const id of ['no-mode', 'typo-mode']) {
+    await page.waitForSelector(`#${id} .bw-overview`);
+    const buttons = await texts(page, `#${id} button`);
+    assertEqual(buttons.length, 1, `${id}: only the ended-products toggle, no edit controls: ${buttons}`);
+  }
+  assert(!sessions.includes('in-the-dom'), `the attribute's token is not sent: ${sessions}`);
+  assertEqual(warnings.filter((w) => w.includes('sessionToken property')).length, 1, `the host is told once: ${warnings}`);
 });
 
 test('the hashed bundle loads under its own names, cached for a year, sent precompressed', async (page) => {

@@ -4,7 +4,8 @@
 //   <payex-invoice owner-no="100200" invoice-no="603012" locale="sv-SE"></payex-invoice>
 //
 // Each element renders into its own shadow root with the widget's stylesheet, so the host's CSS
-// cannot break it and its CSS cannot leak out. Nothing is added to the host's <head>, globals or
+// cannot break it and its CSS cannot leak out. Read-only unless mode="crm"; the session token is
+// a write-only property. Nothing is added to the host's <head>, globals or
 // cookies beyond the element definitions. Hosts that prefer JavaScript use mount()/unmount().
 // Loading this module twice (even from two URLs) is harmless.
 const base = new URL('.', import.meta.url);
@@ -24,8 +25,13 @@ const ATTRIBUTES = {
   mode: 'mode',
   locale: 'locale',
   'api-base': 'apiBase',
-  'session-token': 'sessionToken',
+  'vat-rates': 'vatRates',
+  country: 'country',
 };
+
+/** Each element's session token. */
+const tokens = new WeakMap();
+let warned = false;
 
 /** The element's locale: its attribute, else the nearest `lang`, else the browser's. */
 function localeOf(element, options) {
@@ -76,16 +82,38 @@ class PayexElement extends HTMLElement {
     return Object.keys(ATTRIBUTES);
   }
 
+  constructor() {
+    super();
+    // A token set before this definition hides the setter.
+    if (Object.hasOwn(this, 'sessionToken')) {
+      const token = this.sessionToken;
+      delete this.sessionToken;
+      this.sessionToken = token;
+    }
+  }
+
+  /** Write-only; a new token renews the session. */
+  set sessionToken(token) {
+    tokens.set(this, token == null ? '' : String(token));
+    if (this.isConnected && views.has(this)) render(this, this.constructor.view, this.options());
+  }
+
   options() {
     const options = {};
     for (const [attribute, option] of Object.entries(ATTRIBUTES)) {
       const value = this.getAttribute(attribute);
       if (value !== null) options[option] = value;
     }
+    const token = tokens.get(this);
+    if (token) options.sessionToken = token;
     return options;
   }
 
   connectedCallback() {
+    if (!warned && this.hasAttribute('session-token')) {
+      warned = true;
+      console.warn('payex-billing: use the sessionToken property, not the attribute');
+    }
     render(this, this.constructor.view, this.options());
   }
 
@@ -115,7 +143,7 @@ for (const [name, view] of Object.entries(ELEMENTS)) {
 /**
  * Mounts a view into any element, for hosts that prefer JavaScript to tags.
  * `options.view` is 'invoice', 'invoice-list' or 'recurring-products'; the rest are the
- * attributes in camelCase: ownerNo, customerNo, invoiceNo, mode, locale, apiBase, sessionToken.
+ * attributes in camelCase, and sessionToken.
  * Call again to change options; returns a promise that settles once the view is mounted.
  */
 export function mount(element, options) {

@@ -5,8 +5,8 @@
 use billing_contract::problem::FieldProblem;
 use billing_contract::{Customer, Date, Link, OperationRel, Periodicity, Problem, RecurringProduct, Subscription};
 use billing_widget::api::{ApiError, Change, Saved, SendChange};
-use billing_widget::embed::{ChangeAction, ChangeNotice};
-use billing_widget::model::{CustomerOverview, SubscriptionProducts};
+use billing_widget::embed::{ChangeAction, ChangeNotice, ElementOptions};
+use billing_widget::model::{CustomerOverview, SubscriptionProducts, VatRates};
 use billing_widget::views::{Editing, Mode, RecurringProductsTable};
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -168,12 +168,24 @@ fn editing(api: &FakeApi, reports: &Reports) -> Editing {
     }
 }
 
+/// The overview in CRM mode in British English, for a Swedish ledger.
 fn mount_crm(overview: Arc<CustomerOverview>, api: &FakeApi, reports: &Reports) -> (HtmlElement, impl Drop) {
+    mount_ledger(overview, api, reports, "en-GB", VatRates::of_country("SE"))
+}
+
+/// The overview in CRM mode in `locale`, for a ledger with `vat_rates`.
+fn mount_ledger(
+    overview: Arc<CustomerOverview>,
+    api: &FakeApi,
+    reports: &Reports,
+    locale: &'static str,
+    vat_rates: VatRates,
+) -> (HtmlElement, impl Drop) {
     let editing = editing(api, reports);
     mount(move || {
         view! {
-            <RecurringProductsTable overview=overview locale="en-GB" mode=Mode::Crm today=today()
-                editing=Some(editing) />
+            <RecurringProductsTable overview=overview locale=locale mode=Mode::Crm today=today()
+                editing=Some(editing) vat_rates=vat_rates />
         }
     })
 }
@@ -235,7 +247,7 @@ fn row_texts(host: &HtmlElement) -> Vec<String> {
 #[wasm_bindgen_test]
 fn statuses_come_from_the_dates_and_today() {
     let (host, _handle) =
-        mount(|| view! { <RecurringProductsTable overview=overview() locale="en-GB" today=today() /> });
+        mount(|| view! { <RecurringProductsTable overview=overview() locale="en-GB" mode=Mode::Crm today=today() /> });
     assert_eq!(texts(&host, ".bw-status"), ["Active", "Active", "Upcoming", "Ended"]);
     assert_eq!(texts(&host, "h3"), ["On the customer", "Subscription 46701234567 – Mobil – Anna"]);
     let rows = row_texts(&host);
@@ -246,7 +258,7 @@ fn statuses_come_from_the_dates_and_today() {
 #[wasm_bindgen_test]
 fn prices_per_month_and_year_include_vat_and_totals_count_active_products() {
     let (host, _handle) =
-        mount(|| view! { <RecurringProductsTable overview=overview() locale="sv-SE" today=today() /> });
+        mount(|| view! { <RecurringProductsTable overview=overview() locale="sv-SE" mode=Mode::Crm today=today() /> });
     let rows = row_texts(&host);
     // 199.00 + 25 % = 248.75 a month, 2 985.00 a year.
     assert!(rows[1].contains("248,75") && rows[1].contains("2 985,00"), "{rows:?}");
@@ -274,8 +286,9 @@ fn unit_prices_show_every_decimal_and_costs_beyond_a_decimal_are_stated_not_a_cr
         products: vec![sms, huge],
         subscriptions: vec![],
     });
-    let (host, _handle) =
-        mount(move || view! { <RecurringProductsTable overview=overview locale="sv-SE" today=today() /> });
+    let (host, _handle) = mount(
+        move || view! { <RecurringProductsTable overview=overview locale="sv-SE" mode=Mode::Crm today=today() /> },
+    );
     let prices = texts(&host, "tbody tr td:nth-child(4)");
     assert_eq!(prices[0], "0,0125", "not 0,01");
     assert_eq!(texts(&host, "tfoot .bw-error"), ["Beloppen är för stora för att kunna summeras."]);
@@ -285,7 +298,7 @@ fn unit_prices_show_every_decimal_and_costs_beyond_a_decimal_are_stated_not_a_cr
 #[wasm_bindgen_test]
 async fn ended_products_hide_behind_a_toggle_with_their_count() {
     let (host, _handle) =
-        mount(|| view! { <RecurringProductsTable overview=overview() locale="en-GB" today=today() /> });
+        mount(|| view! { <RecurringProductsTable overview=overview() locale="en-GB" mode=Mode::Crm today=today() /> });
     let ended_row = || host.query_selector("tr.bw-ended").unwrap().unwrap();
     assert!(ended_row().has_attribute("hidden"), "ended products start hidden");
     assert_eq!(texts(&host, ".bw-ended-toggle"), ["Show ended products (1)"]);
@@ -309,7 +322,8 @@ fn a_customer_without_products_or_subscriptions_says_so() {
         products: vec![],
         subscriptions: vec![],
     });
-    let (host, _handle) = mount(move || view! { <RecurringProductsTable overview=empty locale="en" today=today() /> });
+    let (host, _handle) =
+        mount(move || view! { <RecurringProductsTable overview=empty locale="en" mode=Mode::Crm today=today() /> });
     assert_eq!(texts(&host, ".bw-empty"), ["This customer has no recurring products and no subscriptions."]);
     assert_eq!(count(&host, "button"), 0);
 
@@ -451,7 +465,7 @@ async fn the_form_checks_the_contract_before_sending_and_keeps_what_was_typed() 
             "Must be 1 to 100 characters.",
             "Must be greater than 0.",
             "Must be a number.",
-            "Must not be before startDate."
+            "Must not be before the start date."
         ]
     );
     assert_eq!(texts(&host, ".bw-form-errors"), ["4 fields need attention."]);
@@ -642,4 +656,210 @@ fn a_section_that_cannot_load_says_so_while_the_rest_shows_and_unreadable_produc
         texts(&host, ".bw-totals-incomplete"),
         ["⚠ Items that could not be read: 1. They are not shown, and the totals leave them out."]
     );
+}
+// ---- numbers as people type them, VAT rates per ledger, least privilege -------------------
+
+/// Opens the form that adds a product to the customer and fills everything but the price.
+async fn open_new_product(host: &HtmlElement) {
+    click(host, ".bw-section-actions button");
+    settle().await;
+    fill_field(host, "productNo", "SUPPORT");
+    fill_field(host, "description", "Support");
+}
+
+fn sent_product(api: &FakeApi) -> Option<billing_contract::RecurringProductInput> {
+    match api.sent().last() {
+        Some(Change::AddProduct { input, .. } | Change::UpdateProduct { input, .. }) => Some(input.clone()),
+        _ => None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn in_english_1_000_is_refused_as_unclear_and_1000_1_000_and_1_000_50_are_read() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_crm(overview(), &api, &reports);
+    open_new_product(&host).await;
+    fill_field(&host, "unitPrice", "1,000");
+    submit(&host);
+    settle().await;
+    assert!(api.sent().is_empty(), "a price that may be 1000 or 1.000 is not sent");
+    assert_eq!(
+        texts(&host, ".bw-field-error"),
+        ["Unclear: write 1000 for a whole number, or 1.000 with a decimal separator."]
+    );
+    assert_eq!(focused_name().as_deref(), Some("unitPrice"));
+    assert_eq!(value_of(&host, "unitPrice"), "1,000", "what was typed is kept");
+    for (typed, read) in [("1000", "1000"), ("1 000", "1000"), ("1,000.50", "1000.50")] {
+        if count(&host, "form") == 0 {
+            open_new_product(&host).await;
+        }
+        fill_field(&host, "unitPrice", typed);
+        submit(&host);
+        settle().await;
+        assert_eq!(sent_product(&api).map(|i| i.unit_price), Some(dec(read)), "{typed:?}");
+        assert_eq!(count(&host, "form"), 0, "{typed:?} saved");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn in_danish_1_250_is_refused_and_1_250_00_is_read() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_ledger(overview(), &api, &reports, "da", VatRates::of_country("DK"));
+    open_new_product(&host).await;
+    assert_eq!(value_of(&host, "vatRate"), "25", "a new product starts at the general rate");
+    fill_field(&host, "unitPrice", "1.250");
+    submit(&host);
+    settle().await;
+    assert!(api.sent().is_empty());
+    assert_eq!(texts(&host, ".bw-field-error"), ["Uklart: skriv 1250 for et heltal, eller 1,250 med decimaltegn."]);
+    fill_field(&host, "unitPrice", "1.250,00");
+    submit(&host);
+    settle().await;
+    assert_eq!(sent_product(&api).map(|i| i.unit_price), Some(dec("1250.00")));
+}
+
+#[wasm_bindgen_test]
+async fn the_contracts_rules_are_said_in_swedish() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_ledger(overview(), &api, &reports, "sv-SE", VatRates::of_country("SE"));
+    open_new_product(&host).await;
+    fill_field(&host, "quantity", "0");
+    fill_field(&host, "unitPrice", "tolv");
+    fill_field(&host, "endDate", "2026-11-01");
+    submit(&host);
+    settle().await;
+    assert!(api.sent().is_empty());
+    assert_eq!(
+        texts(&host, ".bw-field-error"),
+        ["Måste vara större än 0.", "Måste vara ett tal.", "Får inte vara före startdatumet."]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_finnish_ledger_saves_25_5_percent_and_a_norwegian_one_15() {
+    for (locale, rates, offered, chosen, saved) in [
+        ("fi", VatRates::of_country("FI"), ["25,5", "13,5", "10", "0"], "25,5", "25.5"),
+        ("en-GB", VatRates::of_country("NO"), ["25", "15", "12", "0"], "15", "15"),
+    ] {
+        let (api, reports) = (FakeApi::default(), Reports::default());
+        let (host, _handle) = mount_ledger(overview(), &api, &reports, locale, rates);
+        open_new_product(&host).await;
+        let options: Vec<String> = {
+            let nodes = host.query_selector_all("form [name=vatRate] option").unwrap();
+            (0..nodes.length())
+                .filter_map(|i| nodes.item(i))
+                .filter_map(|n| n.unchecked_into::<web_sys::Element>().get_attribute("value"))
+                .collect()
+        };
+        assert_eq!(options, offered, "{locale}");
+        choose(&host, "vatRate", chosen);
+        fill_field(&host, "unitPrice", "10");
+        submit(&host);
+        settle().await;
+        assert_eq!(
+            sent_product(&api).map(|i| i.vat_rate),
+            Some(dec(saved)),
+            "{locale}: {:?}",
+            texts(&host, ".bw-field-error")
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_known_rates_any_rate_may_be_typed_and_the_server_decides() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_ledger(overview(), &api, &reports, "en-GB", VatRates::Unchecked);
+    open_new_product(&host).await;
+    assert_eq!(field(&host, "vatRate").tag_name(), "INPUT", "a number field, not a choice");
+    fill_field(&host, "vatRate", "17.5");
+    fill_field(&host, "unitPrice", "10");
+    submit(&host);
+    settle().await;
+    assert_eq!(sent_product(&api).map(|i| i.vat_rate), Some(dec("17.5")));
+}
+
+/// The overview with the customer's own product at a rate no list has.
+fn overview_with_unlisted_rate() -> Arc<CustomerOverview> {
+    let mut overview = (*overview()).clone();
+    overview.products[0].vat_rate = dec("24");
+    Arc::new(overview)
+}
+
+#[wasm_bindgen_test]
+async fn a_product_whose_rate_is_not_listed_can_be_ended_and_edited_at_its_own_rate() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_crm(overview_with_unlisted_rate(), &api, &reports);
+    click_labelled(&host, "End Pappersfaktura");
+    settle().await;
+    fill_field(&host, "endDate", "2026-12-31");
+    submit(&host);
+    settle().await;
+    assert_eq!(texts(&host, ".bw-field-error"), Vec::<String>::new());
+    let ended = sent_product(&api).expect("the end is sent");
+    assert_eq!((ended.vat_rate, ended.end_date.map(|d| d.to_string())), (dec("24"), Some("2026-12-31".into())));
+
+    click_labelled(&host, "Edit Pappersfaktura");
+    settle().await;
+    assert_eq!(value_of(&host, "vatRate"), "24", "the product's own rate is offered");
+    fill_field(&host, "unitPrice", "39");
+    submit(&host);
+    settle().await;
+    let edited = sent_product(&api).expect("the edit is sent");
+    assert_eq!((edited.vat_rate, edited.unit_price), (dec("24"), dec("39")));
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_problems_on_fields_the_end_form_does_not_show_are_shown_with_it() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    api.answer(Err(ApiError::Problem(Problem {
+        title: "Validation failed".into(),
+        status: Some(400),
+        problems: vec![FieldProblem::new("vatRate", "is not used by this ledger")],
+        ..Problem::default()
+    })));
+    let (host, _handle) = mount_crm(overview_with_unlisted_rate(), &api, &reports);
+    click_labelled(&host, "End Pappersfaktura");
+    settle().await;
+    submit(&host);
+    settle().await;
+    assert_eq!(api.sent().len(), 1);
+    assert_eq!(texts(&host, ".bw-form .bw-error-title"), ["Validation failed"]);
+    assert_eq!(texts(&host, ".bw-form-summary .bw-error-fields li"), ["vatRate: is not used by this ledger"]);
+    assert_eq!(count(&host, "form"), 1, "the form stays open with the end date typed");
+}
+
+#[wasm_bindgen_test]
+async fn the_end_form_checks_only_the_end_date() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let (host, _handle) = mount_crm(overview_with_unlisted_rate(), &api, &reports);
+    click_labelled(&host, "End Pappersfaktura");
+    settle().await;
+    fill_field(&host, "endDate", "2025-05-31");
+    submit(&host);
+    settle().await;
+    assert!(api.sent().is_empty());
+    assert_eq!(texts(&host, ".bw-field-error"), ["Must not be before the start date."]);
+}
+
+#[wasm_bindgen_test]
+fn without_a_mode_nothing_can_be_changed() {
+    let (api, reports) = (FakeApi::default(), Reports::default());
+    let editing = editing(&api, &reports);
+    let (host, _handle) = mount(move || {
+        view! { <RecurringProductsTable overview=overview() locale="en-GB" today=today() editing=Some(editing) /> }
+    });
+    assert_eq!(button_labels(&host, "button"), ["Show ended products (1)"], "read-only unless CRM is asked for");
+
+    let options = |mode: Option<&str>| {
+        let object = js_sys::Object::new();
+        for (key, value) in [("ownerNo", Some("100200")), ("customerNo", Some("15615616")), ("mode", mode)] {
+            if let Some(value) = value {
+                js_sys::Reflect::set(&object, &key.into(), &value.into()).unwrap();
+            }
+        }
+        ElementOptions::from_js(&object.into())
+    };
+    assert_eq!(options(None).mode, Mode::SelfService, "an element without mode is self-service");
+    assert_eq!(options(Some("")).mode, Mode::SelfService);
+    assert_eq!(options(Some("CRM ")).mode, Mode::Crm);
 }

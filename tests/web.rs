@@ -580,6 +580,20 @@ fn money_is_formatted_for_the_locale_and_exactly() {
     assert_eq!(Formatter::new("de-DE").amount(dec("9007199254740993.25")), "9.007.199.254.740.993,25");
 }
 
+/// Forms read numbers with the separators the locale's formatter writes, also for locales that
+/// go through `Intl`.
+#[wasm_bindgen_test]
+fn typed_numbers_are_read_with_the_separators_intl_writes() {
+    use billing_widget::format::{parse_decimal, ParseError, Separators};
+    let separators = |locale: &str| Separators::of_sample(&Formatter::new(locale).quantity(Separators::sample()));
+    assert_eq!(separators("de-DE"), Separators { decimal: ',', group: '.' });
+    assert_eq!(separators("fr-FR"), Separators { decimal: ',', group: '\u{202f}' });
+    assert_eq!(separators("en-US"), Separators::ENGLISH);
+    assert_eq!(parse_decimal("1.234,5", separators("de-DE")), Ok(dec("1234.5")));
+    assert!(matches!(parse_decimal("1.250", separators("de-DE")), Err(ParseError::Ambiguous { .. })));
+    assert_eq!(parse_decimal("1\u{202f}234,5", separators("fr-FR")), Ok(dec("1234.5")));
+}
+
 /// `new Intl.NumberFormat(locale, options).format(value)`, `value` given as a decimal string.
 fn intl_number(locale: &str, options: &[(&str, wasm_bindgen::JsValue)], value: &str) -> String {
     let object = js_sys::Object::new();
@@ -871,7 +885,7 @@ fn after_a_panic_every_mounted_element_says_it_stopped_and_tells_the_host() {
     let (gone, mut unmounted) = mount_in(&document.body().unwrap(), "en-GB");
     unmounted.unmount();
     gone.set_text_content(Some("left alone"));
-    assert!(in_shadow.text_content().unwrap().contains("Missing attribute"), "a view is mounted");
+    assert!(in_shadow.text_content().unwrap().contains("Attribut saknas"), "a view is mounted");
 
     let events: Rc<RefCell<Vec<web_sys::CustomEvent>>> = Rc::default();
     let listener = {

@@ -224,67 +224,12 @@ impl RecurringProduct {
     }
 }
 
-/// The contract's validation rules for writes, shared by the sandbox (which enforces them) and
-/// the widget's forms (which check them before sending).
-pub mod validation {
-    use super::*;
-    use crate::problem::FieldProblem;
-
-    /// VAT rates of a Swedish ledger [assumed: the ledger's rates are not yet exposed by the API].
-    pub fn swedish_vat_rates() -> Vec<Decimal> {
-        [0, 6, 12, 25].into_iter().map(Decimal::from).collect()
-    }
-
-    /// Longest description, in characters.
-    pub const DESCRIPTION_MAX_CHARS: usize = 100;
-
-    /// Checks a recurring product input against the contract; every failing field is named.
-    pub fn check_recurring_product(input: &RecurringProductInput, vat_rates: &[Decimal]) -> Vec<FieldProblem> {
-        let mut problems = Vec::new();
-        let chars = input.description.trim().chars().count();
-        if chars == 0 || input.description.chars().count() > DESCRIPTION_MAX_CHARS {
-            problems.push(FieldProblem::new("description", "must be 1 to 100 characters"));
-        }
-        if input.product_no.trim().is_empty() {
-            problems.push(FieldProblem::new("productNo", "is required"));
-        }
-        if input.quantity <= Decimal::ZERO {
-            problems.push(FieldProblem::new("quantity", "must be greater than 0"));
-        }
-        if !vat_rates.contains(&input.vat_rate) {
-            let known: Vec<String> = vat_rates.iter().map(|r| r.normalize().to_string()).collect();
-            problems.push(FieldProblem::new("vatRate", &format!("must be one of {}", known.join(", "))));
-        }
-        if input.periodicity == Periodicity::Unknown {
-            problems.push(FieldProblem::new("periodicity", "must be monthly, quarterly, semiannually or yearly"));
-        }
-        if let Some(end) = input.end_date {
-            if end < input.start_date {
-                problems.push(FieldProblem::new("endDate", "must not be before startDate"));
-            }
-        }
-        problems
-    }
-
-    /// Checks a subscription input against the contract.
-    pub fn check_subscription(input: &SubscriptionInput) -> Vec<FieldProblem> {
-        let mut problems = Vec::new();
-        if let Err(e) = crate::ids::IdKind::Subscription.validate(&input.subscription_no) {
-            problems.push(FieldProblem::new("subscriptionNo", &e.to_string()));
-        }
-        if let Some(d) = &input.description {
-            if d.chars().count() > DESCRIPTION_MAX_CHARS {
-                problems.push(FieldProblem::new("description", "must be at most 100 characters"));
-            }
-        }
-        problems
-    }
-}
+/// The validation rules, at their former path (see [`crate::validation`]).
+pub use crate::validation;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
     /// PayEx's documented `GET` answer, exactly: no `@id`.
     const DOCUMENTED_CUSTOMER: &str = r#"{
@@ -378,34 +323,5 @@ mod tests {
             assert!(keys.contains(&k), "missing {k}");
         }
         assert_eq!(json["unitPrice"], serde_json::json!(199.0));
-    }
-
-    #[test]
-    fn validation_names_each_failing_field() {
-        let input = RecurringProductInput {
-            product_no: "".into(),
-            description: "x".repeat(101),
-            quantity: Decimal::ZERO,
-            unit_price: Decimal::from_str("-10").unwrap(),
-            vat_rate: Decimal::from(24),
-            periodicity: Periodicity::Monthly,
-            start_date: "2026-02-01".parse().unwrap(),
-            end_date: Some("2026-01-31".parse().unwrap()),
-        };
-        let problems = validation::check_recurring_product(&input, &validation::swedish_vat_rates());
-        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["description", "productNo", "quantity", "vatRate", "endDate"]);
-        let ok = RecurringProductInput {
-            product_no: "X".into(),
-            description: "Rabatt".into(),
-            quantity: Decimal::ONE,
-            vat_rate: Decimal::from(25),
-            end_date: None,
-            ..input
-        };
-        assert!(
-            validation::check_recurring_product(&ok, &validation::swedish_vat_rates()).is_empty(),
-            "a negative price is a valid discount"
-        );
     }
 }

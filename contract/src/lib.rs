@@ -30,6 +30,7 @@ pub mod paths;
 pub mod problem;
 pub mod proxy_protocol;
 pub mod tolerant;
+pub mod validation;
 
 pub use customer::{
     Customer, CustomerInput, Periodicity, RecurringProduct, RecurringProductInput, Subscription, SubscriptionInput,

@@ -11,12 +11,15 @@
 //! import init, { mountView } from './payex-billing-core.js';
 //! await init();
 //! const view = mountView('invoice', container, { ownerNo: '100200', invoiceNo: '603012', locale: 'sv-SE' });
+//! view.update({ ownerNo: '100200', invoiceNo: '603012', locale: 'sv-SE', sessionToken: renewed });
 //! view.update({ ownerNo: '100200', invoiceNo: '603011', locale: 'sv-SE' });
 //! view.unmount();
 //! ```
 
 use crate::api::{ApiClient, ClientScope};
-use crate::format::i18n::language_of;
+use crate::format::i18n::{fill, language_of};
+use crate::format::texts;
+use crate::model::VatRates;
 use crate::views::{ErrorDetails, InvoiceList, InvoiceView, Mode, RecurringProductsView, SessionRenewals};
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
@@ -25,7 +28,30 @@ use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// What an element is told by its attributes (or by `mount(element, options)`).
+/// A host-signed session token. It is a secret: its `Debug` output is `SessionToken(…)`, so
+/// the options can be logged without it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    /// Wraps a token (trimmed; empty means none).
+    pub fn new(token: &str) -> SessionToken {
+        SessionToken(token.trim().to_owned())
+    }
+
+    /// The token, to send with requests.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "SessionToken(none)" } else { "SessionToken(…)" })
+    }
+}
+
+/// What an element is told by its attributes and properties (or by `mount(element, options)`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ElementOptions {
     /// `owner-no`: the ledger.
@@ -34,19 +60,25 @@ pub struct ElementOptions {
     pub customer_no: String,
     /// `invoice-no`.
     pub invoice_no: String,
-    /// `mode`: `crm` or `self-service` (default `crm`).
+    /// `mode`: `self-service` (the default, read-only) or `crm`, which must be asked for.
     pub mode: Mode,
     /// `locale`, else the nearest `lang`, else the browser's language (resolved by the element).
     pub locale: String,
     /// `api-base`: the proxy's origin; empty for the page's own.
     pub api_base: String,
-    /// `session-token`: a host-signed session for the proxy's signed-session mode.
-    pub session_token: String,
+    /// `vat-rates`: the ledger's VAT rates, e.g. `25.5,13.5,10,0` (wins over `country`).
+    pub vat_rates: String,
+    /// `country`: the ledger's country (ISO 3166 alpha-2), for its default VAT rates.
+    pub country: String,
+    /// The `sessionToken` property (never an attribute): a host-signed session for the proxy's
+    /// signed-session mode.
+    pub session_token: SessionToken,
 }
 
 impl ElementOptions {
-    /// Reads `{ ownerNo, customerNo, invoiceNo, mode, locale, apiBase, sessionToken }`; missing
-    /// or non-string values read as empty, an unknown mode as CRM's stricter sibling: self-service.
+    /// Reads `{ ownerNo, customerNo, invoiceNo, mode, locale, apiBase, vatRates, country,
+    /// sessionToken }`; missing or non-string values read as empty. A missing, empty or unknown
+    /// mode is self-service: edit controls are only shown to a host that asks for `crm`.
     pub fn from_js(options: &JsValue) -> ElementOptions {
         let text = |key: &str| {
             js_sys::Reflect::get(options, &JsValue::from_str(key))
@@ -55,22 +87,24 @@ impl ElementOptions {
                 .map(|s| s.trim().to_owned())
                 .unwrap_or_default()
         };
-        let mode = text("mode");
         ElementOptions {
             owner_no: text("ownerNo"),
             customer_no: text("customerNo"),
             invoice_no: text("invoiceNo"),
-            // A typo must not hand edit controls to a customer: unknown modes are read-only.
-            mode: if mode.is_empty() { Mode::Crm } else { mode.parse().unwrap_or(Mode::SelfService) },
+            mode: Mode::from_attribute(&text("mode")),
             locale: text("locale"),
             api_base: text("apiBase"),
-            session_token: text("sessionToken"),
+            vat_rates: text("vatRates"),
+            country: text("country"),
+            session_token: SessionToken::new(&text("sessionToken")),
         }
     }
 
-    /// What, when it changes, needs a new view rather than new data: ledger, locale, mode, API.
-    fn view_key(&self) -> (String, String, Mode, String) {
-        (self.owner_no.clone(), self.locale.clone(), self.mode, self.api_base.clone())
+    /// What, when it changes, needs a new view rather than new data: ledger, locale, mode, API,
+    /// VAT rates.
+    fn view_key(&self) -> (String, String, Mode, String, VatRates) {
+        let rates = VatRates::configured(&self.vat_rates, &self.country, &self.locale);
+        (self.owner_no.clone(), self.locale.clone(), self.mode, self.api_base.clone(), rates)
     }
 }
 
@@ -138,7 +172,7 @@ pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue)
     // Installs the panic hook with the first view; a panic turns this container into an error state.
     let registration = super::panic::register(&container, name, &initial.locale);
     let scope = ClientScope::new();
-    scope.set_session(Some(&initial.session_token));
+    scope.set_session(Some(initial.session_token.expose()));
     let live: Rc<Cell<Option<Live>>> = Rc::new(Cell::new(None));
     let out = live.clone();
     let view = leptos::mount::mount_to(container, move || {
@@ -160,7 +194,7 @@ impl MountedView {
     pub fn update(&self, options: JsValue) {
         let next = ElementOptions::from_js(&options);
         let Some(live) = self.live.get() else { return };
-        self.scope.set_session(Some(&next.session_token));
+        self.scope.set_session(Some(next.session_token.expose()));
         let renewed = live.options.with_untracked(|o| o.session_token != next.session_token);
         live.options.try_update(|current| {
             if *current != next {
@@ -193,11 +227,11 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
     let customer_no: Signal<String> = Memo::new(move |_| options.with(|o| o.customer_no.clone())).into();
     let invoice_no = Memo::new(move |_| options.with(|o| o.invoice_no.clone()));
     move || {
-        let (owner_no, locale, mode, api_base) = key.get();
+        let (owner_no, locale, mode, api_base, vat_rates) = key.get();
         let missing = options.with_untracked(|o| kind.missing(o));
         if !missing.is_empty() {
-            return view! { <p class="bw-error" role="alert">{format!("Missing attribute: {}", missing.join(", "))}</p> }
-                .into_any();
+            let said = fill(texts(&locale).missing_attributes, &[&missing.join(", ")]);
+            return view! { <p class="bw-error" role="alert" lang=language_of(&locale)>{said}</p> }.into_any();
         }
         // The raw cause of an error (a decoder's words) only for CRM staff, behind "Details".
         provide_context(ErrorDetails(Signal::stored(mode == Mode::Crm)));
@@ -212,7 +246,8 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
             }
             ViewKind::InvoiceList => invoice_list(client, owner_no, customer_no, locale).into_any(),
             ViewKind::RecurringProducts => view! {
-                <RecurringProductsView client=client owner_no=owner_no customer_no=customer_no locale=locale mode=mode />
+                <RecurringProductsView client=client owner_no=owner_no customer_no=customer_no locale=locale mode=mode
+                    vat_rates=vat_rates />
             }
             .into_any(),
         };
@@ -244,5 +279,35 @@ fn invoice_list(client: ApiClient, owner_no: String, customer_no: Signal<String>
     view! {
         <InvoiceList client=client owner_no=owner_no customer_no=customer_no selected=selected on_open=on_open locale=locale />
         <div class="bw-opened-invoice">{invoice_view}</div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_token_never_shows_in_debug_output() {
+        let options =
+            ElementOptions { session_token: SessionToken::new(" secret-token "), ..ElementOptions::default() };
+        let printed = format!("{options:?} {:#?}", options);
+        assert!(!printed.contains("secret"), "{printed}");
+        assert!(printed.contains("SessionToken(…)"), "{printed}");
+        assert_eq!(options.session_token.expose(), "secret-token");
+        assert_eq!(format!("{:?}", SessionToken::default()), "SessionToken(none)");
+    }
+
+    #[test]
+    fn the_vat_rates_come_from_the_attributes_or_the_locale() {
+        let options = |vat_rates: &str, country: &str, locale: &str| ElementOptions {
+            vat_rates: vat_rates.into(),
+            country: country.into(),
+            locale: locale.into(),
+            ..ElementOptions::default()
+        };
+        assert_eq!(options("", "FI", "en").view_key().4, VatRates::of_country("FI"));
+        assert_eq!(options("25,0", "FI", "sv-SE").view_key().4, VatRates::Listed(vec![25.into(), 0.into()]));
+        assert_eq!(options("", "", "nb-NO").view_key().4, VatRates::of_country("NO"));
+        assert_eq!(options("", "", "en-GB").view_key().4, VatRates::Unchecked);
     }
 }

@@ -10,4 +10,4 @@ mod parse;
 pub use i18n::{texts, Texts};
 pub use intl::{price_decimals, Formatter, PRICE_MAX_DECIMALS};
 pub use nordic::NORDIC_LOCALES;
-pub use parse::parse_decimal;
+pub use parse::{parse_decimal, ParseError, Separators};

@@ -9,9 +9,13 @@ pub mod invoice_list;
 pub mod lines;
 pub mod recurring;
 pub mod rows;
+pub mod vat;
 
 pub use checked::TooLarge;
-pub use drafts::{FormErrors, FormField, ProductDraft, ProductField, SubscriptionDraft, SubscriptionField};
+pub use drafts::{
+    end_input, FieldError, FormErrors, FormField, ProductDraft, ProductField, SubscriptionDraft, SubscriptionField,
+};
 pub use invoice::{ChargeGroup, GroupKind, InvoiceDetails, Reconciliation, Totals, VatLine};
 pub use lines::{LineQuery, ShownGroup, SortColumn, SortDirection};
 pub use recurring::{Cost, CustomerOverview, ProductStatus, SubscriptionProducts};
+pub use vat::VatRates;

@@ -1,7 +1,8 @@
 //! One labelled form control with its error message, wired for screen readers: the label names
 //! the control, `aria-invalid` marks a failing one and `aria-describedby` reads its message.
 
-use crate::format::Texts;
+use super::form_messages::field_message;
+use crate::format::{Formatter, Texts};
 use crate::model::{FormErrors, FormField};
 use leptos::prelude::*;
 
@@ -44,23 +45,28 @@ pub struct FieldSpec<F> {
 }
 
 /// Renders one field bound to `value`. Controls are named by the contract's field name, which
-/// is how a form finds its first failing field to focus.
+/// is how a form finds its first failing field to focus. Its problem is said with `t` and `f`.
 pub fn field_view<F: FormField + Send + Sync>(
     form_id: &str,
     spec: FieldSpec<F>,
     value: RwSignal<String>,
     errors: RwSignal<FormErrors<F>>,
     t: &'static Texts,
+    f: &Formatter,
 ) -> AnyView {
     let FieldSpec { field, label, control, required, hint } = spec;
     let id = format!("{form_id}-{}", field.wire());
     let (error_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
-    let message = move || errors.with(|e| e.message(field).map(sentence));
-    let invalid = move || message().is_some().then_some("true");
+    let failing = move || errors.with(|e| e.message(field).is_some());
+    let said = {
+        let f = f.clone();
+        move || errors.with(|e| e.message(field).map(|m| field_message(t, &f, m)))
+    };
+    let invalid = move || failing().then_some("true");
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {
-            let ids: Vec<&str> = [message().is_some().then_some(error_id.as_str()), hint.map(|_| hint_id.as_str())]
+            let ids: Vec<&str> = [failing().then_some(error_id.as_str()), hint.map(|_| hint_id.as_str())]
                 .into_iter()
                 .flatten()
                 .collect();
@@ -89,23 +95,14 @@ pub fn field_view<F: FormField + Send + Sync>(
         .into_any(),
     };
     view! {
-        <div class="bw-field" class:bw-field-invalid=move || message().is_some()>
+        <div class="bw-field" class:bw-field-invalid=failing>
             <label for=id>{label}{required.then(|| view! { <span class="bw-required">" ("{t.required}")"</span> })}</label>
             {control}
             {hint.map(|h| view! { <p class="bw-hint" id=hint_id>{h}</p> })}
-            {move || message().map(|m| view! { <p class="bw-field-error" id=error_id.clone()>{m}</p> })}
+            {move || said().map(|m| view! { <p class="bw-field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }
     .into_any()
-}
-
-/// A message as a sentence: `must be a number` reads "Must be a number.".
-fn sentence(message: &str) -> String {
-    let mut out = crate::format::case::capitalized(message.trim());
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
 }
 
 /// Moves focus to the control of the first failing field in `form`.

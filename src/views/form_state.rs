@@ -18,6 +18,8 @@ pub struct FormState<F: FormField + Send + Sync> {
     pub busy: RwSignal<bool>,
     /// The `<form>` element.
     pub form: NodeRef<leptos::html::Form>,
+    /// The fields the form shows: the server's problems on others show with the form as a whole.
+    pub shown: &'static [F],
 }
 
 impl<F: FormField + Send + Sync> Clone for FormState<F> {
@@ -29,13 +31,20 @@ impl<F: FormField + Send + Sync> Clone for FormState<F> {
 impl<F: FormField + Send + Sync> Copy for FormState<F> {}
 
 impl<F: FormField + Send + Sync> FormState<F> {
-    /// A fresh state; the form's first control takes focus when it is mounted.
+    /// A fresh state for a form that shows every field; the form's first control takes focus
+    /// when it is mounted.
     pub fn new() -> FormState<F> {
+        Self::showing(F::ALL)
+    }
+
+    /// A fresh state for a form that shows only the fields `shown`.
+    pub fn showing(shown: &'static [F]) -> FormState<F> {
         let state = FormState {
             errors: RwSignal::new(FormErrors::default()),
             failure: RwSignal::new(None),
             busy: RwSignal::new(false),
             form: NodeRef::new(),
+            shown,
         };
         Effect::new(move |_| {
             if let Some(form) = state.form.get() {
@@ -66,7 +75,8 @@ impl<F: FormField + Send + Sync> FormState<F> {
                 on_saved.try_run(notice);
             }
             Err(error) => {
-                let placed = error.problem().map(|p| FormErrors::from_problems(&p.problems)).unwrap_or_default();
+                let placed =
+                    error.problem().map(|p| FormErrors::from_problems_on(&p.problems, self.shown)).unwrap_or_default();
                 self.errors.try_set(placed);
                 self.failure.try_set(Some(error));
                 self.focus_first_error();

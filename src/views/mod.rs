@@ -5,6 +5,7 @@ mod clock;
 mod download;
 mod editing;
 mod form_fields;
+mod form_messages;
 mod form_parts;
 mod form_state;
 mod invoice_charges;

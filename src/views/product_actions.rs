@@ -7,14 +7,15 @@ use super::form_state::FormState;
 use super::shared::unique_id;
 use crate::api::Change;
 use crate::embed::{ChangeAction, ChangeNotice};
-use crate::format::{i18n::fill, texts};
-use crate::model::{FormErrors, ProductDraft, ProductField};
-use billing_contract::customer::validation;
+use crate::format::{i18n::fill, texts, Formatter};
+use crate::model::{end_input, ProductField};
 use billing_contract::{Date, Operation, RecurringProduct};
 use leptos::prelude::*;
 
 /// Asks for the last day to bill a product and ends it through its `update-recurring-product`
-/// operation (the rest of the product is sent unchanged).
+/// operation. Only the end date is checked (a date, not before the product starts); the rest of
+/// the product is sent unchanged, so a product that no longer passes today's rules (say, a VAT
+/// rate the form would not offer) can still be ended. The server's problems show on the form.
 ///
 /// - `product`: the product to end.
 /// - `operation`: its advertised update operation.
@@ -33,24 +34,18 @@ pub fn EndProductForm(
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let t = texts(&locale);
+    let f = Formatter::new(&locale);
     let end_date = RwSignal::new(end.to_string());
-    let state = FormState::<ProductField>::new();
-    let FormState { errors, failure, busy, form: form_ref } = state;
+    // The server's problems on the product's other fields show with the form as a whole.
+    let state = FormState::<ProductField>::showing(&[ProductField::EndDate]);
+    let FormState { errors, failure, busy, form: form_ref, .. } = state;
     let form_id = unique_id("bw-end-form");
     let heading_id = format!("{form_id}-heading");
 
     let title = fill(t.end_on, &[&product.description]);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        // The product as it is, with the new end date, checked by the contract's rules.
-        let end_text = end_date.get_untracked();
-        let checked = if end_text.trim().is_empty() {
-            Err(FormErrors { fields: vec![(ProductField::EndDate, "is required".into())], other: vec![] })
-        } else {
-            let draft = ProductDraft { end_date: end_text, ..ProductDraft::of_product(&product, '.') };
-            draft.to_input(&validation::swedish_vat_rates())
-        };
-        match checked {
+        match end_input(&product, &end_date.get_untracked()) {
             Err(found) => state.refuse(found),
             Ok(input) => {
                 let notice = ChangeNotice { action: ChangeAction::ProductEnded, ..notice.clone() };
@@ -72,7 +67,7 @@ pub fn EndProductForm(
             aria-busy=move || busy.get().then_some("true") on:submit=on_submit>
             <h4 id=heading_id>{title}</h4>
             <FormSummary errors=errors failure=failure t=t locale=locale />
-            <div class="bw-form-grid">{field_view(&form_id, spec, end_date, errors, t)}</div>
+            <div class="bw-form-grid">{field_view(&form_id, spec, end_date, errors, t, &f)}</div>
             <FormButtons busy=busy submit_label=t.end_submit on_cancel=on_cancel t=t />
         </form>
     }
@@ -96,7 +91,7 @@ pub fn DeleteProductConfirm(
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let t = texts(&locale);
-    let state = FormState::<ProductField>::new();
+    let state = FormState::<ProductField>::showing(&[]);
     let FormState { errors, failure, busy, .. } = state;
     let cancel_ref = NodeRef::<leptos::html::Button>::new();
     let text_id = unique_id("bw-delete-confirm");

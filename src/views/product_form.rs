@@ -8,9 +8,10 @@ use super::shared::unique_id;
 
 use crate::api::Change;
 use crate::embed::ChangeNotice;
-use crate::format::{texts, Texts};
-use crate::model::{ProductDraft, ProductField};
-use billing_contract::customer::validation::{self, DESCRIPTION_MAX_CHARS};
+use crate::format::{texts, Formatter, Separators, Texts};
+use crate::model::drafts::write_number;
+use crate::model::{ProductDraft, ProductField, VatRates};
+use billing_contract::validation::DESCRIPTION_MAX_CHARS;
 use billing_contract::{Decimal, Periodicity, RecurringProductInput};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -82,7 +83,9 @@ impl ProductFields {
 /// - `editing`: how to send and whom to tell.
 /// - `on_saved`: the change was saved (the caller closes the form).
 /// - `on_cancel`: the person gave up.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale; numbers are read as it writes them.
+/// - `vat_rates`: the rates offered and checked (a choice), or none (a number field, and the
+///   server decides).
 #[component]
 pub fn ProductForm(
     #[prop(into)] title: String,
@@ -92,19 +95,24 @@ pub fn ProductForm(
     on_saved: Callback<ChangeNotice>,
     on_cancel: Callback<()>,
     #[prop(into)] locale: String,
+    vat_rates: VatRates,
 ) -> impl IntoView {
     let t = texts(&locale);
-    let vat_rates = validation::swedish_vat_rates();
+    let f = Formatter::new(&locale);
+    let separators = separators_of(&f);
     let fields = ProductFields::new(initial.clone());
     let state = FormState::<ProductField>::new();
-    let FormState { errors, failure, busy, form: form_ref } = state;
+    let FormState { errors, failure, busy, form: form_ref, .. } = state;
     let form_id = unique_id("bw-product-form");
     let heading_id = format!("{form_id}-heading");
 
-    let rates = vat_rate_options(&vat_rates, &initial.vat_rate);
+    let (rate_control, rate_hint) = match vat_rates.list() {
+        Some(rates) => (Control::Select(vat_rate_options(&f, rates, separators)), None),
+        None => (Control::decimal(), Some(t.vat_rate_free_hint)),
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match fields.draft().to_input(&vat_rates) {
+        match fields.draft().to_input(separators, &vat_rates) {
             Err(found) => state.refuse(found),
             Ok(input) => {
                 let (change, notice) = make_change(input);
@@ -119,7 +127,7 @@ pub fn ProductForm(
         spec(ProductField::Description, t.field_description, Control::text(Some(DESCRIPTION_MAX_CHARS)), true, None),
         spec(ProductField::Quantity, t.field_quantity, Control::decimal(), true, None),
         spec(ProductField::UnitPrice, t.field_unit_price, Control::decimal(), true, None),
-        spec(ProductField::VatRate, t.field_vat_rate, Control::Select(rates), true, None),
+        spec(ProductField::VatRate, t.field_vat_rate, rate_control, true, rate_hint),
         spec(ProductField::Periodicity, t.field_periodicity, Control::Select(periodicity_options(t)), true, None),
         spec(ProductField::StartDate, t.field_start_date, Control::date(), true, None),
         spec(ProductField::EndDate, t.field_end_date, Control::date(), false, Some(t.field_end_date_hint)),
@@ -128,7 +136,7 @@ pub fn ProductForm(
         .into_iter()
         .map(|s| {
             let value = fields.value(s.field);
-            field_view(&form_id, s, value, errors, t)
+            field_view(&form_id, s, value, errors, t, &f)
         })
         .collect_view();
 
@@ -144,14 +152,15 @@ pub fn ProductForm(
     }
 }
 
-/// The VAT rates offered: the ledger's, and the product's own if it is not one of them (so
-/// that it shows, and the form says it must change).
-fn vat_rate_options(rates: &[Decimal], current: &str) -> Vec<(String, String)> {
-    let mut options: Vec<String> = rates.iter().map(|r| r.normalize().to_string()).collect();
-    if !current.is_empty() && !options.iter().any(|o| o == current) {
-        options.push(current.to_owned());
-    }
-    options.into_iter().map(|r| (r.clone(), format!("{r} %"))).collect()
+/// How `f`'s locale writes numbers, for reading what people type in it.
+pub(super) fn separators_of(f: &Formatter) -> Separators {
+    Separators::of_sample(&f.quantity(Separators::sample()))
+}
+
+/// The VAT rates offered, as `(value, label)`. The caller lists the product's own rate when it
+/// edits one ([`VatRates::with`]), so it shows selected.
+fn vat_rate_options(f: &Formatter, rates: &[Decimal], separators: Separators) -> Vec<(String, String)> {
+    rates.iter().map(|r| (write_number(*r, separators.decimal), f.rate(*r))).collect()
 }
 
 fn periodicity_options(t: &'static Texts) -> Vec<(String, String)> {

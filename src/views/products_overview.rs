@@ -12,7 +12,7 @@ use super::Mode;
 use crate::api::{ApiError, Change};
 use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
-use crate::model::{Cost, CustomerOverview, ProductDraft, ProductStatus};
+use crate::model::{Cost, CustomerOverview, ProductDraft, ProductStatus, VatRates};
 use billing_contract::links::find_operation;
 use billing_contract::{Date, Link, Operation, OperationRel, RecurringProduct, Subscription};
 use leptos::prelude::*;
@@ -41,6 +41,8 @@ struct Context {
     f: Formatter,
     locale: String,
     mode: Mode,
+    /// The VAT rates the product forms offer.
+    vat_rates: VatRates,
     today: Date,
     show_ended: RwSignal<bool>,
     /// Set in CRM mode when changes can be sent.
@@ -104,15 +106,19 @@ impl Context {
 ///
 /// - `overview`: the loaded products.
 /// - `locale`: the viewer's locale.
-/// - `mode`: CRM (identifiers, and changes where offered) or self-service (read-only, plain).
+/// - `mode`: self-service (the default: read-only, plain) or CRM (identifiers, and changes where
+///   offered).
 /// - `today`: the day statuses are computed for; default: today in the viewer's time zone.
 /// - `show_ended`: whether ended products show (kept by the caller across re-reads).
 /// - `editing`: how to send changes; without it, nothing can be changed.
+/// - `vat_rates`: the rates the product forms offer; default: those of the locale's country
+///   ([`VatRates::configured`]), else any rate.
 #[component]
 pub fn RecurringProductsTable(
     overview: Arc<CustomerOverview>,
     #[prop(into)] locale: String,
     #[prop(optional)] mode: Mode,
+    #[prop(optional)] vat_rates: Option<VatRates>,
     #[prop(optional)] today: Option<Date>,
     #[prop(optional)] show_ended: Option<RwSignal<bool>>,
     #[prop(optional_no_strip)] editing: Option<Editing>,
@@ -123,6 +129,7 @@ pub fn RecurringProductsTable(
         f: Formatter::new(&locale),
         locale: locale.clone(),
         mode,
+        vat_rates: vat_rates.unwrap_or_else(|| VatRates::configured("", "", &locale)),
         today: today.unwrap_or_else(local_today),
         show_ended: show_ended.unwrap_or_else(|| RwSignal::new(false)),
         editing,
@@ -281,6 +288,7 @@ fn section(
         let editor = Editor::AddProduct(parent.clone());
         let is_open = ctx.is_open(editor.clone());
         let (cancel, saved, locale, today) = (ctx.cancel(), ctx.saved(&editing), ctx.locale.clone(), ctx.today);
+        let (vat_rates, decimal) = (ctx.vat_rates.clone(), ctx.f.decimal_separator());
         let (add_label, form_title) = match subscription_no {
             Some(_) => (fill(ctx.t.add_product_to, &[&title]), fill(ctx.t.new_product_on, &[&title])),
             None => (ctx.t.add_product_to_customer.to_owned(), ctx.t.new_product_on_customer.to_owned()),
@@ -298,9 +306,10 @@ fn section(
         let form = move || {
             is_open().then(|| {
                 view! {
-                    <ProductForm title=form_title.clone() initial=ProductDraft::new_product(today)
+                    <ProductForm title=form_title.clone()
+                        initial=ProductDraft::new_product(today, &vat_rates, decimal)
                         make_change=make_change.clone() editing=editing.clone()
-                        on_saved=saved on_cancel=cancel locale=locale.clone() />
+                        on_saved=saved on_cancel=cancel locale=locale.clone() vat_rates=vat_rates.clone() />
                 }
             })
         };
@@ -498,6 +507,8 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
     let (open, id, product) = (ctx.open, p.id.clone(), p.clone());
     let (cancel, saved, locale, t, today) = (ctx.cancel(), ctx.saved(editing), ctx.locale.clone(), ctx.t, ctx.today);
     let decimal_separator = ctx.f.decimal_separator();
+    // The product's own rate is offered even when the ledger's list does not have it.
+    let vat_rates = ctx.vat_rates.with(p.vat_rate);
     let editing = editing.clone();
     (move || {
         let editor =
@@ -518,7 +529,7 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
                     <ProductForm title=fill(t.editing, &[&product.description])
                         initial=ProductDraft::of_product(&product, decimal_separator)
                         make_change=make_change editing=editing.clone()
-                        on_saved=saved on_cancel=cancel locale=locale.clone() />
+                        on_saved=saved on_cancel=cancel locale=locale.clone() vat_rates=vat_rates.clone() />
                 }
                 .into_any()
             }

@@ -7,7 +7,7 @@ use super::{use_load, Load, LoadState, Mode, RecurringProductsTable};
 use crate::api::ApiClient;
 use crate::embed::{dispatch, ChangeAction, ChangeNotice, Detail, HostEvent};
 use crate::format::{i18n::fill, texts, Texts};
-use crate::model::CustomerOverview;
+use crate::model::{CustomerOverview, VatRates};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -22,7 +22,8 @@ use std::sync::Arc;
 /// - `owner_no`: the ledger.
 /// - `customer_no`: the customer; a new number reloads.
 /// - `locale`: the viewer's locale.
-/// - `mode`: CRM (default) or self-service (read-only).
+/// - `mode`: self-service (default: read-only) or CRM.
+/// - `vat_rates`: the rates the product forms offer (see [`RecurringProductsTable`]).
 ///
 /// # Usage
 ///
@@ -41,6 +42,7 @@ pub fn RecurringProductsView(
     #[prop(into)] customer_no: Signal<String>,
     #[prop(into)] locale: String,
     #[prop(optional)] mode: Mode,
+    #[prop(optional)] vat_rates: Option<VatRates>,
 ) -> impl IntoView {
     let t = texts(&locale);
     let root = NodeRef::<leptos::html::Div>::new();
@@ -114,6 +116,7 @@ pub fn RecurringProductsView(
         let editing = editing.clone().map(|e| Editing { customer_no: shown, ..e });
         view! {
             <RecurringProductsTable overview=overview locale=table_locale.clone() mode=mode
+                vat_rates=vat_rates.clone().unwrap_or_else(|| VatRates::configured("", "", &table_locale))
                 show_ended=show_ended editing=editing />
         }
     };

@@ -4,6 +4,7 @@ use super::{InvoiceList, InvoiceView, Mode, RecurringProductsView};
 use crate::api::ApiClient;
 use crate::format::i18n::{fill, language_of};
 use crate::format::{texts, Texts};
+use crate::model::VatRates;
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
 
@@ -41,7 +42,8 @@ pub fn DemoSite() -> impl IntoView {
     let draft = RwSignal::new(customer.get_untracked().unwrap_or_default());
     let tab =
         RwSignal::new(if query.get("tab").as_deref() == Some("recurring") { Tab::Recurring } else { Tab::Invoices });
-    let mode = RwSignal::new(query.get("mode").and_then(|m| m.parse::<Mode>().ok()).unwrap_or_default());
+    // The CRM demo: CRM unless the URL asks for self-service (the embed defaults to self-service).
+    let mode = RwSignal::new(query.get("mode").and_then(|m| m.parse::<Mode>().ok()).unwrap_or(Mode::Crm));
     provide_context(super::ErrorDetails(Signal::derive(move || mode.get() == Mode::Crm)));
 
     Effect::new({
@@ -102,7 +104,8 @@ pub fn DemoSite() -> impl IntoView {
                             <section class="bw-panel">
                                 {move || view! {
                                     <RecurringProductsView client=client.clone() owner_no=owner_no.clone()
-                                        customer_no=customer_no locale=locale.clone() mode=mode.get() />
+                                        customer_no=customer_no locale=locale.clone() mode=mode.get()
+                                        vat_rates=VatRates::of_country("SE") />
                                 }}
                             </section>
                         }

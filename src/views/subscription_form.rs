@@ -7,9 +7,9 @@ use super::form_state::FormState;
 use super::shared::unique_id;
 use crate::api::Change;
 use crate::embed::{ChangeAction, ChangeNotice};
-use crate::format::texts;
+use crate::format::{texts, Formatter};
 use crate::model::{SubscriptionDraft, SubscriptionField};
-use billing_contract::customer::validation::DESCRIPTION_MAX_CHARS;
+use billing_contract::validation::DESCRIPTION_MAX_CHARS;
 use billing_contract::{Date, Operation};
 use leptos::prelude::*;
 
@@ -31,6 +31,7 @@ pub fn SubscriptionForm(
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let t = texts(&locale);
+    let f = Formatter::new(&locale);
     let initial = SubscriptionDraft::new_subscription(start);
     let values = [
         (SubscriptionField::SubscriptionNo, RwSignal::new(initial.subscription_no)),
@@ -39,7 +40,7 @@ pub fn SubscriptionForm(
     ];
     let [(_, number), (_, description), (_, start_date)] = values;
     let state = FormState::<SubscriptionField>::new();
-    let FormState { errors, failure, busy, form: form_ref } = state;
+    let FormState { errors, failure, busy, form: form_ref, .. } = state;
     let form_id = unique_id("bw-subscription-form");
     let heading_id = format!("{form_id}-heading");
 
@@ -90,7 +91,7 @@ pub fn SubscriptionForm(
     let controls = specs
         .into_iter()
         .zip(values)
-        .map(|(spec, (_, value))| field_view(&form_id, spec, value, errors, t))
+        .map(|(spec, (_, value))| field_view(&form_id, spec, value, errors, t, &f))
         .collect_view();
 
     let heading_id_ref = heading_id.clone();
