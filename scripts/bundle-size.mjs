@@ -7,10 +7,12 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 const BUDGET = 150 * 1024; // brotli bytes; aim for 100 KB
-// Lower it whenever the bundle shrinks (248.4 KB brotli on 2026-11-22; 254.9 KB on 2026-12-04
-// after issue 18's panic hook, +2.3 KB, the invoice list's filled columns, +3.5 KB, and checked
-// money arithmetic and CSV neutralising, +0.6 KB).
-const CEILING = 256 * 1024;
+// Lower it whenever the bundle shrinks (248.4 KB brotli on 2026-11-22; 269.8 KB on 2026-12-04
+// with all of issue 18: the tolerant reader, link checks and translated errors, about +11 KB;
+// the panic hook +2.3 KB; the invoice list's filled columns +3.5 KB; checked money arithmetic
+// and CSV neutralising +0.6 KB; amounts read per locale, configurable VAT rates and the forms'
+// translated messages, the rest).
+const CEILING = 272 * 1024;
 const args = process.argv.slice(2);
 const strict = args.includes('--strict');
 const dir = args.find((a) => !a.startsWith('--')) || 'dist/embed';
