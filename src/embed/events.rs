@@ -218,20 +218,19 @@ impl HostEvent {
         }
     }
 
-    /// `payex-error` for `view` (e.g. `invoice`) failing with `error`.
+    /// `payex-error` for `view` (e.g. `invoice`) failing with `error`: the problem's title, or
+    /// the sentence the view shows (in English), never a decoder's words as the title; `detail`
+    /// is the problem's, or the technical cause for the host's logs.
     pub fn error(view: &str, error: &crate::api::ApiError) -> HostEvent {
-        let problem = error.problem();
+        let told = crate::views::describe(&crate::format::i18n::EN, error);
         HostEvent::Error(
             Detail::new()
                 .with("view", view)
                 .with("status", error.status().map(u32::from))
-                .with("type", problem.and_then(|p| p.problem_type.clone()))
-                .with(
-                    "title",
-                    problem.map(|p| p.title.clone()).filter(|t| !t.is_empty()).unwrap_or_else(|| error.to_string()),
-                )
-                .with("detail", problem.and_then(|p| p.detail.clone()))
-                .with("instance", error.error_id().map(str::to_owned)),
+                .with("type", told.problem_type)
+                .with("title", told.title)
+                .with("detail", told.detail.or(told.raw))
+                .with("instance", told.id),
         )
     }
 }
@@ -268,6 +267,22 @@ mod tests {
         assert_eq!(detail.get("subscriptionNo"), Some(&DetailValue::Text("46701234567".into())));
         assert_eq!(detail.get("description"), Some(&DetailValue::Null));
         assert_eq!(detail.get("recurringProductNo"), Some(&DetailValue::Text("1002".into())));
+    }
+
+    #[test]
+    fn an_error_event_is_titled_in_words_with_the_cause_in_its_detail() {
+        let error = crate::api::ApiError::Decode {
+            url: "/billing/x".into(),
+            message: "missing field `@id` at line 1 column 443".into(),
+            request_id: Some("r-1".into()),
+        };
+        let detail = HostEvent::error("recurring-products", &error).detail();
+        assert_eq!(
+            detail.get("title"),
+            Some(&DetailValue::Text("The billing service sent an answer this view cannot read.".into()))
+        );
+        assert!(matches!(detail.get("detail"), Some(DetailValue::Text(d)) if d.contains("missing field")));
+        assert_eq!(detail.get("instance"), Some(&DetailValue::Text("r-1".into())));
     }
 
     #[test]
