@@ -6,8 +6,8 @@ use billing_widget::api::{ApiClient, ApiError, PagingFault};
 use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
-    use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceListTable,
-    InvoiceTable, Load, Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
+    use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceList,
+    InvoiceListTable, InvoiceTable, Load, Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -917,4 +917,29 @@ fn after_a_panic_every_mounted_element_says_it_stopped_and_tells_the_host() {
     assert_eq!(field("view").as_string().as_deref(), Some("invoice"));
     assert_eq!(field("detail").as_string().as_deref(), Some("panicked at src/model/x.rs:1:1: boom"), "on one line");
     assert!(field("status").is_null());
+}
+
+#[wasm_bindgen_test]
+async fn invoice_list_items_that_cannot_be_read_are_counted_below_the_list() {
+    let page = r#"{"items": [
+        {"invoiceNo": "603012", "invoiceDate": "2026-03-01", "dueDate": "2026-03-31", "invoiceAmount": 499.00},
+        {"invoiceNo": null, "invoiceDate": "2026-02-01"},
+        {"invoiceNo": "603010", "invoiceDate": "2026-01-01", "dueDate": "2026-01-31", "invoiceAmount": 12.5}
+    ], "navigation": {"next": null}}"#;
+    let _fake = FakeFetch::serve(&[("/billing/invoice/v1/100200/invoices?customerNo=15615616", page)]);
+    let (host, _handle) = mount(|| {
+        view! {
+            <InvoiceList client=ApiClient::new("") owner_no="100200" customer_no=Signal::stored("15615616".to_owned())
+                selected=Signal::stored(None::<String>) on_open=Callback::new(|_| {}) locale="en-GB" />
+        }
+    });
+    for _ in 0..20 {
+        settle().await;
+        if count(&host, ".bw-invoice-list tbody tr") > 0 {
+            break;
+        }
+        sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(texts(&host, ".bw-invoice-list tbody th"), ["603012", "603010"], "the readable invoices, newest first");
+    assert_eq!(texts(&host, ".bw-totals-incomplete"), ["⚠ Invoices that could not be read: 1. They are not listed."]);
 }
