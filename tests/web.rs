@@ -943,3 +943,25 @@ async fn invoice_list_items_that_cannot_be_read_are_counted_below_the_list() {
     assert_eq!(texts(&host, ".bw-invoice-list tbody th"), ["603012", "603010"], "the readable invoices, newest first");
     assert_eq!(texts(&host, ".bw-totals-incomplete"), ["⚠ Invoices that could not be read: 1. They are not listed."]);
 }
+
+/// After a locale change, a panic tells the view's people in the new language.
+#[wasm_bindgen_test]
+fn a_panic_after_a_locale_change_is_told_in_the_new_language() {
+    use billing_widget::embed::{mount_view, panic::stop_views};
+    let options = |locale: &str| {
+        let object = js_sys::Object::new();
+        js_sys::Reflect::set(&object, &"locale".into(), &locale.into()).unwrap();
+        wasm_bindgen::JsValue::from(object)
+    };
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let view = mount_view("invoice", container.clone(), options("en-GB")).unwrap_or_else(|_| panic!("mountView"));
+    view.update(options("fi-FI"));
+    assert!(stop_views("panicked at src/x.rs:1:1:\nboom") >= 1);
+    assert_eq!(
+        texts(&container, "p.bw-error"),
+        ["Tämä näkymä lakkasi toimimasta. Lataa sivu uudelleen ja yritä uudelleen."]
+    );
+    drop(view);
+}

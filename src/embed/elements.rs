@@ -158,6 +158,8 @@ struct Live {
 #[wasm_bindgen]
 pub struct MountedView {
     view: Option<Box<dyn Any>>,
+    /// The container's place in the panic hook's list, dropped after the view.
+    registration: Option<super::panic::Registration>,
     live: Rc<Cell<Option<Live>>>,
     scope: ClientScope,
 }
@@ -183,7 +185,7 @@ pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue)
         element_view(kind, options, scope)
     });
     // Unmounting drops the view, then the registration: a panic after that leaves the container alone.
-    Ok(MountedView { view: Some(Box::new((view, registration))), live, scope })
+    Ok(MountedView { view: Some(Box::new(view)), registration: Some(registration), live, scope })
 }
 
 #[wasm_bindgen]
@@ -194,6 +196,9 @@ impl MountedView {
     pub fn update(&self, options: JsValue) {
         let next = ElementOptions::from_js(&options);
         let Some(live) = self.live.get() else { return };
+        if let Some(registration) = &self.registration {
+            registration.relabel(&next.locale);
+        }
         self.scope.set_session(Some(next.session_token.expose()));
         let renewed = live.options.with_untracked(|o| o.session_token != next.session_token);
         live.options.try_update(|current| {
@@ -210,6 +215,7 @@ impl MountedView {
     pub fn unmount(&mut self) {
         self.scope.close();
         self.view.take();
+        self.registration.take();
         self.live.set(None);
     }
 }

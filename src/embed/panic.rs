@@ -39,6 +39,16 @@ static INSTALL: Once = Once::new();
 #[must_use = "the container is unregistered when this is dropped"]
 pub struct Registration(u32);
 
+impl Registration {
+    /// The view is now shown in `locale`: a panic says so in that language.
+    pub fn relabel(&self, locale: &str) {
+        let (id, text) = (self.0, texts(locale).view_stopped);
+        let _ = MOUNTED.try_with(|m| {
+            m.try_borrow_mut().map(|mut m| m.iter_mut().filter(|v| v.id == id).for_each(|v| v.text = text))
+        });
+    }
+}
+
 impl Drop for Registration {
     fn drop(&mut self) {
         let id = self.0;
