@@ -420,8 +420,17 @@ fn decode_once(raw: &str) -> Result<Cow<'_, str>, RouteError> {
     if decoded == "." || decoded == ".." {
         return Err(RouteError::DotSegment);
     }
-    if escaped && looks_encoded(&decoded) {
-        return Err(RouteError::DoubleEncoded);
+    if escaped {
+        if looks_encoded(&decoded) {
+            return Err(RouteError::DoubleEncoded);
+        }
+        // An identifier may hold `/` (`AB/123`), but a hop that decodes `%2F` and removes dot
+        // segments would read `..%2F..%2FX` as a move: no `/`-separated part may be `.` or `..`.
+        // (Only an escape can bring `/` into a segment; control characters fail the identifier
+        // pattern.)
+        if decoded.split('/').any(|part| part == "." || part == "..") {
+            return Err(RouteError::DotSegment);
+        }
     }
     Ok(decoded)
 }
@@ -521,6 +530,48 @@ mod tests {
         assert_eq!(parse(Method::GET, lines).unwrap().canonical_target(), lines);
     }
 
+    /// RFC 3986 §5.2.4: the path as a hop that removes dot segments reads it.
+    fn remove_dot_segments(path: &str) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        for part in path.split('/').skip(1) {
+            match part {
+                "." => {}
+                ".." => {
+                    out.pop();
+                }
+                _ => out.push(part),
+            }
+        }
+        format!("/{}", out.join("/"))
+    }
+
+    /// For every request the proxy forwards, a hop that fully decodes the upstream path and
+    /// removes dot segments still addresses the same ledger, customer and resource kind.
+    #[test]
+    fn no_forwarded_identifier_moves_the_request_after_a_full_decode() {
+        let pieces = ["a", "1", ".", "..", "%2F", "%2f", "%2E", "%2e", "%2E%2E", "/", "%5C", "~"];
+        let mut forwarded = 0;
+        // Every sequence of up to four pieces: 22,620 identifiers.
+        let mut stack: Vec<(String, usize)> = pieces.iter().map(|p| (p.to_string(), 1)).collect();
+        while let Some((id, depth)) = stack.pop() {
+            if depth < 4 {
+                stack.extend(pieces.iter().map(|p| (format!("{id}{p}"), depth + 1)));
+            }
+            let path = format!("/billing/customer/v1/100200/customers/15615616/subscriptions/{id}/recurring-products");
+            let Ok(route) = parse(Method::GET, &path) else { continue };
+            forwarded += 1;
+            let target = route.canonical_target();
+            let decoded = percent_decode_str(&target).decode_utf8_lossy().into_owned();
+            let resolved = remove_dot_segments(&decoded);
+            assert!(
+                resolved.starts_with("/billing/customer/v1/100200/customers/15615616/subscriptions/")
+                    && resolved.ends_with("/recurring-products"),
+                "{path} forwarded as {target} reads as {resolved}"
+            );
+        }
+        assert!(forwarded > 100, "only {forwarded} identifiers were forwarded");
+    }
+
     #[test]
     fn templates_name_no_identifier() {
         assert_eq!(
@@ -538,6 +589,13 @@ mod tests {
             (Method::GET, "/billing/customer/v1/100200/customers/..", DotSegment),
             (Method::GET, "/billing/customer/v1/100200/customers/%2e%2E", DotSegment),
             (Method::GET, "/billing/customer/v1/100200/customers/.", DotSegment),
+            (
+                Method::GET,
+                "/billing/customer/v1/100200/customers/15615616/subscriptions/..%2F..%2F5566778899",
+                DotSegment,
+            ),
+            (Method::GET, "/billing/customer/v1/100200/customers/A%2F.", DotSegment),
+            (Method::GET, "/billing/customer/v1/100200/customers/%2e%2e%2fB", DotSegment),
             (Method::GET, "/billing/customer/v1/100200/customers/A%252FB", DoubleEncoded),
             (Method::GET, "/billing/customer/v1/100200/customers/%FF", BadEncoding),
             (Method::GET, "/billing/customer/v1/100200/customers/A%2", BadEncoding),
