@@ -19,12 +19,19 @@ pub const MAX_PAGES: usize = 1_000;
 const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Every item of a collection that could be read, and the ones that could not.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Listing<T> {
     /// The readable items, in the API's order.
     pub items: Vec<T>,
     /// The items that could not be read (their page position, and why).
     pub unreadable: Vec<Unreadable>,
+}
+
+/// An empty listing, for any item type.
+impl<T> Default for Listing<T> {
+    fn default() -> Listing<T> {
+        Listing { items: Vec::new(), unreadable: Vec::new() }
+    }
 }
 
 /// A client for the billing API behind the same-origin proxy.
@@ -180,7 +187,7 @@ impl ApiClient {
         link: &Link,
         mut on_page: impl FnMut(&[T]),
     ) -> Result<Listing<T>, ApiError> {
-        let mut listing = Listing { items: Vec::new(), unreadable: Vec::new() };
+        let mut listing = Listing::default();
         let mut seen = HashSet::new();
         let mut next = Some(link.clone());
         while let Some(page_link) = next.take() {

@@ -13,7 +13,7 @@ impl ApiClient {
         &self,
         link: Option<&Link>,
     ) -> Result<Listing<T>, ApiError> {
-        let Some(link) = link else { return Ok(Listing { items: Vec::new(), unreadable: Vec::new() }) };
+        let Some(link) = link else { return Ok(Listing::default()) };
         let mut listing = self.get_all::<T>(link).await?;
         for item in &mut listing.items {
             item.identify_in(link.as_str());

@@ -329,15 +329,14 @@ impl RowContext<'_> {
                 let label = if self.filtered { t.shown_excl_vat } else { t.subtotal };
                 // Lines the API sent that could not be read: said where they belong, not dropped.
                 let unreadable = shown
-                    .map(|s| s.group.unreadable.clone())
-                    .unwrap_or_default()
                     .into_iter()
+                    .flat_map(|s| s.group.unreadable.iter())
                     .map(|u| {
                         let text = fill(t.line_unreadable, &[&self.f.count(u.position + 1)]);
                         view! {
                             <tr class="bw-unreadable">
                                 <td colspan=COLUMNS>
-                                    <span aria-hidden="true">"⚠ "</span>{text}{raw_details(t, Some(u.reason))}
+                                    <span aria-hidden="true">"⚠ "</span>{text}{raw_details(t, Some(u.reason.clone()))}
                                 </td>
                             </tr>
                         }

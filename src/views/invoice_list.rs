@@ -1,12 +1,10 @@
 //! A customer's invoices, newest first; choosing one opens it.
 
+use super::status::incomplete_note;
 use super::{use_load, Load, LoadState};
-use crate::api::ApiClient;
-use crate::api::ApiError;
-use crate::api::Listing;
+use crate::api::{ApiClient, ApiError, Listing};
 use crate::embed::{dispatch, Detail, HostEvent};
-use crate::format::Texts;
-use crate::format::{i18n::fill, texts, Formatter};
+use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::invoice_list::{self, Fill, ListCell};
 use billing_contract::{Invoice, Link};
 use futures::future::LocalBoxFuture;
@@ -91,7 +89,7 @@ pub fn InvoiceList(
             // List items that could not be read: said, not silently dropped.
             let unreadable = (!listing.unreadable.is_empty()).then(|| {
                 let text = fill(t.list_unreadable, &[&listing.unreadable.len().to_string()]);
-                view! { <p class="bw-note bw-note-warning bw-totals-incomplete" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+                incomplete_note(text)
             });
             view! {
                 <InvoiceListTable invoices=Arc::new(listing.items.clone()) fetch=fetch.clone() selected=selected

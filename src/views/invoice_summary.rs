@@ -3,6 +3,7 @@
 
 use super::invoice_charges::TableModel;
 use super::shared::Shared;
+use super::status::incomplete_note;
 use crate::format::{i18n::fill, texts, Formatter};
 use crate::model::checked;
 use crate::model::invoice::vat_by_rate;
@@ -60,7 +61,7 @@ pub(crate) fn InvoiceSummary(
         // Lines that could not be read are in no total: say so, whatever else is said.
         let incomplete = (m.unreadable_lines > 0).then(|| {
             let text = fill(t.totals_incomplete, &[&f.count(m.unreadable_lines)]);
-            view! { <p class="bw-note bw-note-warning bw-totals-incomplete" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+            incomplete_note(text)
         });
         let note = if !settled {
             Some(view! { <p class="bw-note" role="note">{t.totals_loading}</p> }.into_any())

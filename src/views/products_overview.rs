@@ -6,6 +6,7 @@ use super::clock::local_today;
 use super::editing::Editing;
 use super::product_actions::{DeleteProductConfirm, EndProductForm};
 use super::product_form::{MakeChange, ProductForm};
+use super::status::incomplete_note;
 use super::subscription_form::SubscriptionForm;
 use super::ErrorView;
 use super::Mode;
@@ -149,7 +150,7 @@ pub fn RecurringProductsTable(
     // Products or subscriptions the API sent that could not be read: said, not silently dropped.
     let unreadable = (overview.unreadable() > 0).then(|| {
         let text = fill(t.products_unreadable, &[&ctx.f.count(overview.unreadable())]);
-        view! { <p class="bw-note bw-note-warning bw-totals-incomplete" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+        incomplete_note(text)
     });
     if overview.is_empty() && !can_add {
         return view! { {empty}{unreadable} }.into_any();

@@ -108,6 +108,12 @@ pub fn raw_details(t: &'static Texts, raw: Option<String>) -> impl IntoView {
     }
 }
 
+/// A note that what is shown leaves something out (items that could not be read), with `text`
+/// saying what and how many.
+pub fn incomplete_note(text: String) -> impl IntoView {
+    view! { <p class="bw-note bw-note-warning bw-totals-incomplete" role="note"><span aria-hidden="true">"⚠ "</span>{text}</p> }
+}
+
 /// An error: a problem's title, detail, type and instance id (which support asks for), or a
 /// translated sentence for other failures with the request's id, with a retry button when the
 /// caller gives one. A decoder's or the browser's words show only in CRM mode, behind
