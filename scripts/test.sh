@@ -19,6 +19,10 @@ cargo clippy --locked --target wasm32-unknown-unknown -p billing-widget --all-ta
 step "native tests (contract, model, sandbox, proxy)"
 cargo test --locked --workspace
 
+step "the proxy's hostile-request suite: one table per suite (request, status, reached upstream)"
+cargo test --locked -p billing-proxy --test security -- --nocapture --test-threads=1 2>&1 \
+  | grep -E "^(hostile|[a-z_]+$|  |test result)"
+
 step "fuzzing the proxy's path and token parsing (bounded: FUZZ_SECONDS, default 30)"
 scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
