@@ -19,9 +19,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 cd proxy/fuzz
 mkdir -p corpus/parse
-# Seeds: the demo's real targets and a valid-looking token shape.
+# Seeds: the demo's real targets and a JWT-shaped session token.
 printf '%s' '/billing/customer/v1/100200/customers/%C3%85kesson%20%26%20Co%2F7/subscriptions/V%C3%A4xel%201%2FA/recurring-products?page=2' > corpus/parse/special
 printf '%s' '/billing/invoice/v1/100200/invoices?customerNo=15615616&pageSize=10&page=2' > corpus/parse/paged
-printf '%s' 'eyJvd25lck5vIjoiMTAwMjAwIn0.c2lnbmF0dXJl' > corpus/parse/token
+printf '%s' 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJvd25lck5vIjoiMTAwMjAwIn0.c2lnbmF0dXJl' > corpus/parse/token
 echo "=== fuzz: cargo +nightly fuzz run parse for ${SECONDS_TO_RUN}s"
 cargo +nightly fuzz run parse corpus/parse -- -max_total_time="$SECONDS_TO_RUN" -max_len=2048

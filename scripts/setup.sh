@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, skipping whatever is already there (idempotent).
-#   scripts/setup.sh            build tools: wasm target, trunk, wasm-bindgen-cli, npm packages
+#   scripts/setup.sh            build tools: wasm target, trunk, wasm-bindgen-cli, npm packages,
+#                               PyJWT and cryptography (the proxy's session-minting test)
 #   scripts/setup.sh --browser  the same plus Debian's chromium and chromium-driver (tests)
 # Source it (`. scripts/setup.sh`) to get node_modules/.bin first on PATH, as Trunk needs.
 set -euo pipefail
@@ -29,9 +30,19 @@ setup_tools() {
     cargo install wasm-bindgen-cli --version "$wb_version" --force
   fi
   if [ ! -x "$SETUP_ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$SETUP_ROOT/node_modules/playwright-core" ] || [ ! -d "$SETUP_ROOT/node_modules/axe-core" ] \
+     || [ ! -d "$SETUP_ROOT/node_modules/jose" ] \
      || [ "$SETUP_ROOT/package-lock.json" -nt "$SETUP_ROOT/node_modules/.package-lock.json" ]; then
-    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core, axe-core)"
+    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core, axe-core, jose)"
     (cd "$SETUP_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  # proxy/tests/session_minting.rs runs proxy/examples/mint_session.py, which mints with PyJWT
+  # (cryptography for EdDSA); in CI a missing module fails that test.
+  if ! python3 -c 'import jwt, cryptography' 2>/dev/null; then
+    setup_log "python packages pyjwt and cryptography"
+    local user="--user"
+    # Inside a virtual environment --user is refused; the environment is the user's own.
+    python3 -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)' && user=""
+    python3 -m pip install ${user:+"$user"} -q 'pyjwt>=2.4' cryptography
   fi
 }
 

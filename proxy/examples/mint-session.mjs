@@ -1,17 +1,29 @@
-// Mint a billing-proxy session token on the host's backend (Node 18+, no packages).
-// The proxy (access = "signed-session") verifies it with the same key; the widget sends it
+// Mint a billing-proxy session token, a JWT, on the host's backend with jose (npm install jose).
+// The proxy (access = "signed-session") verifies it with the HS256 key you share with it
+// (session-key-file) or with your Ed25519 public key (session-public-key); the widget sends it
 // as `x-billing-session`.
-import { createHmac } from 'node:crypto';
+//   node mint-session.mjs HS256 KEY_FILE OWNER_NO CUSTOMER_NO SUB [read|read-write]
+//   node mint-session.mjs EdDSA PRIVATE_KEY_PEM_FILE OWNER_NO CUSTOMER_NO SUB [read|read-write]
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { SignJWT, importPKCS8 } from 'jose';
 
-export function mintSession(key, { ownerNo, customerNo, scope = 'read', lifetimeS = 900, sub, now }) {
-  const claims = { ownerNo, customerNo, scope, exp: Math.floor((now ?? Date.now() / 1000)) + lifetimeS };
-  if (sub !== undefined) claims.sub = sub; // who is signed in, for the proxy's audit log
-  const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
-  const signature = createHmac('sha256', key).update(payload).digest('base64url');
-  return `${payload}.${signature}`;
+// key: the HS256 key's text, or the Ed25519 private key in PEM (PKCS#8). Keep lifetimeS within
+// the proxy's session-max-lifetime-s; audience is its session-audience.
+export async function mintSession(key, alg, { ownerNo, customerNo, sub, scope = 'read', lifetimeS = 600, audience = 'billing-proxy' }) {
+  const signingKey = alg === 'EdDSA' ? await importPKCS8(key, 'EdDSA') : new TextEncoder().encode(key);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ ownerNo, customerNo, scope })
+    .setProtectedHeader({ alg, typ: 'JWT' })
+    .setSubject(sub)
+    .setAudience(audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetimeS)
+    .sign(signingKey);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const key = Buffer.from('0123456789abcdef0123456789abcdef'); // in production: the key file
-  console.log(mintSession(key, { ownerNo: '100200', customerNo: 'Åkesson & Co/7', scope: 'read', lifetimeS: 600, sub: 'user-1', now: 2000000000 }));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [alg, keyFile, ownerNo, customerNo, sub, scope] = process.argv.slice(2);
+  const key = readFileSync(keyFile, 'utf8').trim(); // the proxy trims the key file too
+  console.log(await mintSession(key, alg, { ownerNo, customerNo, sub, scope }));
 }

@@ -1,31 +1,32 @@
-"""Mint a billing-proxy session token on the host's backend (Python 3, standard library only).
+"""Mint a billing-proxy session token, a JWT, on the host's backend with PyJWT.
 
-The proxy (access = "signed-session") verifies it with the same key. Give the token to the page
-that embeds the widget; the widget sends it as `x-billing-session`.
+    pip install pyjwt cryptography      # cryptography is needed for EdDSA only
+
+The proxy (access = "signed-session") verifies it with the HS256 key you share with it
+(session-key-file) or with your Ed25519 public key (session-public-key). Give the token to
+the page that embeds the widget; the widget sends it as `x-billing-session`.
+
+    python3 mint_session.py HS256 KEY_FILE OWNER_NO CUSTOMER_NO SUB [read|read-write]
+    python3 mint_session.py EdDSA PRIVATE_KEY_PEM_FILE OWNER_NO CUSTOMER_NO SUB [read|read-write]
 """
-import base64
-import hashlib
-import hmac
-import json
+import sys
 import time
 
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+import jwt  # PyJWT
 
 
-def mint_session(key: bytes, owner_no: str, customer_no: str, scope: str = "read",
-                 lifetime_s: int = 900, sub: str | None = None, now: int | None = None) -> str:
-    """scope: "read" or "read-write"; keep lifetime_s within the proxy's session-max-lifetime-s."""
-    claims = {"ownerNo": owner_no, "customerNo": customer_no, "scope": scope,
-              "exp": int(now if now is not None else time.time()) + lifetime_s}
-    if sub is not None:
-        claims["sub"] = sub  # who is signed in, for the proxy's audit log
-    payload = b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-    signature = b64url(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest())
-    return f"{payload}.{signature}"
+def mint_session(key: str, algorithm: str, owner_no: str, customer_no: str, sub: str,
+                 scope: str = "read", lifetime_s: int = 600, audience: str = "billing-proxy") -> str:
+    """key: the HS256 key's text, or the Ed25519 private key in PEM.
+    Keep lifetime_s within the proxy's session-max-lifetime-s; audience is its session-audience."""
+    now = int(time.time())
+    claims = {"sub": sub, "aud": audience, "iat": now, "exp": now + lifetime_s,
+              "ownerNo": owner_no, "customerNo": customer_no, "scope": scope}
+    return jwt.encode(claims, key, algorithm=algorithm)
 
 
 if __name__ == "__main__":
-    key = b"0123456789abcdef0123456789abcdef"  # in production: read PROXY_SESSION_KEY's file
-    print(mint_session(key, "100200", "Åkesson & Co/7", "read", 600, sub="user-1", now=2_000_000_000))
+    algorithm, key_file, owner_no, customer_no, sub, *scope = sys.argv[1:]
+    with open(key_file, encoding="utf-8") as file:
+        key = file.read().strip()  # the proxy trims the key file too
+    print(mint_session(key, algorithm, owner_no, customer_no, sub, *scope))

@@ -213,13 +213,23 @@ mod tests {
     }
 
     fn session_policy() -> AccessPolicy {
-        AccessPolicy::SignedSession { owner_no: "100200".into(), key: SessionKey::new(KEY, Duration::from_secs(900)) }
+        AccessPolicy::SignedSession {
+            owner_no: "100200".into(),
+            key: SessionKey::new(KEY, Duration::from_secs(900)).unwrap(),
+        }
     }
 
     fn with_session(customer: &str, scope: Scope) -> HeaderMap {
-        let session =
-            Session { owner_no: "100200".into(), customer_no: customer.into(), scope, exp: 2_000_000_600, sub: None };
-        let token = SessionKey::new(KEY, Duration::from_secs(900)).sign(&session);
+        let session = Session {
+            sub: "user-1".into(),
+            owner_no: "100200".into(),
+            customer_no: customer.into(),
+            scope,
+            iat: 2_000_000_000,
+            nbf: None,
+            exp: 2_000_000_600,
+        };
+        let token = SessionKey::new(KEY, Duration::from_secs(900)).unwrap().sign(&session).unwrap();
         let mut headers = HeaderMap::new();
         headers.insert(SESSION_HEADER, token.parse().unwrap());
         headers

@@ -9,7 +9,7 @@
 
 use crate::access::AccessPolicy;
 use crate::secret::Secret;
-use crate::session::{Scope, SessionKey, MIN_KEY_BYTES};
+use crate::session::{Scope, SessionKey, DEFAULT_AUDIENCE};
 use crate::upstream::Upstream;
 use axum::http::HeaderName;
 use std::collections::HashMap;
@@ -65,9 +65,14 @@ wins over the file. Settings marked (secret) are not accepted as flags.
   --trusted-scope SCOPE          PROXY_TRUSTED_SCOPE          read | read-write [default: read-write]
   --trusted-user-header NAME     PROXY_TRUSTED_USER_HEADER    header naming the signed-in user,
                                                               set by the host's reverse proxy
-  --session-key-file PATH        PROXY_SESSION_KEY_FILE       HMAC-SHA256 key of session tokens
+  --session-key-file PATH        PROXY_SESSION_KEY_FILE       HS256 key of session JWTs
                                  PROXY_SESSION_KEY            the key itself (secret), >= 32 bytes
-  --session-max-lifetime-s S     PROXY_SESSION_MAX_LIFETIME_S longest session accepted [default: 3600]
+  --session-public-key PATH      PROXY_SESSION_PUBLIC_KEY     or: Ed25519 public key (PEM) of EdDSA
+                                                              session JWTs; give exactly one key
+  --session-audience AUD         PROXY_SESSION_AUDIENCE       the `aud` session JWTs must carry
+                                                              [default: billing-proxy]
+  --session-max-lifetime-s S     PROXY_SESSION_MAX_LIFETIME_S longest session (exp - iat) accepted
+                                                              [default: 3600]
   --allowed-origins LIST         PROXY_ALLOWED_ORIGINS        origins allowed to write, comma-separated
                                                               [default: the request's own Host]
   --rate-limit-per-second N      PROXY_RATE_LIMIT_PER_SECOND  per subject; 0 = no limit [default: 50]
@@ -259,6 +264,8 @@ settings! {
     TRUSTED_SCOPE = "--trusted-scope", "PROXY_TRUSTED_SCOPE";
     TRUSTED_USER_HEADER = "--trusted-user-header", "PROXY_TRUSTED_USER_HEADER";
     SESSION_KEY_FILE = "--session-key-file", "PROXY_SESSION_KEY_FILE";
+    SESSION_PUBLIC_KEY = "--session-public-key", "PROXY_SESSION_PUBLIC_KEY";
+    SESSION_AUDIENCE = "--session-audience", "PROXY_SESSION_AUDIENCE";
     SESSION_MAX_LIFETIME_S = "--session-max-lifetime-s", "PROXY_SESSION_MAX_LIFETIME_S";
     ALLOWED_ORIGINS = "--allowed-origins", "PROXY_ALLOWED_ORIGINS";
     RATE_LIMIT_PER_SECOND = "--rate-limit-per-second", "PROXY_RATE_LIMIT_PER_SECOND";
@@ -544,25 +551,43 @@ impl<E: Fn(&str) -> Option<String>> Sources<E> {
             };
             return Ok(AccessPolicy::Trusted { owner_no, scope, user_header });
         }
-        let Some((key, origin)) = self.secret(&SESSION_KEY_FILE, &SESSION_KEY)? else {
-            return Err(ConfigError::Missing(
-                "the signed-session mode needs the session key: set PROXY_SESSION_KEY, or write it to a file and \
-                 pass --session-key-file PATH",
-            ));
-        };
-        let key = key.trim();
-        if key.len() < MIN_KEY_BYTES {
-            return Err(ConfigError::Invalid {
-                origin,
-                value: Secret::REDACTED.to_owned(),
-                reason: format!("the session key must be at least {MIN_KEY_BYTES} bytes (e.g. `openssl rand -hex 32`)"),
-            });
-        }
         let max_lifetime = self.parse(&SESSION_MAX_LIFETIME_S, "3600", |v| match v.parse::<u64>() {
             Ok(0) | Err(_) => Err("expected a positive number of seconds".to_owned()),
             Ok(secs) => Ok(Duration::from_secs(secs)),
         })?;
-        Ok(AccessPolicy::SignedSession { owner_no, key: SessionKey::new(key.as_bytes(), max_lifetime) })
+        let audience = self.parse(&SESSION_AUDIENCE, DEFAULT_AUDIENCE, |v| {
+            if v.is_empty() || v.len() > 200 || v.chars().any(char::is_control) {
+                return Err("expected the audience name session tokens carry in `aud`, e.g. billing-proxy".to_owned());
+            }
+            Ok(v.to_owned())
+        })?;
+        let key =
+            match (self.secret(&SESSION_KEY_FILE, &SESSION_KEY)?, self.get(&SESSION_PUBLIC_KEY)) {
+                (Some((secret, origin)), None) => {
+                    SessionKey::hs256(secret.trim().as_bytes(), &audience, max_lifetime).map_err(|err| {
+                        ConfigError::Invalid { origin, value: Secret::REDACTED.to_owned(), reason: err.to_string() }
+                    })?
+                }
+                (None, Some((path, origin))) => {
+                    let pem = read_file(&path, &origin)?;
+                    SessionKey::ed25519(pem.as_bytes(), &audience, max_lifetime)
+                        .map_err(|err| ConfigError::Invalid { origin, value: path, reason: err.to_string() })?
+                }
+                (None, None) => {
+                    return Err(ConfigError::Missing(
+                        "the signed-session mode needs the key session tokens are verified with: for HS256 set \
+                     PROXY_SESSION_KEY, or write it to a file and pass --session-key-file PATH; for EdDSA pass \
+                     --session-public-key PATH (an Ed25519 public key in PEM)",
+                    ))
+                }
+                (Some(_), Some(_)) => {
+                    return Err(ConfigError::Missing(
+                        "give the signed-session mode one key: the HS256 key (PROXY_SESSION_KEY or \
+                     --session-key-file) or the EdDSA public key (--session-public-key), not both",
+                    ))
+                }
+            };
+        Ok(AccessPolicy::SignedSession { owner_no, key })
     }
 }
 
@@ -801,7 +826,41 @@ log-format = "json"
         let config = parse(&args, &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
         assert_eq!(config.access.mode(), "signed-session");
         assert!(!format!("{config:?}").contains("0123456789abcdef"));
+        let AccessPolicy::SignedSession { key: session_key, .. } = &config.access else { panic!("not a session") };
+        assert_eq!(session_key.algorithm(), jsonwebtoken::Algorithm::HS256);
         drop(key);
+    }
+
+    fn fixture(name: &str) -> String {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn signed_session_mode_with_an_ed25519_public_key_and_an_audience() {
+        let public = fixture("session-ed25519.pub.pem");
+        let args = ["--access", "signed-session", "--session-public-key", &public, "--session-audience", "crm-billing"];
+        let config = parse(&args, &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
+        let AccessPolicy::SignedSession { key, .. } = &config.access else { panic!("not a session") };
+        assert_eq!(key.algorithm(), jsonwebtoken::Algorithm::EdDSA);
+        assert!(format!("{key:?}").contains("crm-billing"), "{key:?}");
+    }
+
+    #[test]
+    fn session_key_mistakes_say_what_to_fix() {
+        let token = ("PROXY_TOKEN", TOKEN_VALUE);
+        let secret = ("PROXY_SESSION_KEY", "0123456789abcdef0123456789abcdef");
+        let public = fixture("session-ed25519.pub.pem");
+        let both = ["--access", "signed-session", "--session-public-key", &public];
+        let err = parse(&both, &[token, secret]).unwrap_err().to_string();
+        assert!(err.contains("not both"), "{err}");
+        let private = fixture("session-ed25519.pem");
+        let err = parse(&["--access", "signed-session", "--session-public-key", &private], &[token]).unwrap_err();
+        assert!(err.to_string().contains("Ed25519 public key in PEM"), "{err}");
+        assert!(!err.to_string().contains("PRIVATE KEY"), "the key file's content is not repeated: {err}");
+        let err = parse(&["--access", "signed-session", "--session-public-key", "/nonexistent.pem"], &[token]);
+        assert!(err.unwrap_err().to_string().contains("cannot read"));
+        let err = parse(&["--access", "signed-session", "--session-audience", ""], &[token, secret]).unwrap_err();
+        assert!(err.to_string().contains("session-audience"), "{err}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::access::Api;
 use crate::route::ApiRoute;
-use crate::session::SessionKey;
+use crate::session::{SessionKey, DEFAULT_AUDIENCE};
 use crate::upstream::Upstream;
 use axum::http::Method;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -45,13 +45,32 @@ pub fn check_target(target: &str) -> bool {
     accepted
 }
 
-/// Checks the session properties on `token`: verifying never panics, and a token that is not
-/// the one signed never verifies.
+/// The Ed25519 public key (PEM) of `tests/fixtures/session-ed25519.pem`, a test-only pair.
+const FUZZ_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEA3sNshSQS/CFg6QACaSD9iB9sz0f3k4nvPWxQYDlLkUk=
+-----END PUBLIC KEY-----
+";
+
+/// Checks the session properties on `token`: verifying (HS256 or EdDSA) never panics, and a
+/// token that is not the one signed never verifies (nothing else carries a valid signature).
+/// Panics when a property fails.
 pub fn check_token(token: &str) {
-    let key = SessionKey::new(b"fuzz-key-0123456789abcdef-0123456789", Duration::from_secs(3600));
     let now = UNIX_EPOCH + Duration::from_secs(2_000_000_000);
-    if let Ok(session) = key.verify(token, now) {
-        assert_eq!(key.sign(&session), token, "a token verified that was not signed as such");
+    match SessionKey::new(b"fuzz-key-0123456789abcdef-0123456789", Duration::from_secs(3600)) {
+        Ok(key) => {
+            if let Ok(session) = key.verify(token, now) {
+                assert_eq!(
+                    key.sign(&session).ok().as_deref(),
+                    Some(token),
+                    "a token verified that was not signed as such"
+                );
+            }
+            let _ = key.verify(token, SystemTime::now());
+        }
+        Err(err) => panic!("the fuzz key is refused: {err}"),
     }
-    let _ = key.verify(token, SystemTime::now());
+    match SessionKey::ed25519(FUZZ_PUBLIC_KEY.as_bytes(), DEFAULT_AUDIENCE, Duration::from_secs(3600)) {
+        Ok(key) => assert!(key.verify(token, now).is_err(), "a token verified without the private key"),
+        Err(err) => panic!("the fuzz public key is refused: {err}"),
+    }
 }

@@ -160,15 +160,18 @@ fn known_good_targets_pass_the_properties() {
 #[test]
 fn random_and_mutated_tokens_never_verify_as_something_else() {
     let mut rng = rng();
-    let key = SessionKey::new(b"fuzz-key-0123456789abcdef-0123456789", Duration::from_secs(3600));
+    let key = SessionKey::new(b"fuzz-key-0123456789abcdef-0123456789", Duration::from_secs(3600)).unwrap();
     let session = Session {
+        sub: "user-1".into(),
         owner_no: "100200".into(),
         customer_no: "Åkesson & Co/7".into(),
         scope: Scope::Read,
+        iat: 2_000_000_000,
+        nbf: None,
         exp: 2_000_000_600,
-        sub: None,
     };
-    let valid = key.sign(&session);
+    let valid = key.sign(&session).unwrap();
+    assert!(key.verify(&valid, std::time::UNIX_EPOCH + Duration::from_secs(2_000_000_000)).is_ok());
     check_token(&valid);
     let alphabet: Vec<char> =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ %".chars().collect();

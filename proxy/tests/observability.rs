@@ -55,15 +55,17 @@ async fn every_write_has_an_audit_record_and_no_secret_is_logged() {
         &[("PROXY_ACCESS", "signed-session"), ("PROXY_SESSION_KEY", SESSION_KEY)],
     );
     let app = billing_proxy::app(&config).unwrap();
-    let exp = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() + 600;
+    let iat = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
     let session = Session {
+        sub: "agent-42".into(),
         owner_no: OWNER.into(),
         customer_no: "15615616".into(),
         scope: Scope::ReadWrite,
-        exp,
-        sub: Some("agent-42".into()),
+        iat,
+        nbf: None,
+        exp: iat + 600,
     };
-    let token = SessionKey::new(SESSION_KEY.as_bytes(), Duration::from_secs(3600)).sign(&session);
+    let token = SessionKey::new(SESSION_KEY.as_bytes(), Duration::from_secs(3600)).unwrap().sign(&session).unwrap();
     let product = "/billing/customer/v1/100200/customers/15615616/recurring-products/1001";
     let put = request("PUT", product)
         .header("host", HOST)

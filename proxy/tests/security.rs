@@ -19,15 +19,23 @@ fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
+/// A session token issued now (or 600 s before `exp` if that is earlier), for the default
+/// audience.
 fn token(owner: &str, customer: &str, scope: Scope, exp: u64, key: &str) -> String {
+    token_for_audience(owner, customer, scope, exp, key, "billing-proxy")
+}
+
+fn token_for_audience(owner: &str, customer: &str, scope: Scope, exp: u64, key: &str, audience: &str) -> String {
     let session = Session {
+        sub: format!("user-of-{customer}"),
         owner_no: owner.into(),
         customer_no: customer.into(),
         scope,
+        iat: now().min(exp.saturating_sub(600)),
+        nbf: None,
         exp,
-        sub: Some(format!("user-of-{customer}")),
     };
-    SessionKey::new(key.as_bytes(), Duration::from_secs(3600)).sign(&session)
+    SessionKey::hs256(key.as_bytes(), audience, Duration::from_secs(3600)).unwrap().sign(&session).unwrap()
 }
 
 fn my_token(scope: Scope) -> String {
@@ -293,13 +301,23 @@ async fn hostile_requests_in_session_mode_never_reach_the_upstream() {
     let mine = "/billing/customer/v1/100200/customers/15615616";
     let theirs = "/billing/customer/v1/100200/customers/5566778899";
     let forged = {
-        // My token's signature on a payload naming another customer.
-        let (_, signature) = read.split_once('.').unwrap();
-        let (payload, _) = token(OWNER, "5566778899", Scope::Read, now() + 600, SESSION_KEY)
-            .split_once('.')
-            .map(|(p, s)| (p.to_owned(), s.to_owned()))
-            .unwrap();
-        format!("{payload}.{signature}")
+        // My token's signature on a header and payload naming another customer.
+        let (_, signature) = read.rsplit_once('.').unwrap();
+        let theirs = token(OWNER, "5566778899", Scope::Read, now() + 600, SESSION_KEY);
+        let (signed_part, _) = theirs.rsplit_once('.').unwrap();
+        format!("{signed_part}.{signature}")
+    };
+    let not_yet_valid = {
+        let session = Session {
+            sub: "early".into(),
+            owner_no: OWNER.into(),
+            customer_no: MINE.into(),
+            scope: Scope::Read,
+            iat: now() + 300,
+            nbf: None,
+            exp: now() + 600,
+        };
+        SessionKey::new(SESSION_KEY.as_bytes(), Duration::from_secs(3600)).unwrap().sign(&session).unwrap()
     };
     let cases = vec![
         case("no session", 401, get(mine)),
@@ -315,9 +333,19 @@ async fn hostile_requests_in_session_mode_never_reach_the_upstream() {
             )),
         ),
         case(
-            "expired",
+            "expired (beyond the leeway)",
             401,
-            empty(with_session("GET", mine, &token(OWNER, MINE, Scope::Read, now() - 1, SESSION_KEY))),
+            empty(with_session("GET", mine, &token(OWNER, MINE, Scope::Read, now() - 60, SESSION_KEY))),
+        ),
+        case("not yet valid (issued in the future)", 401, empty(with_session("GET", mine, &not_yet_valid))),
+        case(
+            "another audience",
+            401,
+            empty(with_session(
+                "GET",
+                mine,
+                &token_for_audience(OWNER, MINE, Scope::Read, now() + 600, SESSION_KEY, "another-service"),
+            )),
         ),
         case(
             "too long-lived",

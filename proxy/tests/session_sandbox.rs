@@ -20,9 +20,17 @@ async fn sandbox() -> String {
 }
 
 fn session_for(customer: &str) -> String {
-    let exp = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() + 600;
-    let session = Session { owner_no: OWNER.into(), customer_no: customer.into(), scope: Scope::Read, exp, sub: None };
-    SessionKey::new(SESSION_KEY.as_bytes(), Duration::from_secs(3600)).sign(&session)
+    let iat = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let session = Session {
+        sub: format!("user-of-{customer}"),
+        owner_no: OWNER.into(),
+        customer_no: customer.into(),
+        scope: Scope::Read,
+        iat,
+        nbf: None,
+        exp: iat + 600,
+    };
+    SessionKey::new(SESSION_KEY.as_bytes(), Duration::from_secs(3600)).unwrap().sign(&session).unwrap()
 }
 
 fn in_session(target: &str, token: &str) -> axum::http::Request<axum::body::Body> {
