@@ -42,6 +42,8 @@ pub mod static_files;
 pub mod tls;
 pub mod token;
 pub mod upstream;
+pub mod write_body;
+pub mod ownership;
 
 pub use config::{Config, ConfigError};
 pub use error::{ProxyError, StartupError};
