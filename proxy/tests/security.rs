@@ -403,13 +403,15 @@ async fn another_customers_invoice_is_not_found_and_only_its_owner_was_asked() {
 
 #[tokio::test]
 async fn a_session_reaches_its_own_data_without_its_token_going_upstream() {
-    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let products = "/billing/customer/v1/100200/customers/15615616/recurring-products";
+    let list = Reply::json(200, r#"{"items":[{"recurringProductNo":"1001"}]}"#);
+    let upstream = MockUpstream::routed(Reply::json(200, "{}"), vec![(products, list)]).await;
     let app = session_proxy(&upstream.base);
     let token = my_token(Scope::ReadWrite);
     let list = "/billing/invoice/v1/100200/invoices?customerNo=15615616&page=2";
     assert_eq!(send(&app, empty(with_session("GET", list, &token))).await.status, 200);
     let product = "/billing/customer/v1/100200/customers/15615616/recurring-products/1001";
-    assert_eq!(send(&app, session_write("PUT", product, &token, r#"{"quantity":2}"#)).await.status, 200);
+    assert_eq!(send(&app, session_write("PUT", product, &token, PRODUCT_INPUT)).await.status, 200);
     for received in upstream.received() {
         for (name, value) in &received.headers {
             assert!(!value.as_bytes().windows(token.len()).any(|w| w == token.as_bytes()), "token in {name}");
