@@ -144,14 +144,12 @@ impl AccessPolicy {
                 }
                 let user = user_header.as_ref().and_then(|name| headers.get(name)).and_then(|v| v.to_str().ok());
                 Ok(match user {
-                    Some(user) if !user.is_empty() && user.len() <= 200 => {
-                        Grant {
+                    Some(user) if !user.is_empty() && user.len() <= 200 => Grant {
                         subject: format!("trusted:{user}").into(),
                         invoice_customer: None,
                         session_customer: None,
                         rate_limited: true,
-                    }
-                    }
+                    },
                     _ => Grant {
                         subject: Cow::Borrowed("trusted"),
                         invoice_customer: None,

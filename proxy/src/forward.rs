@@ -282,7 +282,11 @@ impl Forwarder {
 
     /// An upstream `GET` of the canonical `path` made to check a request before forwarding it
     /// (the session customer's own lists, [`crate::ownership`]).
-    pub(crate) async fn lookup(&self, request_id: &RequestId, path: &str) -> Result<(StatusCode, HeaderMap, Bytes), ProxyError> {
+    pub(crate) async fn lookup(
+        &self,
+        request_id: &RequestId,
+        path: &str,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), ProxyError> {
         let url = self.upstream.target(path)?;
         let headers = || {
             let mut headers = HeaderMap::new();

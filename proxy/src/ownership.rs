@@ -145,7 +145,9 @@ impl Owned {
     pub fn new(max_ids: u64, ttl: Duration) -> Owned {
         let lists = moka::sync::Cache::builder()
             .max_capacity(max_ids)
-            .weigher(|_: &List, ids: &Arc<HashSet<String>>| u32::try_from(ids.len().saturating_add(1)).unwrap_or(u32::MAX))
+            .weigher(|_: &List, ids: &Arc<HashSet<String>>| {
+                u32::try_from(ids.len().saturating_add(1)).unwrap_or(u32::MAX)
+            })
             .time_to_live(ttl)
             .build();
         Owned { lists }
@@ -208,13 +210,7 @@ impl Owned {
     }
 
     /// `id` is in `list`: as remembered, or else as read now.
-    async fn ensure(
-        &self,
-        owner: &str,
-        list: &List,
-        id: &str,
-        fetch: &impl Lookup,
-    ) -> Result<(), ProxyError> {
+    async fn ensure(&self, owner: &str, list: &List, id: &str, fetch: &impl Lookup) -> Result<(), ProxyError> {
         if self.lists.get(list).is_some_and(|ids| ids.contains(id)) {
             return Ok(());
         }
@@ -252,11 +248,7 @@ struct Numbered {
 /// Every number in `list`, following `navigation.next` within the list. A `404` for the list
 /// (no such customer or subscription) is an empty list; another answer that is not `200` is
 /// passed on as the upstream's, an unreadable one is a 502.
-async fn read_list(
-    owner: &str,
-    list: &List,
-    fetch: &impl Lookup,
-) -> Result<HashSet<String>, ProxyError> {
+async fn read_list(owner: &str, list: &List, fetch: &impl Lookup) -> Result<HashSet<String>, ProxyError> {
     let (list_kind, member_kind, number) = list.shape();
     let mut target = list.path(owner);
     let mut ids = HashSet::new();
@@ -460,14 +452,16 @@ mod tests {
         let grant = session("15615616");
         let get = &fake;
         let put = |target: &'static str| route(&Method::PUT, target);
-        let check = async |target: &'static str, method: Method| owned.check_write(&put(target), &method, &grant, get).await;
+        let check =
+            async |target: &'static str, method: Method| owned.check_write(&put(target), &method, &grant, get).await;
 
         let mine = "/billing/customer/v1/100200/customers/15615616/subscriptions/S1/recurring-products/1001";
         assert!(check(mine, Method::PUT).await.is_ok());
         assert_eq!(fake.asked().len(), 3, "two pages of subscriptions, one of products");
         assert!(check(mine, Method::PUT).await.is_ok());
         assert!(fake.asked().is_empty(), "remembered");
-        let special = "/billing/customer/v1/100200/customers/15615616/subscriptions/V%C3%A4xel%201%2FA/recurring-products";
+        let special =
+            "/billing/customer/v1/100200/customers/15615616/subscriptions/V%C3%A4xel%201%2FA/recurring-products";
         assert!(owned.check_write(&route(&Method::POST, special), &Method::POST, &grant, get).await.is_ok(), "by @id");
         let numeric = "/billing/customer/v1/100200/customers/15615616/subscriptions/46701234567/recurring-products";
         assert!(owned.check_write(&route(&Method::POST, numeric), &Method::POST, &grant, get).await.is_ok());
@@ -475,8 +469,13 @@ mod tests {
 
         let foreign_product = "/billing/customer/v1/100200/customers/15615616/subscriptions/S1/recurring-products/2002";
         assert!(matches!(check(foreign_product, Method::PUT).await, Err(ProxyError::NotFound)));
-        assert_eq!(fake.asked(), ["/billing/customer/v1/100200/customers/15615616/subscriptions/S1/recurring-products"], "looked up once more");
-        let foreign_subscription = "/billing/customer/v1/100200/customers/15615616/subscriptions/S9/recurring-products/1001";
+        assert_eq!(
+            fake.asked(),
+            ["/billing/customer/v1/100200/customers/15615616/subscriptions/S1/recurring-products"],
+            "looked up once more"
+        );
+        let foreign_subscription =
+            "/billing/customer/v1/100200/customers/15615616/subscriptions/S9/recurring-products/1001";
         assert!(matches!(check(foreign_subscription, Method::DELETE).await, Err(ProxyError::NotFound)));
         let customer_level = "/billing/customer/v1/100200/customers/15615616/recurring-products/1001";
         assert!(matches!(check(customer_level, Method::PUT).await, Err(ProxyError::NotFound)), "404 list is empty");
@@ -502,7 +501,9 @@ mod tests {
             let fake = Fake::new(vec![("/billing/customer/v1/100200/customers/15615616/subscriptions", body)]);
             let get = &fake;
             let target = "/billing/customer/v1/100200/customers/15615616/subscriptions/S1/recurring-products";
-            let result = Owned::default().check_write(&route(&Method::POST, target), &Method::POST, &session("15615616"), get).await;
+            let result = Owned::default()
+                .check_write(&route(&Method::POST, target), &Method::POST, &session("15615616"), get)
+                .await;
             assert!(matches!(result, Err(ProxyError::UpstreamGarbled)), "{next}");
             assert_eq!(fake.asked().len(), 1, "{next}");
         }
@@ -517,14 +518,18 @@ mod tests {
         ]);
         let get = &fake;
         let target = "/billing/customer/v1/100200/customers/15615616/subscriptions/S1/recurring-products";
-        let result = Owned::default().check_write(&route(&Method::POST, target), &Method::POST, &session("15615616"), get).await;
+        let result =
+            Owned::default().check_write(&route(&Method::POST, target), &Method::POST, &session("15615616"), get).await;
         assert!(matches!(result, Err(ProxyError::OwnershipUnchecked)));
         assert_eq!(fake.asked().len(), MAX_PAGES);
     }
 
     #[tokio::test]
     async fn a_create_forgets_the_list_it_added_to() {
-        let fake = Fake::new(vec![("/billing/customer/v1/100200/customers/15615616/recurring-products", r#"{"items":[{"recurringProductNo":"1"}]}"#)]);
+        let fake = Fake::new(vec![(
+            "/billing/customer/v1/100200/customers/15615616/recurring-products",
+            r#"{"items":[{"recurringProductNo":"1"}]}"#,
+        )]);
         let get = &fake;
         let owned = Owned::default();
         let grant = session("15615616");
@@ -563,7 +568,10 @@ mod tests {
         );
         let own = r#"{ "items": [ {"invoiceNo":"1"} ], "navigation": {} }"#;
         assert_eq!(filtered(own).unwrap(), own, "nothing dropped: passed on byte for byte");
-        assert!(matches!(filtered(r#"{"items":[],"items":[{"customerNo":"5566778899"}]}"#), Err(ProxyError::UpstreamGarbled)));
+        assert!(matches!(
+            filtered(r#"{"items":[],"items":[{"customerNo":"5566778899"}]}"#),
+            Err(ProxyError::UpstreamGarbled)
+        ));
         assert!(matches!(filtered(r#"{"items":{}}"#), Err(ProxyError::UpstreamGarbled)));
         let twice = r#"{"items":[{"customerNo":"15615616","customerNo":"5566778899"}]}"#;
         assert_eq!(filtered(twice).unwrap(), r#"{"items":[]}"#, "an item with two customers is dropped");

@@ -266,7 +266,11 @@ impl Reader<'_> {
         let subscription_no = self.identifier(IdKind::Subscription);
         let description = self.optional::<String>("description", MUST_BE_TEXT);
         let start_date = self.optional::<Date>("startDate", MUST_BE_DATE);
-        Some(SubscriptionInput { subscription_no: subscription_no?, description: description?, start_date: start_date? })
+        Some(SubscriptionInput {
+            subscription_no: subscription_no?,
+            description: description?,
+            start_date: start_date?,
+        })
     }
 
     fn recurring_product(&mut self) -> Option<RecurringProductInput> {
@@ -413,7 +417,10 @@ mod tests {
     #[test]
     fn unknown_and_repeated_fields_are_named() {
         let extra = PRODUCT.replace(r#""quantity":1"#, r#""quantity":1,"customerNo":"5566778899""#);
-        assert_eq!(fields(product(&extra).unwrap_err()), [("customerNo".into(), "is not a field of this change".into())]);
+        assert_eq!(
+            fields(product(&extra).unwrap_err()),
+            [("customerNo".into(), "is not a field of this change".into())]
+        );
         let twice = PRODUCT.replace(r#""quantity":1"#, r#""quantity":1,"quantity":500"#);
         assert_eq!(fields(product(&twice).unwrap_err()), [("quantity".into(), "is given more than once".into())]);
         let escaped = PRODUCT.replace(r#""quantity":1"#, r#""quantity":1,"quantit\u0079":500"#);
@@ -426,7 +433,8 @@ mod tests {
 
     #[test]
     fn missing_and_mistyped_fields_are_each_named() {
-        let json = r#"{"productNo":7,"quantity":"ten","vatRate":null,"periodicity":"biweekly","startDate":"2026-02-30"}"#;
+        let json =
+            r#"{"productNo":7,"quantity":"ten","vatRate":null,"periodicity":"biweekly","startDate":"2026-02-30"}"#;
         let named: Vec<String> = product(json).unwrap_err().problems.into_iter().map(|p| p.field).collect();
         assert_eq!(named, ["productNo", "description", "quantity", "unitPrice", "vatRate", "periodicity", "startDate"]);
         assert!(decode(InputKind::RecurringProduct, b"[1]").unwrap_err().problems.is_empty());
@@ -485,8 +493,11 @@ mod tests {
             let ours = String::from_utf8(input.to_json().unwrap()).unwrap();
             assert_eq!(decode(kind, ours.as_bytes()).unwrap(), input, "ours reads back as itself");
             let keys = |json: &str| {
-                let mut keys: Vec<String> =
-                    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json).unwrap().keys().cloned().collect();
+                let mut keys: Vec<String> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json)
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect();
                 keys.sort();
                 keys
             };

@@ -101,7 +101,12 @@ fn read_write_session_for(customer: &str) -> String {
 }
 
 /// A write as the widget sends it: its JSON, the CSRF header, the page's origin, the session.
-fn widget_write(method: &str, target: &str, token: &str, body: Option<String>) -> axum::http::Request<axum::body::Body> {
+fn widget_write(
+    method: &str,
+    target: &str,
+    token: &str,
+    body: Option<String>,
+) -> axum::http::Request<axum::body::Body> {
     let builder = request(method, target)
         .header("host", HOST)
         .header("origin", format!("http://{HOST}"))
@@ -123,14 +128,17 @@ async fn items<T: serde::de::DeserializeOwned>(app: &billing_proxy::App, target:
 #[tokio::test]
 async fn a_session_writes_its_own_products_as_the_widget_sends_them_and_no_one_elses() {
     use billing_contract::ids::encode_segment;
-    use billing_contract::{Date, Decimal, Periodicity, RecurringProduct, RecurringProductInput, Subscription, SubscriptionInput};
+    use billing_contract::{
+        Date, Decimal, Periodicity, RecurringProduct, RecurringProductInput, Subscription, SubscriptionInput,
+    };
     let upstream = sandbox().await;
     let vars = [("PROXY_ACCESS", "signed-session"), ("PROXY_SESSION_KEY", SESSION_KEY)];
     let app = billing_proxy::app(&config_with(&upstream, std::path::Path::new("/nonexistent"), &vars)).unwrap();
     let customer = billing_sandbox::SPECIAL_CUSTOMER;
     let token = read_write_session_for(customer);
     let mine = billing_contract::paths::customer(OWNER, customer);
-    let my_products = format!("{mine}/subscriptions/{}/recurring-products", encode_segment(billing_sandbox::SPECIAL_SUBSCRIPTION));
+    let my_products =
+        format!("{mine}/subscriptions/{}/recurring-products", encode_segment(billing_sandbox::SPECIAL_SUBSCRIPTION));
 
     // Update one of the subscription's products with the body the widget writes
     // (`RecurringProduct::to_input`, serialised by serde as `api::changes` does).
@@ -155,7 +163,8 @@ async fn a_session_writes_its_own_products_as_the_widget_sends_them_and_no_one_e
         start_date: Date::new(2026, 4, 1).unwrap(),
         end_date: None,
     };
-    let answer = send(&app, widget_write("POST", &my_products, &token, Some(serde_json::to_string(&new).unwrap()))).await;
+    let answer =
+        send(&app, widget_write("POST", &my_products, &token, Some(serde_json::to_string(&new).unwrap()))).await;
     assert_eq!(answer.status, 201, "{}", answer.text());
     let created: RecurringProduct = serde_json::from_slice(&answer.body).unwrap();
     assert_eq!(created.to_input(), new, "the amount arrived with every digit");
@@ -166,7 +175,10 @@ async fn a_session_writes_its_own_products_as_the_widget_sends_them_and_no_one_e
     assert_eq!(send(&app, widget_write("DELETE", &target, &token, None)).await.status.as_u16() / 100, 2);
 
     // Add a subscription as the widget does.
-    let subscription = SubscriptionInput { subscription_no: "Växel 2/B".into(), description: Some("Växel".into()), start_date: None };
+    let subscription =
+        SubscriptionInput {
+            subscription_no: "Växel 2/B".into(), description: Some("Växel".into()), start_date: None
+        };
     let body = serde_json::to_string(&subscription).unwrap();
     let answer = send(&app, widget_write("POST", &format!("{mine}/subscriptions"), &token, Some(body))).await;
     assert_eq!(answer.status, 201, "{}", answer.text());
@@ -177,8 +189,10 @@ async fn a_session_writes_its_own_products_as_the_widget_sends_them_and_no_one_e
     let theirs = read_write_session_for(private);
     let their_customer = billing_contract::paths::customer(OWNER, private);
     let their_subscriptions: Vec<Subscription> = items(&app, &format!("{their_customer}/subscriptions"), &theirs).await;
-    let their_subscription = &their_subscriptions.first().expect("the private customer has a subscription").subscription_no;
-    let their_list = format!("{their_customer}/subscriptions/{}/recurring-products", encode_segment(their_subscription));
+    let their_subscription =
+        &their_subscriptions.first().expect("the private customer has a subscription").subscription_no;
+    let their_list =
+        format!("{their_customer}/subscriptions/{}/recurring-products", encode_segment(their_subscription));
     let their_products: Vec<RecurringProduct> = items(&app, &their_list, &theirs).await;
     // Product numbers are per subscription (or customer): one of theirs that none of my lists has.
     let mine_now: Vec<RecurringProduct> = items(&app, &my_products, &token).await;
@@ -191,7 +205,11 @@ async fn a_session_writes_its_own_products_as_the_widget_sends_them_and_no_one_e
         .recurring_product_no;
     let body = Some(serde_json::to_string(&ended).unwrap());
     for target in [
-        format!("{mine}/subscriptions/{}/recurring-products/{}", encode_segment(their_subscription), encode_segment(their_product)),
+        format!(
+            "{mine}/subscriptions/{}/recurring-products/{}",
+            encode_segment(their_subscription),
+            encode_segment(their_product)
+        ),
         format!("{mine}/subscriptions/{}/recurring-products", encode_segment(their_subscription)),
         format!("{my_products}/{}", encode_segment(their_product)),
         format!("{mine}/recurring-products/{}", encode_segment(their_product)),
