@@ -429,8 +429,6 @@ mod tests {
         }
     }
 
-    const C: &str = "/billing/customer/v1/100200/customers/15615616";
-
     #[tokio::test]
     async fn a_write_passes_only_for_the_customers_own_subscription_and_product() {
         let fake = Fake::new(vec![
@@ -485,7 +483,6 @@ mod tests {
         assert!(owned.check_write(&put(foreign_product), &Method::PUT, &trusted, get).await.is_ok());
         let read = route(&Method::GET, foreign_product);
         assert!(owned.check_write(&read, &Method::GET, &grant, get).await.is_ok());
-        let _ = C;
     }
 
     #[tokio::test]
