@@ -77,6 +77,10 @@ pub struct Grant {
     /// If set, the request is about an invoice (the route's `invoiceNo`) that must belong to
     /// this customer; the forwarder checks it upstream before forwarding.
     pub invoice_customer: Option<String>,
+    /// In a signed session, the session's customer: the forwarder checks that a write's
+    /// subscription and recurring product are in this customer's own lists, and keeps only this
+    /// customer's items in an invoice list ([`crate::ownership`]). `None` in trusted mode.
+    pub session_customer: Option<String>,
     /// Whether the subject is one session or user, whose requests are rate-limited together
     /// (not so for the anonymous `trusted` subject, which is everyone behind the host).
     pub rate_limited: bool,
@@ -140,10 +144,18 @@ impl AccessPolicy {
                 }
                 let user = user_header.as_ref().and_then(|name| headers.get(name)).and_then(|v| v.to_str().ok());
                 Ok(match user {
-                    Some(user) if !user.is_empty() && user.len() <= 200 => {
-                        Grant { subject: format!("trusted:{user}").into(), invoice_customer: None, rate_limited: true }
-                    }
-                    _ => Grant { subject: Cow::Borrowed("trusted"), invoice_customer: None, rate_limited: false },
+                    Some(user) if !user.is_empty() && user.len() <= 200 => Grant {
+                        subject: format!("trusted:{user}").into(),
+                        invoice_customer: None,
+                        session_customer: None,
+                        rate_limited: true,
+                    },
+                    _ => Grant {
+                        subject: Cow::Borrowed("trusted"),
+                        invoice_customer: None,
+                        session_customer: None,
+                        rate_limited: false,
+                    },
                 })
             }
             AccessPolicy::SignedSession { key, .. } => {
@@ -170,17 +182,18 @@ fn authorize_session(session: &Session, route: &ApiRoute<'_>, write: bool, owner
     }
     let subject = Cow::Owned(session.subject());
     let mine = Some(session.customer_no.as_str());
+    let session_customer = Some(session.customer_no.clone());
     match route.kind {
         RouteKind::Customers => Err(Denied::Forbidden("A session cannot create customers.".into())),
         RouteKind::Invoices if route.param(CUSTOMER_NO_PARAM) == mine => {
-            Ok(Grant { subject, invoice_customer: None, rate_limited: true })
+            Ok(Grant { subject, invoice_customer: None, session_customer, rate_limited: true })
         }
         RouteKind::Invoices => Err(other_customer()),
         kind if kind.api() == Api::Customer => match route.id(IdKind::Customer) {
-            id if id == mine => Ok(Grant { subject, invoice_customer: None, rate_limited: true }),
+            id if id == mine => Ok(Grant { subject, invoice_customer: None, session_customer, rate_limited: true }),
             _ => Err(other_customer()),
         },
-        _ => Ok(Grant { subject, invoice_customer: Some(session.customer_no.clone()), rate_limited: true }),
+        _ => Ok(Grant { subject, invoice_customer: mine.map(str::to_owned), session_customer, rate_limited: true }),
     }
 }
 

@@ -64,6 +64,17 @@ pub enum ProxyError {
     /// invoice API's own problem type: whether the invoice exists is not revealed).
     #[error("There is no such invoice.")]
     InvoiceNotVisible,
+    /// A resource that does not exist or that is not the session's (404): a subscription or
+    /// recurring product of a write that is not in the session's customer's own lists.
+    #[error("There is nothing here, or nothing this session may see.")]
+    NotFound,
+    /// A write body that is not its route's contract input (400), naming each field.
+    #[error("{0}")]
+    InvalidBody(crate::write_body::BodyRefusal),
+    /// The session's customer's lists were longer than the proxy reads to check that a write is
+    /// theirs, so the write was not sent (502).
+    #[error("This change could not be checked against the customer's own list, so it was not sent.")]
+    OwnershipUnchecked,
     /// The upstream's own answer to a check made before forwarding (e.g. its 404 for the
     /// invoice a session asked about), passed to the browser unchanged.
     #[error("The billing API answered {}.", .0.status)]
@@ -103,7 +114,11 @@ impl ProxyError {
             ProxyError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ProxyError::Denied(Denied::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
             ProxyError::Denied(Denied::Forbidden(_)) => StatusCode::FORBIDDEN,
-            ProxyError::Route(RouteError::UnknownRoute) | ProxyError::InvoiceNotVisible => StatusCode::NOT_FOUND,
+            ProxyError::Route(RouteError::UnknownRoute) | ProxyError::InvoiceNotVisible | ProxyError::NotFound => {
+                StatusCode::NOT_FOUND
+            }
+            ProxyError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ProxyError::OwnershipUnchecked => StatusCode::BAD_GATEWAY,
             ProxyError::Route(RouteError::MethodNotAllowed { .. }) => StatusCode::METHOD_NOT_ALLOWED,
             ProxyError::Route(_) | ProxyError::InvalidJson | ProxyError::UnexpectedBody => StatusCode::BAD_REQUEST,
             ProxyError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -132,6 +147,9 @@ impl ProxyError {
             ProxyError::InvalidJson => "invalid-json",
             ProxyError::UnexpectedBody => "unexpected-body",
             ProxyError::InvoiceNotVisible => "invoice-not-found",
+            ProxyError::NotFound => "not-found",
+            ProxyError::InvalidBody(_) => "invalid-body",
+            ProxyError::OwnershipUnchecked => "ownership-unchecked",
             ProxyError::UpstreamGarbled => "upstream-garbled",
             ProxyError::Upstream(_) => "upstream",
         }
@@ -156,6 +174,9 @@ impl ProxyError {
             ProxyError::InvalidJson => "Invalid JSON",
             ProxyError::UnexpectedBody => "Unexpected request body",
             ProxyError::InvoiceNotVisible => "Invoice not found",
+            ProxyError::NotFound => "Not found",
+            ProxyError::InvalidBody(_) => "Request body not allowed by the contract",
+            ProxyError::OwnershipUnchecked => "Change not checked",
             ProxyError::UpstreamGarbled => "Billing API answer unreadable",
             ProxyError::Upstream(_) => "Billing API answer",
         }
@@ -172,7 +193,10 @@ impl ProxyError {
             status: Some(self.status().as_u16()),
             detail: Some(self.to_string()),
             instance: Some(request_id.to_string()),
-            problems: Vec::new(),
+            problems: match self {
+                ProxyError::InvalidBody(refusal) => refusal.problems.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 

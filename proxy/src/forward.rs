@@ -67,6 +67,8 @@ pub struct Forwarder {
     metrics: Arc<MetricsShard>,
     /// `invoiceNo` → `customerNo`, learnt from the upstream.
     invoice_customers: Arc<Mutex<HashMap<String, String>>>,
+    /// The session customers' own subscriptions and products, for writes (shared).
+    owned: crate::ownership::Owned,
     max_body_bytes: usize,
     timeout: Duration,
 }
@@ -102,6 +104,7 @@ impl Forwarder {
             limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst).map(Arc::new),
             metrics,
             invoice_customers: Arc::new(Mutex::new(HashMap::new())),
+            owned: crate::ownership::Owned::default(),
             max_body_bytes: config.max_body_bytes,
             timeout: config.upstream_timeout,
         })
@@ -120,6 +123,7 @@ impl Forwarder {
             limiter: self.limiter.clone(),
             metrics,
             invoice_customers: self.invoice_customers.clone(),
+            owned: self.owned.clone(),
             max_body_bytes: self.max_body_bytes,
             timeout: self.timeout,
         }
@@ -151,6 +155,10 @@ impl Forwarder {
         }
         let body = read_body(body, self.max_body_bytes).await?;
         check_body(&parts.method, &parts.headers, &body)?;
+        let body = crate::write_body::canonical(route.kind, &parts.method, body)?;
+        if write && grant.session_customer.is_some() {
+            Box::pin(self.owned.check_write(&route, &parts.method, &grant, &(self, request_id))).await?;
+        }
         self.check_invoice_customer(request_id, &route, &grant, outcome).await?;
 
         let url = self.upstream.target(&target)?;
@@ -163,6 +171,8 @@ impl Forwarder {
             headers
         };
         let (status, headers, body) = self.exchange(request_id, &parts.method, url, headers, body, outcome).await?;
+        self.owned.after_write(&route, &parts.method, status);
+        let body = crate::ownership::keep_own_invoices(request_id, &route, &grant, status, &headers, body)?;
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = status;
         *response.headers_mut() = headers;
@@ -268,6 +278,26 @@ impl Forwarder {
             tracing::warn!(request_id = %request_id, "session asked for another customer's invoice");
             Err(ProxyError::InvoiceNotVisible)
         }
+    }
+
+    /// An upstream `GET` of the canonical `path` made to check a request before forwarding it
+    /// (the session customer's own lists, [`crate::ownership`]).
+    pub(crate) async fn lookup(
+        &self,
+        request_id: &RequestId,
+        path: &str,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), ProxyError> {
+        let url = self.upstream.target(path)?;
+        let headers = || {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, self.token.header());
+            headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+            if let Some(id) = request_id.header_value() {
+                headers.insert(REQUEST_ID_HEADER, id);
+            }
+            headers
+        };
+        self.exchange(request_id, &Method::GET, url, headers, Bytes::new(), &mut Outcome::default()).await
     }
 
     /// The error answered when the exchange with the upstream failed; the cause is logged

@@ -31,6 +31,7 @@ pub mod forward;
 pub mod fuzz_support;
 pub mod health;
 pub mod metrics;
+pub mod ownership;
 pub mod pool;
 pub mod rate_limit;
 pub mod request_id;
@@ -42,6 +43,7 @@ pub mod static_files;
 pub mod tls;
 pub mod token;
 pub mod upstream;
+pub mod write_body;
 
 pub use config::{Config, ConfigError};
 pub use error::{ProxyError, StartupError};

@@ -96,7 +96,7 @@ async fn a_get_is_retried_once_after_a_broken_connection() {
 async fn a_write_is_never_retried() {
     let (base, connections) = breaks_once().await;
     let products = format!("{CUSTOMER}/recurring-products");
-    let answer = send(&proxy_with_timeout(&base, "2000"), write("POST", &products, "{}")).await;
+    let answer = send(&proxy_with_timeout(&base, "2000"), write("POST", &products, PRODUCT_INPUT)).await;
     assert_eq!(answer.status, 502);
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }

@@ -59,7 +59,10 @@ async fn encoded_identifiers_and_queries_arrive_byte_for_byte() {
 async fn post_body_and_content_type_are_forwarded_and_location_comes_back() {
     let created = "/billing/customer/v1/100200/customers/15615616/recurring-products/1001";
     let upstream = MockUpstream::start(Reply::json(201, "{}").header("location", created)).await;
-    let body = r#"{"productNo":"MOB-5GB","description":"Mobile 5 GB","quantity":1,"unitPrice":199.00}"#;
+    // Sent in another order with other spacing and number forms; forwarded as the contract
+    // writes it.
+    let body = r#"{ "endDate": null, "startDate": "2026-01-01", "periodicity": "monthly", "vatRate": 25.00,
+        "unitPrice": 199.50, "quantity": 1, "description": "Mobile 5 GB", "productNo": "MOB-5GB" }"#;
     let request = write("POST", "/billing/customer/v1/100200/customers/15615616/recurring-products", body);
     let answer = send(&proxy(&upstream.base), request).await;
 
@@ -68,7 +71,7 @@ async fn post_body_and_content_type_are_forwarded_and_location_comes_back() {
     let received = upstream.only_request();
     assert_eq!(received.method, "POST");
     assert_eq!(received.headers["content-type"], "application/json");
-    assert_eq!(received.body, body);
+    assert_eq!(received.body, PRODUCT_INPUT);
 }
 
 #[tokio::test]
@@ -76,7 +79,7 @@ async fn put_and_delete_are_forwarded_with_their_method() {
     let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
     let app = proxy(&upstream.base);
     let product = "/billing/customer/v1/100200/customers/2/recurring-products/3";
-    assert_eq!(send(&app, write("PUT", product, "{}")).await.status, 200);
+    assert_eq!(send(&app, write("PUT", product, PRODUCT_INPUT)).await.status, 200);
     let delete = request("DELETE", product)
         .header("host", HOST)
         .header("origin", format!("http://{HOST}"))
@@ -160,7 +163,8 @@ async fn oversized_body_is_413_and_never_sent() {
     let upstream = MockUpstream::start(Reply::json(201, "{}")).await;
     let app = proxy(&upstream.base);
     let target = "/billing/customer/v1/100200/customers";
-    let at_limit = format!("{{}}{}", " ".repeat(1022));
+    let customer = r#"{"customerNo":"1"}"#;
+    let at_limit = format!("{customer}{}", " ".repeat(1024 - customer.len()));
     assert_eq!(send(&app, write("POST", target, &at_limit)).await.status, 201);
 
     let over = write("POST", target, &format!("{at_limit} "));

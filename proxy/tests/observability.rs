@@ -48,7 +48,9 @@ async fn every_write_has_an_audit_record_and_no_secret_is_logged() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let products = "/billing/customer/v1/100200/customers/15615616/recurring-products";
+    let list = Reply::json(200, r#"{"items":[{"recurringProductNo":"1001"}]}"#);
+    let upstream = MockUpstream::routed(Reply::json(200, "{}"), vec![(products, list)]).await;
     let config = config_with(
         &upstream.base,
         std::path::Path::new("/nonexistent"),
@@ -73,7 +75,7 @@ async fn every_write_has_an_audit_record_and_no_secret_is_logged() {
         .header("x-billing-csrf", "1")
         .header("x-billing-session", token.as_str())
         .header("content-type", "application/json")
-        .body(Body::from(r#"{"quantity":2}"#))
+        .body(Body::from(PRODUCT_INPUT))
         .unwrap();
     let done = send(&app, put).await;
     assert_eq!(done.status, 200);

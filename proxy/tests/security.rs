@@ -431,13 +431,15 @@ async fn another_customers_invoice_is_not_found_and_only_its_owner_was_asked() {
 
 #[tokio::test]
 async fn a_session_reaches_its_own_data_without_its_token_going_upstream() {
-    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let products = "/billing/customer/v1/100200/customers/15615616/recurring-products";
+    let list = Reply::json(200, r#"{"items":[{"recurringProductNo":"1001"}]}"#);
+    let upstream = MockUpstream::routed(Reply::json(200, "{}"), vec![(products, list)]).await;
     let app = session_proxy(&upstream.base);
     let token = my_token(Scope::ReadWrite);
     let list = "/billing/invoice/v1/100200/invoices?customerNo=15615616&page=2";
     assert_eq!(send(&app, empty(with_session("GET", list, &token))).await.status, 200);
     let product = "/billing/customer/v1/100200/customers/15615616/recurring-products/1001";
-    assert_eq!(send(&app, session_write("PUT", product, &token, r#"{"quantity":2}"#)).await.status, 200);
+    assert_eq!(send(&app, session_write("PUT", product, &token, PRODUCT_INPUT)).await.status, 200);
     for received in upstream.received() {
         for (name, value) in &received.headers {
             assert!(!value.as_bytes().windows(token.len()).any(|w| w == token.as_bytes()), "token in {name}");
@@ -480,4 +482,246 @@ async fn a_runaway_session_gets_429_with_retry_after() {
 
 fn token_for(customer: &str) -> String {
     token(OWNER, customer, Scope::Read, now() + 600, SESSION_KEY)
+}
+
+// ---- Issue 19, items 2 and 3: write bodies are the contract's inputs; a session's writes and
+// invoice lists are checked against its customer's own data. ----
+
+const PRODUCTS: &str = "/billing/customer/v1/100200/customers/15615616/recurring-products";
+const SUBSCRIPTIONS: &str = "/billing/customer/v1/100200/customers/15615616/subscriptions";
+const SUBSCRIPTION_PRODUCTS: &str =
+    "/billing/customer/v1/100200/customers/15615616/subscriptions/S1/recurring-products";
+
+/// Every write route that takes a body, with a body the contract accepts, as forwarded.
+fn write_routes() -> Vec<(&'static str, String, &'static str)> {
+    vec![
+        ("POST", "/billing/customer/v1/100200/customers".to_owned(), r#"{"customerNo":"15615616"}"#),
+        ("POST", SUBSCRIPTIONS.to_owned(), r#"{"subscriptionNo":"S2","description":"Mobil","startDate":"2026-01-01"}"#),
+        ("POST", PRODUCTS.to_owned(), PRODUCT_INPUT),
+        ("PUT", format!("{PRODUCTS}/1001"), PRODUCT_INPUT),
+        ("POST", SUBSCRIPTION_PRODUCTS.to_owned(), PRODUCT_INPUT),
+        ("PUT", format!("{SUBSCRIPTION_PRODUCTS}/1001"), PRODUCT_INPUT),
+    ]
+}
+
+#[tokio::test]
+async fn write_bodies_beyond_the_contracts_input_never_reach_the_upstream() {
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let app = proxy(&upstream.base);
+    let product = format!("{PRODUCTS}/1001");
+    let customers = "/billing/customer/v1/100200/customers";
+    let with = |extra: &str| PRODUCT_INPUT.replacen('{', &format!("{{{extra},"), 1);
+    // (name, method, target, body, the field the problem must name)
+    let mut hostile: Vec<(String, &str, String, String, &str)> = vec![
+        (
+            "PUT with customerNo (mass assignment)".into(),
+            "PUT",
+            product.clone(),
+            with(r#""customerNo":"5566778899""#),
+            "customerNo",
+        ),
+        ("PUT with quantity twice".into(), "PUT", product.clone(), with(r#""quantity":500"#), "quantity"),
+        ("PUT with quantity twice, escaped".into(), "PUT", product.clone(), with(r#""quantit\u0079":500"#), "quantity"),
+        (
+            "PUT with @id".into(),
+            "PUT",
+            product.clone(),
+            with(r#""@id":"/billing/customer/v1/100200/customers/5566778899""#),
+            "@id",
+        ),
+        (
+            "PUT with recurringProductNo".into(),
+            "PUT",
+            product.clone(),
+            with(r#""recurringProductNo":"2002""#),
+            "recurringProductNo",
+        ),
+        ("PUT with operations".into(), "PUT", product.clone(), with(r#""operations":[]"#), "operations"),
+        (
+            "PUT with unknown periodicity".into(),
+            "PUT",
+            product.clone(),
+            PRODUCT_INPUT.replace("monthly", "biweekly"),
+            "periodicity",
+        ),
+        (
+            "PUT with amount out of range".into(),
+            "PUT",
+            product.clone(),
+            PRODUCT_INPUT.replace("199.5", "1e20"),
+            "unitPrice",
+        ),
+        (
+            "PUT without unitPrice".into(),
+            "PUT",
+            product.clone(),
+            PRODUCT_INPUT.replace(r#""unitPrice":199.5,"#, ""),
+            "unitPrice",
+        ),
+        (
+            "subscription with customerNo".into(),
+            "POST",
+            SUBSCRIPTIONS.into(),
+            r#"{"subscriptionNo":"S2","customerNo":"1"}"#.into(),
+            "customerNo",
+        ),
+        (
+            "customer with ownerNo".into(),
+            "POST",
+            customers.into(),
+            r#"{"customerNo":"1","ownerNo":"999"}"#.into(),
+            "ownerNo",
+        ),
+        (
+            "customer number outside the pattern".into(),
+            "POST",
+            customers.into(),
+            r#"{"customerNo":"a?b"}"#.into(),
+            "customerNo",
+        ),
+    ];
+    // Every write route refuses a repeated field.
+    for (method, target, body) in write_routes() {
+        let first = body.split('"').nth(1).unwrap().to_owned();
+        let repeated = body.replacen('{', &format!(r#"{{"{first}":"1","#), 1);
+        let name = format!("{method} …{} with {first} twice", &target[target.len() - 20..]);
+        let field: &str = Box::leak(first.into_boxed_str());
+        hostile.push((name, method, target, repeated, field));
+    }
+    let cases = hostile
+        .iter()
+        .map(|(name, method, target, body, _)| {
+            case(Box::leak(name.clone().into_boxed_str()), 400, write(method, target, body))
+        })
+        .collect();
+    assert_refused_upstream_untouched(&app, &upstream, cases).await;
+    for (name, method, target, body, field) in &hostile {
+        let problem = send(&app, write(method, target, body)).await.problem();
+        assert_eq!(problem.problem_type.as_deref(), Some("billing/proxy/problems/invalid-body"), "{name}");
+        assert_eq!(problem.problems.first().map(|p| p.field.as_str()), Some(*field), "{name}: {problem:?}");
+    }
+    let answer = send(&app, write("PUT", &product, "[1]")).await;
+    assert_eq!((answer.status.as_u16(), answer.problem().problems.len()), (400, 0), "not an object");
+    assert!(upstream.received().is_empty());
+}
+
+#[tokio::test]
+async fn every_write_route_forwards_its_body_as_the_contract_writes_it() {
+    let upstream = MockUpstream::start(Reply::json(201, "{}")).await;
+    let app = proxy(&upstream.base);
+    for (method, target, canonical) in write_routes() {
+        // The same input, members reversed and spaced: what arrives is the canonical text.
+        let members: serde_json::Map<String, serde_json::Value> = serde_json::from_str(canonical).unwrap();
+        let reversed: Vec<String> = members
+            .iter()
+            .rev()
+            .map(|(key, value)| {
+                format!("  {key:?} :  {}", if key == "unitPrice" { "199.50".to_owned() } else { value.to_string() })
+            })
+            .collect();
+        let sent = format!("{{\n{}\n}}", reversed.join(",\n"));
+        let before = upstream.received().len();
+        let answer = send(&app, write(method, &target, &sent)).await;
+        assert_eq!(answer.status, 201, "{method} {target}: {}", answer.text());
+        let received = &upstream.received()[before..];
+        assert_eq!(received.len(), 1);
+        assert_eq!(std::str::from_utf8(&received[0].body).unwrap(), canonical, "{method} {target}");
+    }
+    // A large amount with more digits than a double holds arrives with every digit.
+    let big = PRODUCT_INPUT.replace("199.5", "123456789012345.6789");
+    assert_eq!(send(&app, write("PUT", &format!("{PRODUCTS}/1001"), &big)).await.status, 201);
+    assert_eq!(upstream.received().last().unwrap().body, big);
+}
+
+/// A session proxy whose upstream lists S1 as the customer's subscription, 1001 on it and
+/// 1001 on the customer, and answers everything else with `{}`.
+async fn upstream_with_my_lists() -> MockUpstream {
+    MockUpstream::routed(
+        Reply::json(200, "{}"),
+        vec![
+            (SUBSCRIPTIONS, Reply::json(200, r#"{"items":[{"subscriptionNo":"S1"}],"navigation":{"next":"/billing/customer/v1/100200/customers/15615616/subscriptions?page=2"}}"#)),
+            ("/billing/customer/v1/100200/customers/15615616/subscriptions?page=2", Reply::json(200, r#"{"items":[{"subscriptionNo":"S3"}]}"#)),
+            (SUBSCRIPTION_PRODUCTS, Reply::json(200, r#"{"items":[{"recurringProductNo":"1001"}]}"#)),
+            (PRODUCTS, Reply::json(200, r#"{"items":[{"recurringProductNo":"1001"}]}"#)),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_session_cannot_write_to_a_subscription_or_product_not_in_its_customers_lists() {
+    let upstream = upstream_with_my_lists().await;
+    let app = session_proxy(&upstream.base);
+    let token = my_token(Scope::ReadWrite);
+    let other_subscription =
+        "/billing/customer/v1/100200/customers/15615616/subscriptions/5566778899-S1/recurring-products";
+    let page2 = "/billing/customer/v1/100200/customers/15615616/subscriptions?page=2";
+    let both = [SUBSCRIPTIONS, page2];
+    let cases = vec![
+        case(
+            "PUT another's product on my subscription",
+            404,
+            session_write("PUT", &format!("{SUBSCRIPTION_PRODUCTS}/2002"), &token, PRODUCT_INPUT),
+        )
+        .with_lookups(&[SUBSCRIPTIONS, page2, SUBSCRIPTION_PRODUCTS]),
+        case(
+            "DELETE another's product on my subscription",
+            404,
+            empty(
+                with_session("DELETE", &format!("{SUBSCRIPTION_PRODUCTS}/2002"), &token)
+                    .header("origin", format!("http://{HOST}"))
+                    .header("x-billing-csrf", "1"),
+            ),
+        )
+        .with_lookups(&[SUBSCRIPTION_PRODUCTS]),
+        case(
+            "PUT another's product on my customer",
+            404,
+            session_write("PUT", &format!("{PRODUCTS}/2002"), &token, PRODUCT_INPUT),
+        )
+        .with_lookups(&[PRODUCTS]),
+        case(
+            "POST a product on another's subscription",
+            404,
+            session_write("POST", other_subscription, &token, PRODUCT_INPUT),
+        )
+        .with_lookups(&both),
+        case(
+            "PUT a product of another's subscription",
+            404,
+            session_write("PUT", &format!("{other_subscription}/1001"), &token, PRODUCT_INPUT),
+        )
+        .with_lookups(&both),
+    ];
+    assert_refused_upstream_untouched(&app, &upstream, cases).await;
+    let answer = send(&app, session_write("PUT", &format!("{PRODUCTS}/2002"), &token, PRODUCT_INPUT)).await;
+    assert_eq!(answer.problem().problem_type.as_deref(), Some("billing/proxy/problems/not-found"));
+
+    // My own are forwarded, the subscription found on the list's second page.
+    let before = upstream.received().len();
+    let mine = format!("{SUBSCRIPTION_PRODUCTS}/1001");
+    assert_eq!(send(&app, session_write("PUT", &mine, &token, PRODUCT_INPUT)).await.status, 200);
+    let on_page_two = "/billing/customer/v1/100200/customers/15615616/subscriptions/S3/recurring-products";
+    assert_eq!(send(&app, session_write("POST", on_page_two, &token, PRODUCT_INPUT)).await.status, 200);
+    let writes: Vec<_> =
+        upstream.received()[before..].iter().filter(|r| r.method != "GET").map(|r| r.target.clone()).collect();
+    assert_eq!(writes, [mine.as_str(), on_page_two]);
+}
+
+#[tokio::test]
+async fn an_invoice_list_shows_a_session_only_its_customers_invoices() {
+    let list = "/billing/invoice/v1/100200/invoices?customerNo=15615616";
+    let page = r#"{"items":[{"invoiceNo":"603001","customerNo":"15615616","invoiceAmount":499.00},{"invoiceNo":"603099","customerNo":"5566778899","invoiceAmount":12.5},{"invoiceNo":"603002"}],"navigation":{"@id":"/billing/invoice/v1/100200/invoices?customerNo=15615616"},"extra":{"kept":1.10}}"#;
+    let upstream = MockUpstream::routed(Reply::json(200, "{}"), vec![(list, Reply::json(200, page))]).await;
+    let app = session_proxy(&upstream.base);
+    let answer = send(&app, empty(with_session("GET", list, &my_token(Scope::Read)))).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.text(),
+        r#"{"items":[{"invoiceNo":"603001","customerNo":"15615616","invoiceAmount":499.00},{"invoiceNo":"603002"}],"navigation":{"@id":"/billing/invoice/v1/100200/invoices?customerNo=15615616"},"extra":{"kept":1.10}}"#
+    );
+    assert!(!answer.text().contains("5566778899") && !answer.text().contains("603099"));
+    // The trusted mode (the host's own staff) passes the list as PayEx wrote it.
+    let trusted = proxy(&upstream.base);
+    assert_eq!(send(&trusted, get(list)).await.text(), page);
 }

@@ -56,7 +56,8 @@ impl Reply {
     }
 }
 
-/// An upstream on a real socket, recording each request and answering with one [`Reply`].
+/// An upstream on a real socket, recording each request and answering with one [`Reply`]
+/// (or, started with [`MockUpstream::routed`], the reply for the request's path).
 pub struct MockUpstream {
     pub base: String,
     received: Arc<Mutex<Vec<Received>>>,
@@ -65,13 +66,23 @@ pub struct MockUpstream {
 #[derive(Clone)]
 struct MockState {
     reply: Reply,
+    /// Replies by `GET` target (path and query), before `reply`.
+    routes: Arc<Vec<(String, Reply)>>,
     received: Arc<Mutex<Vec<Received>>>,
 }
 
 impl MockUpstream {
     pub async fn start(reply: Reply) -> MockUpstream {
+        MockUpstream::routed(reply, Vec::new()).await
+    }
+
+    /// An upstream answering a `GET` of one of `routes`' targets (exact path and query) with
+    /// its reply, and every other request with `reply`.
+    pub async fn routed(reply: Reply, routes: Vec<(&str, Reply)>) -> MockUpstream {
         let received = Arc::new(Mutex::new(Vec::new()));
-        let app = Router::new().fallback(record).with_state(MockState { reply, received: received.clone() });
+        let routes = Arc::new(routes.into_iter().map(|(target, reply)| (target.to_owned(), reply)).collect());
+        let state = MockState { reply, routes, received: received.clone() };
+        let app = Router::new().fallback(record).with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -94,11 +105,21 @@ async fn record(State(state): State<MockState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
     let target = parts.uri.path_and_query().unwrap().as_str().to_owned();
-    state.received.lock().unwrap().push(Received { method: parts.method, target, headers: parts.headers, body });
-    tokio::time::sleep(state.reply.delay).await;
-    let mut response = (state.reply.status, state.reply.body).into_response();
+    state.received.lock().unwrap().push(Received {
+        method: parts.method.clone(),
+        target: target.clone(),
+        headers: parts.headers,
+        body,
+    });
+    let reply = state
+        .routes
+        .iter()
+        .find(|(route, _)| parts.method == Method::GET && *route == target)
+        .map_or(&state.reply, |(_, reply)| reply);
+    tokio::time::sleep(reply.delay).await;
+    let mut response = (reply.status, reply.body).into_response();
     response.headers_mut().clear();
-    for (name, value) in &state.reply.headers {
+    for (name, value) in &reply.headers {
         response.headers_mut().append(*name, value.parse().unwrap());
     }
     response
@@ -217,6 +238,10 @@ pub fn write(method: &str, target: &str, body: &str) -> axum::http::Request<Body
         .body(Body::from(body.to_owned()))
         .unwrap()
 }
+
+/// A recurring product input as the widget writes it (`RecurringProductInput` through serde),
+/// which the proxy forwards unchanged: its canonical form.
+pub const PRODUCT_INPUT: &str = r#"{"productNo":"MOB-5GB","description":"Mobile 5 GB","quantity":1,"unitPrice":199.5,"vatRate":25,"periodicity":"monthly","startDate":"2026-01-01","endDate":null}"#;
 
 /// `GET target` without body.
 pub fn get(target: &str) -> axum::http::Request<Body> {
