@@ -55,6 +55,10 @@ pub enum Denied {
     /// The request is valid but not allowed (answered 403).
     #[error("{0}")]
     Forbidden(String),
+    /// The request is about another customer's resource: answered exactly as a resource that
+    /// does not exist (404, [`crate::ProxyError::NotFound`]'s problem).
+    #[error("There is nothing here, or nothing this session may see.")]
+    NotVisible,
 }
 
 impl From<SessionError> for Denied {
@@ -173,7 +177,8 @@ impl AccessPolicy {
 
 /// The signed-session rules for one verified `session`.
 fn authorize_session(session: &Session, route: &ApiRoute<'_>, write: bool, owner_no: &str) -> Result<Grant, Denied> {
-    let other_customer = || Denied::Forbidden("This session is for another customer.".into());
+    // Another customer's resources are "not found", as if they did not exist.
+    let other_customer = || Denied::NotVisible;
     if session.owner_no != owner_no {
         return Err(Denied::Forbidden("This session is for another ledger.".into()));
     }
@@ -187,6 +192,9 @@ fn authorize_session(session: &Session, route: &ApiRoute<'_>, write: bool, owner
         RouteKind::Customers => Err(Denied::Forbidden("A session cannot create customers.".into())),
         RouteKind::Invoices if route.param(CUSTOMER_NO_PARAM) == mine => {
             Ok(Grant { subject, invoice_customer: None, session_customer, rate_limited: true })
+        }
+        RouteKind::Invoices if route.param(CUSTOMER_NO_PARAM).is_none() => {
+            Err(Denied::Forbidden("A session lists its own customer's invoices only: name it in customerNo.".into()))
         }
         RouteKind::Invoices => Err(other_customer()),
         kind if kind.api() == Api::Customer => match route.id(IdKind::Customer) {

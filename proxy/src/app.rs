@@ -41,6 +41,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
+use tokio::sync::Semaphore;
 use tower::{Layer, Service, ServiceExt};
 use tower_http::compression::CompressionLayer;
 
@@ -55,6 +56,18 @@ pub struct Proxy {
     expiry_warning: Duration,
     static_dir: PathBuf,
     security: SecurityHeaders,
+    max_upstream_body_bytes: usize,
+    limits: ServeLimits,
+}
+
+/// What bounds the serving of connections, shared by every worker ([`crate::serve`]).
+#[derive(Clone, Debug)]
+pub struct ServeLimits {
+    /// One permit per open client connection (`max-connections`): when none is free, no
+    /// connection is accepted until one closes.
+    pub connections: Arc<Semaphore>,
+    /// How long a client may take to send a request's head.
+    pub header_read_timeout: Duration,
 }
 
 impl Proxy {
@@ -63,7 +76,8 @@ impl Proxy {
     pub fn new(config: &Config) -> Result<Proxy, StartupError> {
         let (upstream_tls, certificate_expires) = tls::upstream_tls(config)?;
         let metrics = Arc::new(Metrics::default());
-        let forwarder = Forwarder::new(config, Arc::new(UpstreamPool::new(upstream_tls.connector())), metrics.shard())?;
+        let pool = UpstreamPool::new(upstream_tls.connector()).with_max_body_bytes(config.max_upstream_body_bytes);
+        let forwarder = Forwarder::new(config, Arc::new(pool), metrics.shard())?;
         Ok(Proxy {
             upstream_tls,
             forwarder,
@@ -72,8 +86,19 @@ impl Proxy {
             certificate_expires,
             expiry_warning: Duration::from_secs(u64::from(config.cert_expiry_warning_days) * 86_400),
             static_dir: config.static_dir.clone(),
-            security: SecurityHeaders::new(&config.static_dir, &config.frame_ancestors),
+            security: SecurityHeaders::new(&config.static_dir, &config.frame_ancestors).with_hsts(config.hsts_max_age),
+            max_upstream_body_bytes: config.max_upstream_body_bytes,
+            limits: ServeLimits {
+                connections: Arc::new(Semaphore::new(config.max_connections as usize)),
+                header_read_timeout: config.header_read_timeout,
+            },
         })
+    }
+
+    /// The limits on serving connections, shared by every worker's [`App`] (the acceptor of
+    /// several workers takes a connection permit from them too).
+    pub fn limits(&self) -> &ServeLimits {
+        &self.limits
     }
 
     /// The application for one worker thread: its own pool of upstream connections (driven by
@@ -81,7 +106,9 @@ impl Proxy {
     /// sends on every request, so that answering a request writes no memory that another
     /// worker's requests write too; the rest shared.
     pub fn app(&self) -> App {
-        let client = Arc::new(UpstreamPool::new(self.upstream_tls.connector()));
+        let client = Arc::new(
+            UpstreamPool::new(self.upstream_tls.connector()).with_max_body_bytes(self.max_upstream_body_bytes),
+        );
         let health = Arc::new(Health {
             client: client.clone(),
             upstream: self.upstream.clone(),
@@ -97,7 +124,10 @@ impl Proxy {
             .fallback_service(static_files::router(&self.static_dir));
         let forwarder = Arc::new(self.forwarder.for_worker(client, self.metrics.shard()));
         let dispatch = Dispatch { forwarder, others };
-        App { inner: TrackLayer::new(Arc::new(self.security.for_worker())).layer(dispatch) }
+        App {
+            inner: TrackLayer::new(Arc::new(self.security.for_worker())).layer(dispatch),
+            limits: self.limits.clone(),
+        }
     }
 }
 
@@ -118,6 +148,14 @@ pub fn app(config: &Config) -> Result<App, StartupError> {
 #[derive(Clone, Debug)]
 pub struct App {
     inner: Track<Dispatch>,
+    limits: ServeLimits,
+}
+
+impl App {
+    /// The limits its connections are served within.
+    pub fn limits(&self) -> &ServeLimits {
+        &self.limits
+    }
 }
 
 /// What hyper calls for each request of a connection ([`crate::serve`]).

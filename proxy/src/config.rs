@@ -27,6 +27,18 @@ pub const DEFAULT_STATIC_DIR: &str = "dist";
 pub const DEFAULT_UPSTREAM_TIMEOUT_MS: &str = "15000";
 /// Default largest request body, in bytes (256 KiB).
 pub const DEFAULT_MAX_BODY_BYTES: &str = "262144";
+/// Default largest upstream answer, in bytes (16 MiB).
+pub const DEFAULT_MAX_UPSTREAM_BODY_BYTES: &str = "16777216";
+/// Default number of upstream requests in flight at once, across the process.
+pub const DEFAULT_MAX_UPSTREAM_CONCURRENCY: &str = "64";
+/// Default wait for a turn at the upstream, in milliseconds.
+pub const DEFAULT_UPSTREAM_QUEUE_TIMEOUT_MS: &str = "2000";
+/// Default number of client connections open at once.
+pub const DEFAULT_MAX_CONNECTIONS: &str = "1024";
+/// Default limit on reading a request's head, in milliseconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT_MS: &str = "30000";
+/// Default limit on reading a request's body, in milliseconds.
+pub const DEFAULT_BODY_READ_TIMEOUT_MS: &str = "10000";
 
 /// The `--help` text.
 pub const USAGE: &str = "\
@@ -82,6 +94,28 @@ wins over the file. Settings marked (secret) are not accepted as flags.
   --upstream-timeout-ms MS       PROXY_UPSTREAM_TIMEOUT_MS    limit on one upstream exchange
                                                               [default: 15000]
   --max-body-bytes N             PROXY_MAX_BODY_BYTES         largest request body [default: 262144]
+  --max-upstream-body-bytes N    PROXY_MAX_UPSTREAM_BODY_BYTES
+                                                              largest upstream answer; larger is a
+                                                              502 [default: 16777216]
+  --max-upstream-concurrency N   PROXY_MAX_UPSTREAM_CONCURRENCY
+                                                              upstream requests in flight at once,
+                                                              all workers together [default: 64]
+  --upstream-queue-timeout-ms MS PROXY_UPSTREAM_QUEUE_TIMEOUT_MS
+                                                              longest wait for a turn at the
+                                                              upstream, then 503 with Retry-After
+                                                              [default: 2000]
+  --max-connections N            PROXY_MAX_CONNECTIONS        client connections open at once; when
+                                                              full, no more are accepted until one
+                                                              closes [default: 1024]
+  --header-read-timeout-ms MS    PROXY_HEADER_READ_TIMEOUT_MS limit on reading a request's head; the
+                                                              connection is closed [default: 30000]
+  --body-read-timeout-ms MS      PROXY_BODY_READ_TIMEOUT_MS   limit on reading a request's body, then
+                                                              408 [default: 10000]
+  --hsts-max-age-s S             PROXY_HSTS_MAX_AGE_S         send Strict-Transport-Security with this
+                                                              max-age; only where every client comes
+                                                              through HTTPS (the proxy speaks plain
+                                                              HTTP behind a TLS terminator); 0 = off
+                                                              [default: 0]
   --log-format FORMAT            PROXY_LOG_FORMAT             text | json [default: text]
   --worker-threads N             PROXY_WORKER_THREADS         threads serving requests, each with its
                                                               own single-threaded runtime and upstream
@@ -155,6 +189,20 @@ pub struct Config {
     pub upstream_timeout: Duration,
     /// Largest request body forwarded.
     pub max_body_bytes: usize,
+    /// Largest upstream answer read; a larger one is answered 502.
+    pub max_upstream_body_bytes: usize,
+    /// Upstream requests in flight at once, across all workers.
+    pub max_upstream_concurrency: u32,
+    /// How long a request waits for a turn at the upstream before a 503.
+    pub upstream_queue_timeout: Duration,
+    /// Client connections open at once, across all workers.
+    pub max_connections: u32,
+    /// Limit on reading a request's head.
+    pub header_read_timeout: Duration,
+    /// Limit on reading a request's body.
+    pub body_read_timeout: Duration,
+    /// `max-age` of the `Strict-Transport-Security` header; `None`: not sent.
+    pub hsts_max_age: Option<Duration>,
     /// Log line format.
     pub log_format: LogFormat,
     /// Worker threads, each serving requests on a single-threaded runtime of its own and
@@ -274,6 +322,13 @@ settings! {
     FRAME_ANCESTORS = "--frame-ancestors", "PROXY_FRAME_ANCESTORS";
     UPSTREAM_TIMEOUT_MS = "--upstream-timeout-ms", "PROXY_UPSTREAM_TIMEOUT_MS";
     MAX_BODY_BYTES = "--max-body-bytes", "PROXY_MAX_BODY_BYTES";
+    MAX_UPSTREAM_BODY_BYTES = "--max-upstream-body-bytes", "PROXY_MAX_UPSTREAM_BODY_BYTES";
+    MAX_UPSTREAM_CONCURRENCY = "--max-upstream-concurrency", "PROXY_MAX_UPSTREAM_CONCURRENCY";
+    UPSTREAM_QUEUE_TIMEOUT_MS = "--upstream-queue-timeout-ms", "PROXY_UPSTREAM_QUEUE_TIMEOUT_MS";
+    MAX_CONNECTIONS = "--max-connections", "PROXY_MAX_CONNECTIONS";
+    HEADER_READ_TIMEOUT_MS = "--header-read-timeout-ms", "PROXY_HEADER_READ_TIMEOUT_MS";
+    BODY_READ_TIMEOUT_MS = "--body-read-timeout-ms", "PROXY_BODY_READ_TIMEOUT_MS";
+    HSTS_MAX_AGE_S = "--hsts-max-age-s", "PROXY_HSTS_MAX_AGE_S";
     LOG_FORMAT = "--log-format", "PROXY_LOG_FORMAT";
     WORKER_THREADS = "--worker-threads", "PROXY_WORKER_THREADS";
 }
@@ -324,6 +379,34 @@ impl Config {
             upstream_timeout,
             max_body_bytes: sources.parse(&MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, |v| {
                 v.parse().map_err(|_| "expected a number of bytes".to_owned())
+            })?,
+            max_upstream_body_bytes: sources.parse(&MAX_UPSTREAM_BODY_BYTES, DEFAULT_MAX_UPSTREAM_BODY_BYTES, |v| {
+                match v.parse::<usize>() {
+                    Ok(0) | Err(_) => Err("expected a positive number of bytes".to_owned()),
+                    Ok(bytes) => Ok(bytes),
+                }
+            })?,
+            max_upstream_concurrency: sources.parse(
+                &MAX_UPSTREAM_CONCURRENCY,
+                DEFAULT_MAX_UPSTREAM_CONCURRENCY,
+                parse_positive_count,
+            )?,
+            upstream_queue_timeout: sources.parse(
+                &UPSTREAM_QUEUE_TIMEOUT_MS,
+                DEFAULT_UPSTREAM_QUEUE_TIMEOUT_MS,
+                parse_millis,
+            )?,
+            max_connections: sources.parse(&MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, parse_positive_count)?,
+            header_read_timeout: sources.parse(
+                &HEADER_READ_TIMEOUT_MS,
+                DEFAULT_HEADER_READ_TIMEOUT_MS,
+                parse_millis,
+            )?,
+            body_read_timeout: sources.parse(&BODY_READ_TIMEOUT_MS, DEFAULT_BODY_READ_TIMEOUT_MS, parse_millis)?,
+            hsts_max_age: sources.parse(&HSTS_MAX_AGE_S, "0", |v| match v.parse::<u64>() {
+                Ok(0) => Ok(None),
+                Ok(secs) => Ok(Some(Duration::from_secs(secs))),
+                Err(_) => Err("expected a whole number of seconds from 0 (0 = off)".to_owned()),
             })?,
             log_format: sources.parse(&LOG_FORMAT, "text", |v| match v {
                 "text" => Ok(LogFormat::Text),
@@ -410,6 +493,14 @@ fn parse_millis(value: &str) -> Result<Duration, String> {
     match value.parse() {
         Ok(0) | Err(_) => Err("expected a positive number of milliseconds".to_owned()),
         Ok(millis) => Ok(Duration::from_millis(millis)),
+    }
+}
+
+/// A count from 1 up to 1,000,000 (a semaphore's permits).
+fn parse_positive_count(value: &str) -> Result<u32, String> {
+    match value.parse() {
+        Ok(count @ 1..=1_000_000) => Ok(count),
+        _ => Err("expected a whole number from 1 up to 1000000".to_owned()),
     }
 }
 
@@ -870,6 +961,34 @@ log-format = "json"
         assert_eq!(single.worker_threads, 1);
         let err = parse(&["--worker-threads", "100000"], &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap_err();
         assert!(err.to_string().contains("worker-threads"), "{err}");
+    }
+
+    #[test]
+    fn bounds_have_defaults_and_refuse_zero() {
+        let token = [("PROXY_TOKEN", TOKEN_VALUE)];
+        let config = parse(&[], &token).unwrap();
+        assert_eq!(config.max_upstream_body_bytes, 16 * 1024 * 1024);
+        assert_eq!(config.max_upstream_concurrency, 64);
+        assert_eq!(config.upstream_queue_timeout, Duration::from_secs(2));
+        assert_eq!(config.max_connections, 1024);
+        assert_eq!(config.header_read_timeout, Duration::from_secs(30));
+        assert_eq!(config.body_read_timeout, Duration::from_secs(10));
+        assert_eq!(config.hsts_max_age, None, "HSTS belongs to the TLS terminator unless asked for");
+        let hsts = parse(&["--hsts-max-age-s", "31536000"], &token).unwrap();
+        assert_eq!(hsts.hsts_max_age, Some(Duration::from_secs(31_536_000)));
+        for flag in [
+            "--max-upstream-body-bytes",
+            "--max-upstream-concurrency",
+            "--upstream-queue-timeout-ms",
+            "--max-connections",
+            "--header-read-timeout-ms",
+            "--body-read-timeout-ms",
+        ] {
+            assert!(
+                matches!(parse(&[flag, "0"], &token), Err(ConfigError::Invalid { origin, .. }) if origin == flag),
+                "{flag} 0"
+            );
+        }
     }
 
     #[test]

@@ -60,14 +60,28 @@ pub enum ProxyError {
     /// A body on a request that takes none (GET, HEAD, DELETE) (400).
     #[error("This request takes no body.")]
     UnexpectedBody,
-    /// An invoice route for an invoice the session's customer does not have (404, the
-    /// invoice API's own problem type: whether the invoice exists is not revealed).
-    #[error("There is no such invoice.")]
-    InvoiceNotVisible,
-    /// A resource that does not exist or that is not the session's (404): a subscription or
-    /// recurring product of a write that is not in the session's customer's own lists.
+    /// A resource that does not exist or that is not the session's to see: one problem for
+    /// both (404), so that whether another customer's resource exists is not revealed. An
+    /// upstream 404 becomes this too.
     #[error("There is nothing here, or nothing this session may see.")]
     NotFound,
+    /// The upstream refused the proxy's own credentials (its bearer token or client
+    /// certificate) with 401 or 403 (502): not the browser's session, which would make the
+    /// widget renew a session that is fine.
+    #[error(
+        "The billing API refused the proxy's credentials. This is not about your session: tell the site's operators."
+    )]
+    UpstreamRefusedCredentials,
+    /// The upstream answer is larger than allowed (502).
+    #[error("The billing API's answer is larger than the {0} bytes allowed.")]
+    UpstreamTooLarge(usize),
+    /// The upstream is already sent as many requests at once as allowed, and none finished
+    /// within the queue's deadline (503, with `retry-after`).
+    #[error("The billing API is busy: try again in {} s.", retry_after_secs(*.0))]
+    UpstreamBusy(Duration),
+    /// The request body did not arrive in time (408).
+    #[error("The request body did not arrive within {} ms.", .0.as_millis())]
+    RequestTimeout(Duration),
     /// A write body that is not its route's contract input (400), naming each field.
     #[error("{0}")]
     InvalidBody(crate::write_body::BodyRefusal),
@@ -100,9 +114,6 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
     wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
-/// The invoice API's problem type for an unknown invoice.
-pub const INVOICE_NOT_FOUND_TYPE: &str = "billing/invoice/problems/invoice-not-found";
-
 impl ProxyError {
     /// The HTTP status answered.
     pub fn status(&self) -> StatusCode {
@@ -114,9 +125,11 @@ impl ProxyError {
             ProxyError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ProxyError::Denied(Denied::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
             ProxyError::Denied(Denied::Forbidden(_)) => StatusCode::FORBIDDEN,
-            ProxyError::Route(RouteError::UnknownRoute) | ProxyError::InvoiceNotVisible | ProxyError::NotFound => {
-                StatusCode::NOT_FOUND
-            }
+            ProxyError::Route(RouteError::UnknownRoute) | ProxyError::NotFound => StatusCode::NOT_FOUND,
+            ProxyError::Denied(Denied::NotVisible) => StatusCode::NOT_FOUND,
+            ProxyError::UpstreamRefusedCredentials | ProxyError::UpstreamTooLarge(_) => StatusCode::BAD_GATEWAY,
+            ProxyError::UpstreamBusy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ProxyError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ProxyError::InvalidBody(_) => StatusCode::BAD_REQUEST,
             ProxyError::OwnershipUnchecked => StatusCode::BAD_GATEWAY,
             ProxyError::Route(RouteError::MethodNotAllowed { .. }) => StatusCode::METHOD_NOT_ALLOWED,
@@ -146,8 +159,11 @@ impl ProxyError {
             ProxyError::UnsupportedMediaType => "unsupported-media-type",
             ProxyError::InvalidJson => "invalid-json",
             ProxyError::UnexpectedBody => "unexpected-body",
-            ProxyError::InvoiceNotVisible => "invoice-not-found",
-            ProxyError::NotFound => "not-found",
+            ProxyError::NotFound | ProxyError::Denied(Denied::NotVisible) => "not-found",
+            ProxyError::UpstreamRefusedCredentials => "upstream-refused-credentials",
+            ProxyError::UpstreamTooLarge(_) => "upstream-too-large",
+            ProxyError::UpstreamBusy(_) => "upstream-busy",
+            ProxyError::RequestTimeout(_) => "request-timeout",
             ProxyError::InvalidBody(_) => "invalid-body",
             ProxyError::OwnershipUnchecked => "ownership-unchecked",
             ProxyError::UpstreamGarbled => "upstream-garbled",
@@ -173,8 +189,11 @@ impl ProxyError {
             ProxyError::UnsupportedMediaType => "Unsupported media type",
             ProxyError::InvalidJson => "Invalid JSON",
             ProxyError::UnexpectedBody => "Unexpected request body",
-            ProxyError::InvoiceNotVisible => "Invoice not found",
-            ProxyError::NotFound => "Not found",
+            ProxyError::NotFound | ProxyError::Denied(Denied::NotVisible) => "Not found",
+            ProxyError::UpstreamRefusedCredentials => "Billing API refused the proxy's credentials",
+            ProxyError::UpstreamTooLarge(_) => "Billing API answer too large",
+            ProxyError::UpstreamBusy(_) => "Billing API busy",
+            ProxyError::RequestTimeout(_) => "Request body timed out",
             ProxyError::InvalidBody(_) => "Request body not allowed by the contract",
             ProxyError::OwnershipUnchecked => "Change not checked",
             ProxyError::UpstreamGarbled => "Billing API answer unreadable",
@@ -185,13 +204,14 @@ impl ProxyError {
     /// This error as a problem, identified by `request_id`.
     pub fn to_problem(&self, request_id: &RequestId) -> Problem {
         Problem {
-            problem_type: Some(match self {
-                ProxyError::InvoiceNotVisible => INVOICE_NOT_FOUND_TYPE.to_owned(),
-                _ => format!("{PROBLEM_TYPE_PREFIX}{}", self.slug()),
-            }),
+            problem_type: Some(format!("{PROBLEM_TYPE_PREFIX}{}", self.slug())),
             title: self.title().to_owned(),
             status: Some(self.status().as_u16()),
-            detail: Some(self.to_string()),
+            detail: Some(match self {
+                // The very words of [`ProxyError::NotFound`], whichever check said so.
+                ProxyError::Denied(Denied::NotVisible) => ProxyError::NotFound.to_string(),
+                _ => self.to_string(),
+            }),
             instance: Some(request_id.to_string()),
             problems: match self {
                 ProxyError::InvalidBody(refusal) => refusal.problems.clone(),
@@ -241,7 +261,7 @@ impl IntoResponse for ProblemResponse {
             ProxyError::Route(RouteError::MethodNotAllowed { allow, .. }) => {
                 response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
             }
-            ProxyError::RateLimited(wait) => {
+            ProxyError::RateLimited(wait) | ProxyError::UpstreamBusy(wait) => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs(*wait)));
             }
             _ => {}

@@ -5,8 +5,15 @@
 //! allowlist ([`crate::route`]), the CSRF check for writes ([`crate::csrf`]), the access policy
 //! ([`crate::access`]), the per-subject rate limit ([`crate::rate_limit`]) and the body checks
 //! (size, JSON). Invoice routes in a signed session are then checked to belong to the session's
-//! customer. The request goes upstream in its canonical form; GETs are retried once when the
-//! connection fails, writes never. An answer that is not the API's JSON becomes a 502.
+//! customer. The request goes upstream in its canonical form, when one of the process's
+//! `max-upstream-concurrency` turns is free within `upstream-queue-timeout-ms` (else 503); GETs
+//! are retried once when the connection fails, writes never. An answer that is not the API's
+//! JSON, larger than `max-upstream-body-bytes`, or refusing the proxy's own credentials (401,
+//! 403) becomes a 502.
+//!
+//! Every API answer is `cache-control: private, no-store` with `vary: x-billing-session`. A
+//! resource that is not there and one that is another customer's get the same 404 problem. A
+//! `location` on the upstream becomes the same-origin path, or is dropped.
 //!
 //! Headers cross in both directions only through allowlists, so cookies, the browser's own
 //! `authorization`, the session token, hop-by-hop headers and anything the upstream sets for
@@ -30,9 +37,9 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use billing_contract::ids::IdKind;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Semaphore;
 
 /// Request headers passed from the browser to the upstream.
 pub const REQUEST_HEADERS: [HeaderName; 4] =
@@ -40,18 +47,27 @@ pub const REQUEST_HEADERS: [HeaderName; 4] =
 
 /// Response headers passed from the upstream to the browser. `www-authenticate` is not one:
 /// it would make the browser prompt for a password. `content-encoding` is, so that a body the
-/// upstream compressed anyway stays readable.
-pub const RESPONSE_HEADERS: [HeaderName; 6] = [
-    header::CONTENT_TYPE,
-    header::CONTENT_ENCODING,
-    header::LOCATION,
-    header::ETAG,
-    header::CACHE_CONTROL,
-    header::RETRY_AFTER,
-];
+/// upstream compressed anyway stays readable. `cache-control` is not: every API answer is
+/// the proxy's own `private, no-store` ([`mark_api_answer`]). `location` is rewritten to the
+/// proxy's path or dropped.
+pub const RESPONSE_HEADERS: [HeaderName; 5] =
+    [header::CONTENT_TYPE, header::CONTENT_ENCODING, header::LOCATION, header::ETAG, header::RETRY_AFTER];
+
+/// `cache-control` of every API answer: a customer's data is kept by no cache, the browser's
+/// included.
+pub const API_CACHE_CONTROL: HeaderValue = HeaderValue::from_static("private, no-store");
+
+/// `vary` of every API answer: the answer depends on the session.
+pub const API_VARY: HeaderValue = HeaderValue::from_static("x-billing-session");
 
 /// Invoices whose customer is remembered at most (an invoice's customer never changes).
-const MAX_REMEMBERED_INVOICES: usize = 50_000;
+const MAX_REMEMBERED_INVOICES: u64 = 50_000;
+
+/// How long an invoice's customer is remembered.
+const REMEMBER_INVOICE_FOR: Duration = Duration::from_secs(600);
+
+/// The `retry-after` of a 503 when no upstream turn came free in time.
+const BUSY_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// Forwards API requests: an HTTP client and everything each request is checked by. The
 /// copies made for worker threads ([`Forwarder::for_worker`]) share the token, the rate limits
@@ -65,12 +81,19 @@ pub struct Forwarder {
     origins: OriginPolicy,
     limiter: Option<Arc<RateLimiter>>,
     metrics: Arc<MetricsShard>,
-    /// `invoiceNo` → `customerNo`, learnt from the upstream.
-    invoice_customers: Arc<Mutex<HashMap<String, String>>>,
+    /// `invoiceNo` → `customerNo`, learnt from the upstream: at most
+    /// [`MAX_REMEMBERED_INVOICES`], each for [`REMEMBER_INVOICE_FOR`].
+    invoice_customers: moka::sync::Cache<String, String>,
     /// The session customers' own subscriptions and products, for writes (shared).
     owned: crate::ownership::Owned,
     max_body_bytes: usize,
     timeout: Duration,
+    /// Turns at the upstream, shared by every worker.
+    upstream_turns: Arc<Semaphore>,
+    queue_timeout: Duration,
+    body_read_timeout: Duration,
+    /// The upstream base URL and its path, for rewriting `location`.
+    upstream_base: Arc<(String, String)>,
 }
 
 /// What became of one request, for the metrics and the audit log.
@@ -103,10 +126,17 @@ impl Forwarder {
             origins: OriginPolicy { allowed: config.allowed_origins.clone() },
             limiter: RateLimiter::new(config.rate_limit_per_second, config.rate_limit_burst).map(Arc::new),
             metrics,
-            invoice_customers: Arc::new(Mutex::new(HashMap::new())),
+            invoice_customers: moka::sync::Cache::builder()
+                .max_capacity(MAX_REMEMBERED_INVOICES)
+                .time_to_live(REMEMBER_INVOICE_FOR)
+                .build(),
             owned: crate::ownership::Owned::default(),
             max_body_bytes: config.max_body_bytes,
             timeout: config.upstream_timeout,
+            upstream_turns: Arc::new(Semaphore::new(config.max_upstream_concurrency as usize)),
+            queue_timeout: config.upstream_queue_timeout,
+            body_read_timeout: config.body_read_timeout,
+            upstream_base: Arc::new(base_and_path(&config.upstream)),
         })
     }
 
@@ -126,6 +156,10 @@ impl Forwarder {
             owned: self.owned.clone(),
             max_body_bytes: self.max_body_bytes,
             timeout: self.timeout,
+            upstream_turns: self.upstream_turns.clone(),
+            queue_timeout: self.queue_timeout,
+            body_read_timeout: self.body_read_timeout,
+            upstream_base: self.upstream_base.clone(),
         }
     }
 
@@ -151,9 +185,11 @@ impl Forwarder {
             outcome.subject = Some(grant.subject.to_string());
         }
         if let Some(limiter) = self.limiter.as_ref().filter(|_| grant.rate_limited) {
-            limiter.check(&grant.subject, Instant::now()).map_err(ProxyError::RateLimited)?;
+            limiter.check(&grant.subject).map_err(ProxyError::RateLimited)?;
         }
-        let body = read_body(body, self.max_body_bytes).await?;
+        let body = tokio::time::timeout(self.body_read_timeout, read_body(body, self.max_body_bytes))
+            .await
+            .map_err(|_| ProxyError::RequestTimeout(self.body_read_timeout))??;
         check_body(&parts.method, &parts.headers, &body)?;
         let body = crate::write_body::canonical(route.kind, &parts.method, body)?;
         if write && grant.session_customer.is_some() {
@@ -170,7 +206,15 @@ impl Forwarder {
             }
             headers
         };
-        let (status, headers, body) = self.exchange(request_id, &parts.method, url, headers, body, outcome).await?;
+        let (status, mut headers, body) = self.exchange(request_id, &parts.method, url, headers, body, outcome).await?;
+        if let Some(location) = headers.remove(header::LOCATION) {
+            match same_origin_location(&self.upstream_base, &location) {
+                Some(location) => {
+                    headers.insert(header::LOCATION, location);
+                }
+                None => tracing::info!(request_id = %request_id, "dropped a location outside the APIs"),
+            }
+        }
         self.owned.after_write(&route, &parts.method, status);
         let body = crate::ownership::keep_own_invoices(request_id, &route, &grant, status, &headers, body)?;
         let mut response = Response::new(Body::from(body));
@@ -179,9 +223,12 @@ impl Forwarder {
         Ok(response)
     }
 
-    /// One exchange with the upstream within the timeout: a GET or HEAD is sent again once if
-    /// the connection failed before an answer; a write never is. `headers()` makes the request
+    /// One exchange with the upstream within the timeout, once a turn at the upstream is free
+    /// (else, after the queue's deadline, 503): a GET or HEAD is sent again once if the
+    /// connection failed before an answer; a write never is. `headers()` makes the request
     /// headers for each attempt (made again only for a retry, instead of copied every time).
+    /// An upstream 404 is the uniform [`ProxyError::NotFound`]; a 401 or 403 is the proxy's
+    /// credentials refused (502).
     async fn exchange(
         &self,
         request_id: &RequestId,
@@ -210,6 +257,14 @@ impl Forwarder {
             let headers = allowed_headers(&answer.head.headers, &RESPONSE_HEADERS);
             Ok::<_, PoolError>((answer.head.status, headers, answer.body))
         };
+        let _turn = match tokio::time::timeout(self.queue_timeout, self.upstream_turns.acquire()).await {
+            Ok(Ok(turn)) => turn,
+            Ok(Err(_closed)) => return Err(ProxyError::UpstreamUnavailable),
+            Err(_) => {
+                tracing::warn!(request_id = %request_id, "no upstream turn came free in time");
+                return Err(ProxyError::UpstreamBusy(BUSY_RETRY_AFTER));
+            }
+        };
         let (status, headers, body) = match tokio::time::timeout(self.timeout, exchange).await {
             Err(_) => {
                 tracing::warn!(request_id = %request_id, "upstream timed out");
@@ -219,6 +274,17 @@ impl Forwarder {
             Ok(Ok(answer)) => answer,
         };
         outcome.upstream_status = Some(status.as_u16());
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+            tracing::error!(
+                request_id = %request_id,
+                status = status.as_u16(),
+                "the upstream refused the proxy's credentials (bearer token or client certificate)"
+            );
+            return Err(ProxyError::UpstreamRefusedCredentials);
+        }
+        if status == StatusCode::NOT_FOUND {
+            return Err(ProxyError::NotFound);
+        }
         if !is_api_answer(method, status, &headers, &body) {
             tracing::warn!(request_id = %request_id, status = status.as_u16(), "upstream answer is not the API's JSON");
             return Err(ProxyError::UpstreamGarbled);
@@ -228,7 +294,8 @@ impl Forwarder {
 
     /// In a signed session, an invoice route is forwarded only if the invoice is the
     /// session's customer's: the invoice is fetched (or remembered) and its `customerNo`
-    /// compared. An upstream error answer (e.g. 404) is returned unchanged instead.
+    /// compared. Another customer's invoice is [`ProxyError::NotFound`], as is a missing one;
+    /// another upstream error answer is returned unchanged instead.
     async fn check_invoice_customer(
         &self,
         request_id: &RequestId,
@@ -239,8 +306,7 @@ impl Forwarder {
         let (Some(expected), Some(invoice_no)) = (&grant.invoice_customer, route.id(IdKind::Invoice)) else {
             return Ok(());
         };
-        let remembered = self.invoice_customers.lock().unwrap_or_else(|p| p.into_inner()).get(invoice_no).cloned();
-        let customer = match remembered {
+        let customer = match self.invoice_customers.get(invoice_no) {
             Some(customer) => customer,
             None => {
                 let path = billing_contract::paths::invoice(route.owner(), invoice_no);
@@ -264,11 +330,7 @@ impl Forwarder {
                 let invoice: billing_contract::Invoice =
                     serde_json::from_slice(&body).map_err(|_| ProxyError::UpstreamGarbled)?;
                 let customer = invoice.customer_no.ok_or(ProxyError::UpstreamGarbled)?;
-                let mut remembered = self.invoice_customers.lock().unwrap_or_else(|p| p.into_inner());
-                if remembered.len() >= MAX_REMEMBERED_INVOICES {
-                    remembered.clear();
-                }
-                remembered.insert(invoice_no.to_owned(), customer.clone());
+                self.invoice_customers.insert(invoice_no.to_owned(), customer.clone());
                 customer
             }
         };
@@ -276,7 +338,7 @@ impl Forwarder {
             Ok(())
         } else {
             tracing::warn!(request_id = %request_id, "session asked for another customer's invoice");
-            Err(ProxyError::InvoiceNotVisible)
+            Err(ProxyError::NotFound)
         }
     }
 
@@ -305,7 +367,9 @@ impl Forwarder {
     /// too, nor request headers).
     fn failure(&self, request_id: &RequestId, err: PoolError) -> ProxyError {
         tracing::warn!(request_id = %request_id, error = ?err, "upstream exchange failed");
-        if err.is_timeout() {
+        if let PoolError::TooLarge(limit) = err {
+            ProxyError::UpstreamTooLarge(limit)
+        } else if err.is_timeout() {
             ProxyError::UpstreamTimeout(self.timeout)
         } else {
             ProxyError::UpstreamUnavailable
@@ -319,10 +383,11 @@ pub async fn answer(forwarder: Arc<Forwarder>, request_id: RequestId, request: R
     let started = Instant::now();
     let method = request.method().clone();
     let mut outcome = Outcome::default();
-    let response = match forwarder.forward(&request_id, request, &mut outcome).await {
+    let mut response = match forwarder.forward(&request_id, request, &mut outcome).await {
         Ok(response) => response,
         Err(err) => err.at(request_id.clone()).into_response(),
     };
+    mark_api_answer(response.headers_mut());
     let status = response.status().as_u16();
     let route = outcome.route.map_or("refused", RouteKind::template);
     if ApiRoute::is_write(&method) {
@@ -358,7 +423,41 @@ fn method_label(method: &Method) -> &'static str {
 
 /// The answer to an API path called with a method neither API has.
 pub fn method_not_allowed(request_id: RequestId, method: Method) -> Response {
-    ProxyError::MethodNotAllowed(method).at(request_id).into_response()
+    let mut response = ProxyError::MethodNotAllowed(method).at(request_id).into_response();
+    mark_api_answer(response.headers_mut());
+    response
+}
+
+/// Marks an API answer (forwarded or the proxy's own): kept by no cache, and varying with the
+/// session. `vary` is appended to, so that compression's `accept-encoding` stays beside it.
+pub fn mark_api_answer(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, API_CACHE_CONTROL);
+    headers.append(header::VARY, API_VARY);
+}
+
+/// The upstream's base URL as written (no trailing `/`) and its path (empty for an origin).
+fn base_and_path(upstream: &Upstream) -> (String, String) {
+    let base = upstream.to_string();
+    let path = base.parse::<Uri>().ok().map(|uri| uri.path().trim_end_matches('/').to_owned()).unwrap_or_default();
+    (base, path)
+}
+
+/// An upstream `location` as the proxy's same-origin path: an absolute URL on the upstream's
+/// base, or a path under the base's path, whose rest is a route the API allowlist accepts.
+/// Anything else (another host, another prefix, a route not forwarded): `None`, dropped.
+fn same_origin_location((base, base_path): &(String, String), location: &HeaderValue) -> Option<HeaderValue> {
+    let location = location.to_str().ok()?;
+    let path = match location.strip_prefix(base.as_str()) {
+        Some(rest) => rest,
+        None if location.starts_with('/') && !location.starts_with("//") => {
+            location.strip_prefix(base_path.as_str())?
+        }
+        None => return None,
+    };
+    let (raw_path, query) = path.split_once('?').map_or((path, None), |(p, q)| (p, Some(q)));
+    let (api, rest) = Api::of_path(raw_path)?;
+    ApiRoute::parse(api, &Method::GET, rest, query).ok()?;
+    HeaderValue::from_str(path).ok()
 }
 
 /// Whether an upstream answer is something the API would say: JSON (or a problem) that
@@ -431,6 +530,32 @@ mod tests {
         let copy = allowed_headers(&headers, &REQUEST_HEADERS);
         assert_eq!(copy.len(), 2);
         assert_eq!(copy.get_all(header::ACCEPT).iter().count(), 2);
+    }
+
+    #[test]
+    fn a_location_on_the_upstream_becomes_the_proxys_path_and_any_other_is_dropped() {
+        let at = |base: &str, location: &str| {
+            let base = base_and_path(&Upstream::parse(base).unwrap());
+            same_origin_location(&base, &HeaderValue::from_str(location).unwrap())
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let product = "/billing/customer/v1/100200/customers/1/recurring-products/7";
+        assert_eq!(at("https://api.test", &format!("https://api.test{product}")).as_deref(), Some(product));
+        assert_eq!(at("https://api.test/payex", &format!("https://api.test/payex{product}")).as_deref(), Some(product));
+        assert_eq!(at("https://api.test/payex", &format!("/payex{product}")).as_deref(), Some(product));
+        assert_eq!(at("https://api.test", product).as_deref(), Some(product));
+        for dropped in [
+            format!("https://evil.test{product}"),
+            format!("https://api.test.evil.test{product}"),
+            format!("//evil.test{product}"),
+            "https://api.test/admin".to_owned(),
+            "https://api.test/billing/customer/v1/100200/customers/1/secrets".to_owned(),
+            format!("https://api.test/payex/..{product}"),
+            "javascript:alert(1)".to_owned(),
+        ] {
+            assert_eq!(at("https://api.test", &dropped), None, "{dropped}");
+        }
+        assert_eq!(at("https://api.test/payex", product), None, "outside the base's path");
     }
 
     #[tokio::test]

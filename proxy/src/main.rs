@@ -98,7 +98,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             })?);
         }
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let acceptor = billing_proxy::serve::accept_in_turn(listener, handing);
+        let acceptor = billing_proxy::serve::accept_in_turn(listener, handing, proxy.limits().connections.clone());
         let early_exit = tokio::select! {
             () = shutdown_signal() => false,
             _ = exits.recv() => true,

@@ -24,7 +24,7 @@ use crate::tls::UpstreamConnector;
 use axum::http::header::{HeaderValue, HOST};
 use axum::http::uri::{PathAndQuery, Scheme};
 use axum::http::{response, Request, Uri};
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use std::fmt;
@@ -38,6 +38,10 @@ pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Idle connections kept per worker at most; more are closed once their answer is read.
 pub const MAX_IDLE_CONNECTIONS: usize = 256;
 
+/// The largest answer body read unless [`UpstreamPool::with_max_body_bytes`] says otherwise
+/// (16 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
 /// A worker's upstream connections. See the module docs.
 pub struct UpstreamPool {
     connector: UpstreamConnector,
@@ -46,6 +50,8 @@ pub struct UpstreamPool {
     /// The `Host` header of the first URL's authority (every request of a proxy goes to one
     /// upstream, so it is made once rather than per request).
     host: OnceLock<(String, HeaderValue)>,
+    /// The largest answer body read; a larger one is [`PoolError::TooLarge`].
+    max_body_bytes: usize,
 }
 
 struct IdleConnection {
@@ -79,7 +85,10 @@ pub enum PoolError {
     Exchange(#[source] hyper::Error),
     /// The answer's body could not be read.
     #[error("the upstream answer's body could not be read")]
-    Body(#[source] hyper::Error),
+    Body(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The answer's body is larger than allowed (its connection is closed).
+    #[error("the upstream answer is larger than {0} bytes")]
+    TooLarge(usize),
 }
 
 impl PoolError {
@@ -97,9 +106,21 @@ impl PoolError {
 }
 
 impl UpstreamPool {
-    /// An empty pool connecting through `connector`.
+    /// An empty pool connecting through `connector`, reading answers of at most
+    /// [`DEFAULT_MAX_BODY_BYTES`].
     pub fn new(connector: UpstreamConnector) -> UpstreamPool {
-        UpstreamPool { connector, idle: Mutex::new(Vec::new()), host: OnceLock::new() }
+        UpstreamPool {
+            connector,
+            idle: Mutex::new(Vec::new()),
+            host: OnceLock::new(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// The same pool reading answer bodies of at most `limit` bytes.
+    pub fn with_max_body_bytes(mut self, limit: usize) -> UpstreamPool {
+        self.max_body_bytes = limit;
+        self
     }
 
     /// Sends `request` (whose URL is absolute) and reads the answer whole.
@@ -128,7 +149,14 @@ impl UpstreamPool {
             match sender.try_send_request(request).await {
                 Ok(response) => {
                     let (head, body) = response.into_parts();
-                    let body = body.collect().await.map_err(PoolError::Body)?.to_bytes();
+                    // Bounded: a larger body is not read on (nor its connection kept).
+                    let body = match Limited::new(body, self.max_body_bytes).collect().await {
+                        Ok(collected) => collected.to_bytes(),
+                        Err(err) if err.is::<LengthLimitError>() => {
+                            return Err(PoolError::TooLarge(self.max_body_bytes));
+                        }
+                        Err(err) => return Err(PoolError::Body(err)),
+                    };
                     self.put_idle(sender);
                     return Ok(Answer { head, body });
                 }
@@ -320,6 +348,17 @@ mod tests {
         assert_eq!(pool.idle_connections(), 3, "all three are kept for later");
         pool.exchange(get(&url)).await.unwrap();
         assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 3, "an idle one is reused");
+    }
+
+    #[tokio::test]
+    async fn an_answer_over_the_limit_is_too_large_and_its_connection_not_kept() {
+        let (base, _, _) = upstream(false).await;
+        let small = pool().with_max_body_bytes(1);
+        let err = small.exchange(get(&format!("{base}/x"))).await.unwrap_err();
+        assert!(matches!(err, PoolError::TooLarge(1)), "{err:?}");
+        assert_eq!(small.idle_connections(), 0);
+        let exact = pool().with_max_body_bytes(2);
+        assert_eq!(&exact.exchange(get(&format!("{base}/x"))).await.unwrap().body[..], b"{}", "the limit itself");
     }
 
     #[tokio::test]

@@ -292,7 +292,14 @@ pub enum RouteError {
     /// A paging parameter that is not a whole number from 1.
     #[error("the query parameter `{0}` must be a whole number from 1")]
     BadNumber(&'static str),
+    /// A page size above [`MAX_PAGE_SIZE`].
+    #[error("the query parameter `pageSize` must be at most {MAX_PAGE_SIZE}")]
+    PageSizeTooLarge,
 }
+
+/// The largest `pageSize` forwarded: a page of this many items is already as much as one
+/// answer should hold (the upstream answer's size is capped as well).
+pub const MAX_PAGE_SIZE: u32 = 1_000;
 
 /// Routes are equal when they are the same route with the same decoded identifiers and query,
 /// whatever text each borrows from.
@@ -484,6 +491,8 @@ fn parse_query(allowed: Query, raw: Option<&str>) -> Result<QueryParams<'_>, Rou
             && value.parse::<u32>().is_ok_and(|n| n >= 1))
         {
             return Err(RouteError::BadNumber(name));
+        } else if *name == PAGE_SIZE_PARAM && value.parse::<u32>().is_ok_and(|n| n > MAX_PAGE_SIZE) {
+            return Err(RouteError::PageSizeTooLarge);
         }
         params.push((name, value));
     }
@@ -607,11 +616,14 @@ mod tests {
             (Method::GET, "/billing/invoice/v1/100200/invoices?page=1&page=2", UnknownParameter("page".into())),
             (Method::GET, "/billing/invoice/v1/100200/invoices?page", UnknownParameter("page".into())),
             (Method::GET, "/billing/invoice/v1/100200/invoices?page=0", BadNumber("page")),
+            (Method::GET, "/billing/invoice/v1/100200/invoices?pageSize=1001", PageSizeTooLarge),
+            (Method::GET, "/billing/invoice/v1/100200/invoices?pageSize=999999999", PageSizeTooLarge),
             (Method::GET, "/billing/invoice/v1/100200/invoices/1?page=2", UnknownParameter("page".into())),
         ];
         for (method, path, expected) in cases {
             assert_eq!(parse(method.clone(), path).as_ref(), Err(expected), "{method} {path}");
         }
+        assert!(parse(Method::GET, "/billing/invoice/v1/100200/invoices?pageSize=1000").is_ok(), "the limit itself");
         assert!(matches!(
             parse(Method::DELETE, "/billing/invoice/v1/100200/invoices/1"),
             Err(MethodNotAllowed { allow: "GET, HEAD", .. })

@@ -3,6 +3,11 @@
 //! itself ([`serve`]); several workers are handed connections in turn by one acceptor
 //! ([`accept_in_turn`], [`serve_handed`]).
 //!
+//! Bounded: a connection is accepted only with one of the process's `max-connections`
+//! permits ([`crate::app::ServeLimits`]), held until it closes; when none is free, accepting
+//! waits (new clients wait in the listen backlog). A request's head must arrive within
+//! `header-read-timeout-ms`.
+//!
 //! Used instead of `axum::serve`, which negotiates the protocol version on every connection,
 //! boxes every request body a second time and clones the whole application for each request.
 //!
@@ -28,13 +33,13 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
-/// How long a client may take to send a request's head (as nginx's `client_header_timeout`):
-/// a connection that trickles its headers in is closed after this.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A connection handed to a worker, with the permit it holds while open.
+pub type Handed = (std::net::TcpStream, OwnedSemaphorePermit);
 
 /// How often [`heartbeat`] fires.
 const HEARTBEAT: Duration = Duration::from_millis(250);
@@ -46,27 +51,37 @@ const ACCEPT_ERROR_PAUSE: Duration = Duration::from_secs(1);
 /// Serves `app` to every connection accepted on `listener` until `shutdown` resolves, then
 /// stops accepting and waits for the open connections to finish their requests.
 pub async fn serve(listener: TcpListener, app: App, shutdown: impl Future<Output = ()>) {
+    let permits = app.limits().connections.clone();
     let connections = Connections::new(app);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let tcp = tokio::select! {
-            tcp = accept(&listener) => tcp,
+        let (tcp, permit) = tokio::select! {
+            accepted = accept_with_permit(&listener, &permits) => match accepted {
+                Some(accepted) => accepted,
+                None => break,
+            },
             () = &mut shutdown => break,
         };
-        connections.serve(tcp);
+        connections.serve(tcp, permit);
     }
     drop(listener);
     connections.finish().await;
 }
 
-/// Accepts connections on `listener` and hands them to `workers` in turn (each serving them
-/// with [`serve_handed`]), until every worker has stopped taking them.
-pub async fn accept_in_turn(listener: TcpListener, workers: Vec<mpsc::UnboundedSender<std::net::TcpStream>>) {
+/// Accepts connections on `listener`, each with one of the `permits` (waiting for one when none
+/// is free), and hands them to `workers` in turn (each serving them with [`serve_handed`]),
+/// until every worker has stopped taking them.
+pub async fn accept_in_turn(
+    listener: TcpListener,
+    workers: Vec<mpsc::UnboundedSender<Handed>>,
+    permits: Arc<Semaphore>,
+) {
     let mut next = 0;
     let mut open: Vec<bool> = vec![true; workers.len()];
     while open.iter().any(|&o| o) {
-        let tcp = accept(&listener).await;
-        let Ok(mut tcp) = tcp.into_std() else { continue };
+        let Some((tcp, permit)) = accept_with_permit(&listener, &permits).await else { return };
+        let Ok(tcp) = tcp.into_std() else { continue };
+        let mut tcp = (tcp, permit);
         // The next worker still taking connections gets it.
         for _ in 0..workers.len() {
             let worker = next % workers.len();
@@ -84,11 +99,7 @@ pub async fn accept_in_turn(listener: TcpListener, workers: Vec<mpsc::UnboundedS
 
 /// Serves `app` to the connections handed over on `handed` (by [`accept_in_turn`]) until
 /// `shutdown` resolves, then waits for the open connections to finish their requests.
-pub async fn serve_handed(
-    mut handed: mpsc::UnboundedReceiver<std::net::TcpStream>,
-    app: App,
-    shutdown: impl Future<Output = ()>,
-) {
+pub async fn serve_handed(mut handed: mpsc::UnboundedReceiver<Handed>, app: App, shutdown: impl Future<Output = ()>) {
     let connections = Connections::new(app);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -96,14 +107,24 @@ pub async fn serve_handed(
             tcp = handed.recv() => tcp,
             () = &mut shutdown => break,
         };
-        let Some(tcp) = tcp else { break };
+        let Some((tcp, permit)) = tcp else { break };
         match TcpStream::from_std(tcp) {
-            Ok(tcp) => connections.serve(tcp),
+            Ok(tcp) => connections.serve(tcp, permit),
             Err(err) => tracing::warn!(error = %err, "cannot take over a connection"),
         }
     }
     handed.close();
     connections.finish().await;
+}
+
+/// A free permit of `permits` (waiting for one), then the next connection on `listener`;
+/// `None` if the permits are closed.
+async fn accept_with_permit(
+    listener: &TcpListener,
+    permits: &Arc<Semaphore>,
+) -> Option<(TcpStream, OwnedSemaphorePermit)> {
+    let permit = permits.clone().acquire_owned().await.ok()?;
+    Some((accept(listener).await, permit))
 }
 
 /// The next connection on `listener`. Errors about one connection are skipped; after any
@@ -133,19 +154,20 @@ impl Connections {
         Connections { app, graceful: GracefulShutdown::new(), heartbeat: tokio::spawn(heartbeat()) }
     }
 
-    /// Serves `tcp` on a task of its own.
-    fn serve(&self, tcp: TcpStream) {
+    /// Serves `tcp` on a task of its own, holding `permit` until the connection closes.
+    fn serve(&self, tcp: TcpStream, permit: OwnedSemaphorePermit) {
         // Small responses go out at once, as nginx's `tcp_nodelay on` does.
         let _ = tcp.set_nodelay(true);
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .header_read_timeout(self.app.limits().header_read_timeout)
             .serve_connection(TokioIo::new(tcp), self.app.clone());
         let connection = self.graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(error = %err, "connection ended with an error");
             }
+            drop(permit);
         });
     }
 

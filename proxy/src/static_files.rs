@@ -95,6 +95,9 @@ pub fn has_content_hash(path: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct SecurityHeaders {
     csp: HeaderValue,
+    /// `strict-transport-security`, when configured (`hsts-max-age-s`): the proxy speaks plain
+    /// HTTP behind a TLS terminator, so HSTS is the terminator's unless the deployment asks.
+    hsts: Option<HeaderValue>,
 }
 
 impl SecurityHeaders {
@@ -115,12 +118,23 @@ impl SecurityHeaders {
              frame-ancestors {frame_ancestors}"
         );
         let csp = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-        SecurityHeaders { csp }
+        SecurityHeaders { csp, hsts: None }
+    }
+
+    /// The same headers with `strict-transport-security: max-age=…` (whole seconds); none
+    /// for `None`. Browsers heed it only on HTTPS, so it is for a proxy every client reaches
+    /// through a TLS terminator.
+    pub fn with_hsts(mut self, max_age: Option<std::time::Duration>) -> SecurityHeaders {
+        self.hsts = max_age.and_then(|age| HeaderValue::from_str(&format!("max-age={}", age.as_secs())).ok());
+        self
     }
 
     /// A copy for one worker thread ([`crate::app::worker_copy`]).
     pub fn for_worker(&self) -> SecurityHeaders {
-        SecurityHeaders { csp: crate::app::worker_copy(&self.csp) }
+        SecurityHeaders {
+            csp: crate::app::worker_copy(&self.csp),
+            hsts: self.hsts.as_ref().map(crate::app::worker_copy),
+        }
     }
 
     /// Adds the headers to a response's `headers`.
@@ -128,6 +142,9 @@ impl SecurityHeaders {
         headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+        if let Some(hsts) = &self.hsts {
+            headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+        }
     }
 }
 

@@ -107,7 +107,7 @@ async fn response_headers_cross_only_through_the_allowlist() {
 
     assert_eq!(answer.header("content-type"), Some("application/json"));
     assert_eq!(answer.header("etag"), Some("\"v2\""));
-    assert_eq!(answer.header("cache-control"), Some("private, max-age=0"));
+    assert_eq!(answer.header("cache-control"), Some("private, no-store"), "the proxy's own, not the upstream's");
     assert_eq!(answer.header("retry-after"), Some("5"));
     for dropped in ["set-cookie", "www-authenticate", "proxy-authenticate", "keep-alive", "x-powered-by", "connection"]
     {
@@ -117,12 +117,13 @@ async fn response_headers_cross_only_through_the_allowlist() {
 
 #[tokio::test]
 async fn upstream_problems_pass_through_unchanged() {
-    let problem = r#"{"Type":"billing/invoice/problems/invoice-not-found","Title":"Invoice not found","Status":404,"Instance":"up-77"}"#;
-    let reply = Reply { headers: vec![("content-type", "application/problem+json")], ..Reply::json(404, problem) };
+    // (A 404 does not: it is the proxy's uniform not-found, see tests/security.rs.)
+    let problem = r#"{"Type":"billing/invoice/problems/invoice-locked","Title":"Invoice locked","Status":409,"Instance":"up-77"}"#;
+    let reply = Reply { headers: vec![("content-type", "application/problem+json")], ..Reply::json(409, problem) };
     let upstream = MockUpstream::start(reply).await;
     let answer = send(&proxy(&upstream.base), get("/billing/invoice/v1/100200/invoices/404404")).await;
 
-    assert_eq!(answer.status, 404);
+    assert_eq!(answer.status, 409);
     assert_eq!(answer.header("content-type"), Some("application/problem+json"));
     assert_eq!(answer.text(), problem);
 }

@@ -97,7 +97,7 @@ async fn a_session_follows_its_customers_links_and_reaches_nothing_else() {
     ] {
         let answer = send(&app, in_session(&target, &token)).await;
         assert_eq!(answer.status, 404, "{target}");
-        assert_eq!(answer.problem().problem_type.as_deref(), Some("billing/invoice/problems/invoice-not-found"));
+        assert_eq!(answer.problem().problem_type.as_deref(), Some("billing/proxy/problems/not-found"));
     }
     // The private customer's own session reads that invoice.
     let theirs = session_for(billing_sandbox::PRIVATE_CUSTOMER);

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Abusive load against billing-proxy in front of a deliberately slow upstream (500 ms per
+# answer): 64 clients asking for huge pages, stalling request bodies, sending nothing, bursting,
+# and waiting on the slow upstream (proxy/examples/load_abuse.rs). Samples the proxy's peak RSS
+# (VmHWM), its open sockets and its connections to the upstream, prints each beside its cap, and
+# exits 1 if one is over.
+#   scripts/load-abuse.sh    (LOAD_SECONDS=20 LOAD_CLIENTS=64 LOAD_RSS_CAP_MIB=256;
+#                             the proxy runs with --max-connections 48 --max-upstream-concurrency 16)
+# Traffic stays on loopback; every client request is bounded in time and the run stops itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_RUN="${LOAD_SECONDS:-20}"
+CLIENTS="${LOAD_CLIENTS:-64}"
+RSS_CAP_MIB="${LOAD_RSS_CAP_MIB:-256}"
+MAX_CONNECTIONS="${LOAD_MAX_CONNECTIONS:-48}"
+MAX_UPSTREAM="${LOAD_MAX_UPSTREAM_CONCURRENCY:-16}"
+WORKERS="${LOAD_WORKERS:-2}"
+UPSTREAM_PORT="${LOAD_UPSTREAM_PORT:-18181}"
+PROXY_PORT="${LOAD_PROXY_PORT:-18180}"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+
+. scripts/debian-packages.sh
+command -v ss >/dev/null || ensure_debian_packages iproute2
+echo "=== building the proxy and the load example (profile service)"
+cargo build --locked --profile service -p billing-proxy --bin billing-proxy --example load_abuse 2>&1 | tail -1
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+"$TARGET_DIR/service/examples/load_abuse" upstream "127.0.0.1:$UPSTREAM_PORT" 500 >"$work/upstream.log" 2>&1 & pids+=($!)
+PROXY_TOKEN="load-token" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=error \
+  "$TARGET_DIR/service/billing-proxy" --listen "127.0.0.1:$PROXY_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
+  --static-dir "$work" --worker-threads "$WORKERS" --max-connections "$MAX_CONNECTIONS" \
+  --max-upstream-concurrency "$MAX_UPSTREAM" --upstream-queue-timeout-ms 1000 \
+  --header-read-timeout-ms 3000 --body-read-timeout-ms 2000 --max-upstream-body-bytes 1048576 \
+  >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($proxy_pid)
+for _ in $(seq 100); do
+  curl -s -o /dev/null "http://127.0.0.1:$PROXY_PORT/healthz" && break; sleep 0.1
+done
+
+echo "=== $CLIENTS abusive clients for ${SECONDS_RUN}s ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
+"$TARGET_DIR/service/examples/load_abuse" clients "127.0.0.1:$PROXY_PORT" "$CLIENTS" "$SECONDS_RUN" >"$work/clients.log" 2>&1 & clients_pid=$!
+pids+=($clients_pid)
+
+peak_sockets=0 peak_upstream=0 samples=0
+while kill -0 "$clients_pid" 2>/dev/null; do
+  sockets=$( (find "/proc/$proxy_pid/fd" -lname 'socket:*' 2>/dev/null || true) | wc -l)
+  upstream=$( (ss -Htn state established "( dport = :$UPSTREAM_PORT )" 2>/dev/null || true) | wc -l)
+  (( sockets > peak_sockets )) && peak_sockets=$sockets
+  (( upstream > peak_upstream )) && peak_upstream=$upstream
+  samples=$((samples + 1))
+  sleep 0.2
+done
+wait "$clients_pid" || true
+cat "$work/clients.log"
+kill -0 "$proxy_pid" 2>/dev/null || { echo "the proxy died:"; tail -20 "$work/proxy.log"; exit 1; }
+hwm_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$proxy_pid/status")
+
+# Caps: sockets are the client connections, the upstream connections and the listener. Idle
+# upstream connections are pooled per worker, so each worker may keep up to the concurrency cap.
+upstream_cap=$((MAX_UPSTREAM * WORKERS))
+socket_cap=$((MAX_CONNECTIONS + upstream_cap + 1))
+rss_cap_kib=$((RSS_CAP_MIB * 1024))
+fail=0
+report() { # name value cap unit
+  local verdict=ok
+  (( $2 > $3 )) && { verdict="OVER"; fail=1; }
+  printf '%-26s %10s %s   cap %10s %s   %s\n' "$1" "$2" "$4" "$3" "$4" "$verdict"
+}
+echo "=== proxy under abuse ($samples samples)"
+report "peak RSS (VmHWM)" "$hwm_kib" "$rss_cap_kib" KiB
+report "peak open sockets" "$peak_sockets" "$socket_cap" ""
+report "peak upstream connections" "$peak_upstream" "$upstream_cap" ""
+echo "(caps: --max-connections $MAX_CONNECTIONS + upstream $upstream_cap + listener; upstream = --max-upstream-concurrency $MAX_UPSTREAM x $WORKERS workers; RSS budget LOAD_RSS_CAP_MIB)"
+exit "$fail"
