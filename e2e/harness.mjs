@@ -2,6 +2,7 @@
 // drives headless Chromium through playwright-core, and ends with "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -52,6 +53,18 @@ function listeningUrl(child, what) {
   });
 }
 
+/** A loopback port that nothing listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Everything every page requested, for the credential checks. */
 export const traffic = { requests: [], leaks: [] };
 
@@ -68,8 +81,23 @@ async function startPair(sandboxArgs = []) {
   };
   try {
     const upstream = await listeningUrl(sandbox, 'sandbox');
-    proxy = start('billing-proxy', ['--listen', '127.0.0.1:0', '--upstream', upstream, '--static-dir', process.env.E2E_DIST || path.join(ROOT, 'dist')], { PROXY_TOKEN: TOKEN, PROXY_OWNER_NO: '100200' });
-    services.base = await listeningUrl(proxy, 'proxy');
+    // Writes need the page's origin in allowed-origins, so the proxy's port is chosen first (a
+    // free one, tried again if another process takes it in between).
+    for (let attempt = 1; ; attempt++) {
+      const origin = `http://127.0.0.1:${await freePort()}`;
+      proxy = start('billing-proxy', [
+        '--listen', origin.slice('http://'.length), '--admin-listen', '127.0.0.1:0',
+        '--upstream', upstream, '--allow-insecure-upstream', 'true',
+        '--access', 'trusted', '--trusted-scope', 'read-write', '--allowed-origins', origin,
+        '--static-dir', process.env.E2E_DIST || path.join(ROOT, 'dist'),
+      ], { PROXY_TOKEN: TOKEN, PROXY_OWNER_NO: '100200' });
+      try {
+        services.base = await listeningUrl(proxy, 'proxy');
+        break;
+      } catch (e) {
+        if (attempt >= 3 || !/cannot listen/.test(proxy.log.join(''))) throw e;
+      }
+    }
   } catch (e) {
     services.stop();
     throw e;

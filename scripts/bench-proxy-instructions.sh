@@ -56,9 +56,10 @@ count() { # name port command... -> prints "requests instructions"
 }
 
 echo "=== wrk -t1 -c8 -d${DURATION}s under callgrind (a few thousand requests per second)"
-read -r p_req p_ir < <(PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn \
+read -r p_req p_ir < <(PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 PROXY_ACCESS=trusted PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn \
   count proxy 18090 "${BENCH_PROXY_BIN:-target/service/billing-proxy}" --listen 127.0.0.1:18090 \
-  --upstream "http://127.0.0.1:$SANDBOX_PORT" --static-dir "$work")
+  --admin-listen 127.0.0.1:0 --upstream "http://127.0.0.1:$SANDBOX_PORT" --allow-insecure-upstream true \
+  --static-dir "$work")
 read -r b_req b_ir < <(count bare 18092 target/service/examples/bare_proxy 127.0.0.1:18092 "http://127.0.0.1:$SANDBOX_PORT" "$TOKEN")
 awk -v pr="$p_req" -v pi="$p_ir" -v br="$b_req" -v bi="$b_ir" 'BEGIN {
   printf "%-14s %10s %16s %18s\n", "", "requests", "instructions", "per request"

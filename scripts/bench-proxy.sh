@@ -45,8 +45,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 SANDBOX_TOKEN="$TOKEN" RUST_LOG=warn target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" >"$work/sandbox.log" 2>&1 & pids+=($!)
-PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn env ${BENCH_PROXY_ENV:-} \
-  "${BENCH_PROXY_BIN:-target/service/billing-proxy}" --listen "127.0.0.1:$PROXY_PORT" --upstream "http://127.0.0.1:$SANDBOX_PORT" \
+PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 PROXY_ACCESS=trusted PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn env ${BENCH_PROXY_ENV:-} \
+  "${BENCH_PROXY_BIN:-target/service/billing-proxy}" --listen "127.0.0.1:$PROXY_PORT" --admin-listen 127.0.0.1:0 \
+  --upstream "http://127.0.0.1:$SANDBOX_PORT" --allow-insecure-upstream true \
   --static-dir "$work" >"$work/proxy.log" 2>&1 & proxy_pid=$!; pids+=($proxy_pid)
 
 cat >"$work/nginx.conf" <<NGINX

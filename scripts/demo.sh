@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # One command for the demo: installs what is missing, builds, and runs the PayEx Billing
 # sandbox, the proxy and the widget site. Ctrl-C stops everything.
-#   DEMO_PORT (default 8080), SANDBOX_PORT (default 8081)
+#   DEMO_PORT (default 8080), SANDBOX_PORT (default 8081), DEMO_ADMIN_PORT (default 9090: the
+#   proxy's /metrics and /readyz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
 DEMO_PORT="${DEMO_PORT:-8080}"
 SANDBOX_PORT="${SANDBOX_PORT:-8081}"
+DEMO_ADMIN_PORT="${DEMO_ADMIN_PORT:-9090}"
 TOKEN="sandbox-token"   # the sandbox's demo token; held by the proxy, never sent to the browser
 
 echo "=== building the widget (release bundle) and the services"
@@ -20,8 +22,14 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
 SANDBOX_TOKEN="$TOKEN" target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" & pids+=($!)
+# Trusted mode with writes from the demo's own origins; the sandbox is plain http on loopback,
+# which the proxy accepts only when told so.
 PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 target/service/billing-proxy --listen "127.0.0.1:$DEMO_PORT" \
-  --upstream "http://127.0.0.1:$SANDBOX_PORT" --static-dir dist & pids+=($!)
+  --admin-listen "127.0.0.1:$DEMO_ADMIN_PORT" \
+  --upstream "http://127.0.0.1:$SANDBOX_PORT" --allow-insecure-upstream true \
+  --access trusted --trusted-scope read-write \
+  --allowed-origins "http://127.0.0.1:$DEMO_PORT,http://localhost:$DEMO_PORT" \
+  --static-dir dist & pids+=($!)
 
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/healthz" && break; sleep 0.1; done
 cat <<MSG
@@ -31,6 +39,7 @@ cat <<MSG
     business customer, 20,000 lines:   http://127.0.0.1:$DEMO_PORT/?customer=5566778899
     CRM host page (custom elements):   http://127.0.0.1:$DEMO_PORT/embed/demo/crm.html
     My Pages host page (Swedish):      http://127.0.0.1:$DEMO_PORT/embed/demo/my-pages.html
+    proxy metrics and readiness:       http://127.0.0.1:$DEMO_ADMIN_PORT/metrics  /readyz
   Press Ctrl-C to stop.
 
 MSG

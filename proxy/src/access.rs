@@ -146,15 +146,18 @@ impl AccessPolicy {
                 if write && *scope == Scope::Read {
                     return Err(Denied::Forbidden("Changes are not enabled here.".into()));
                 }
-                let user = user_header.as_ref().and_then(|name| headers.get(name)).and_then(|v| v.to_str().ok());
+                let user = match user_header {
+                    Some(name) => trusted_user(headers, name)?,
+                    None => None,
+                };
                 Ok(match user {
-                    Some(user) if !user.is_empty() && user.len() <= 200 => Grant {
+                    Some(user) => Grant {
                         subject: format!("trusted:{user}").into(),
                         invoice_customer: None,
                         session_customer: None,
                         rate_limited: true,
                     },
-                    _ => Grant {
+                    None => Grant {
                         subject: Cow::Borrowed("trusted"),
                         invoice_customer: None,
                         session_customer: None,
@@ -172,6 +175,32 @@ impl AccessPolicy {
                 authorize_session(&session, route, write, self.owner_no())
             }
         }
+    }
+}
+
+/// The longest user name taken from the trusted user header.
+pub const MAX_TRUSTED_USER_LEN: usize = 200;
+
+/// The user named by the trusted user header `name`: none when the header is absent or empty;
+/// refused when it came more than once (the host's reverse proxy appended to what the browser
+/// sent instead of overwriting it) or is not a plain user name (1 to
+/// [`MAX_TRUSTED_USER_LEN`] ASCII letters, digits and `. _ - @ + \`).
+fn trusted_user<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<Option<&'h str>, Denied> {
+    let mut values = headers.get_all(name).iter();
+    let Some(value) = values.next() else { return Ok(None) };
+    if values.next().is_some() {
+        return Err(Denied::Forbidden(
+            "The signed-in user header came more than once: the host's reverse proxy must overwrite it.".into(),
+        ));
+    }
+    let user = value.as_bytes();
+    if user.is_empty() {
+        return Ok(None);
+    }
+    let plain = |byte: &u8| byte.is_ascii_alphanumeric() || b"._-@+\\".contains(byte);
+    match std::str::from_utf8(user) {
+        Ok(user) if user.len() <= MAX_TRUSTED_USER_LEN && user.as_bytes().iter().all(plain) => Ok(Some(user)),
+        _ => Err(Denied::Forbidden("The signed-in user header is not a plain user name.".into())),
     }
 }
 
@@ -278,6 +307,37 @@ mod tests {
         let mut user = HeaderMap::new();
         user.insert("x-remote-user", "agent-7".parse().unwrap());
         assert_eq!(check(&read_only, Method::GET, product, &user).unwrap().subject, "trusted:agent-7");
+    }
+
+    #[test]
+    fn the_trusted_user_header_must_be_one_plain_user_name() {
+        let policy = AccessPolicy::Trusted {
+            owner_no: "100200".into(),
+            scope: Scope::Read,
+            user_header: Some(HeaderName::from_static("x-remote-user")),
+        };
+        let customer = "/billing/customer/v1/100200/customers/2";
+        let with = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append("x-remote-user", value.parse().unwrap());
+            }
+            check(&policy, Method::GET, customer, &headers)
+        };
+        for plain in ["agent-7", "anna.berg@example.com", "DOMAIN\\anna", "a+b_c", &"a".repeat(200)] {
+            assert_eq!(with(&[plain]).unwrap().subject, format!("trusted:{plain}"), "{plain}");
+        }
+        let anonymous = with(&[]).unwrap();
+        assert_eq!((anonymous.subject.as_ref(), anonymous.rate_limited), ("trusted", false));
+        assert_eq!(with(&[""]).unwrap().subject, "trusted");
+        for odd in ["anna, mallory", "anna berg", "anna;x=1", "\"anna\"", "a/b", "a\tb", &"a".repeat(201)] {
+            assert!(matches!(with(&[odd]), Err(Denied::Forbidden(_))), "{odd:?}");
+        }
+        let appended = with(&["mallory", "anna"]);
+        assert!(
+            matches!(&appended, Err(Denied::Forbidden(reason)) if reason.contains("more than once")),
+            "{appended:?}"
+        );
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! gets an [`App`] from it, with upstream connections of its own.
 //!
 //! An [`App`] sends API requests straight to the forwarder ([`crate::forward`]), compressed when
-//! the browser accepts it, and everything else (health, metrics, the bundle) through an axum
-//! router. Every answer gets its request id and the security headers ([`crate::request_id`]).
+//! the browser accepts it, and everything else (`/healthz`, the bundle) through an axum router.
+//! The admin listener's [`App`] ([`Proxy::admin_app`]) answers `/healthz`, `/readyz` and
+//! `/metrics` only. Every answer gets its request id and the security headers
+//! ([`crate::request_id`]).
 //!
 //! # Usage
 //!
@@ -12,6 +14,8 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = billing_proxy::Config::from_process()?;
 //! let proxy = billing_proxy::Proxy::new(&config)?;
+//! let admin = tokio::net::TcpListener::bind(config.admin_listen).await?;
+//! tokio::spawn(billing_proxy::serve(admin, proxy.admin_app(), std::future::pending()));
 //! let listener = tokio::net::TcpListener::bind(config.listen).await?;
 //! billing_proxy::serve(listener, proxy.app(), std::future::pending()).await;
 //! # Ok(()) }
@@ -21,7 +25,7 @@ use crate::access::Api;
 use crate::config::Config;
 use crate::error::StartupError;
 use crate::forward::{self, Forwarder};
-use crate::health::{self, Health};
+use crate::health::{self, Health, LastCheck};
 use crate::metrics::Metrics;
 use crate::pool::UpstreamPool;
 use crate::request_id::{RequestId, ServeWithId, Track, TrackFuture, TrackLayer};
@@ -44,6 +48,9 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 use tower::{Layer, Service, ServiceExt};
 use tower_http::compression::CompressionLayer;
+
+/// Connections the admin listener serves at once (probes and a metrics scraper).
+const ADMIN_MAX_CONNECTIONS: usize = 16;
 
 /// What every worker thread of the process shares.
 #[derive(Debug)]
@@ -109,25 +116,43 @@ impl Proxy {
         let client = Arc::new(
             UpstreamPool::new(self.upstream_tls.connector()).with_max_body_bytes(self.max_upstream_body_bytes),
         );
-        let health = Arc::new(Health {
-            client: client.clone(),
-            upstream: self.upstream.clone(),
-            certificate_expires: self.certificate_expires,
-            expiry_warning: self.expiry_warning,
-            metrics: self.metrics.clone(),
-        });
+        // `/readyz` and `/metrics` are not here: they fall to the bundle, which has no such files.
         let others = Router::new()
             .route("/healthz", get(health::healthz))
-            .route("/readyz", get(health::readyz))
-            .route("/metrics", get(health::metrics))
-            .with_state(health)
             .fallback_service(static_files::router(&self.static_dir));
-        let forwarder = Arc::new(self.forwarder.for_worker(client, self.metrics.shard()));
+        let forwarder = Some(Arc::new(self.forwarder.for_worker(client, self.metrics.shard())));
         let dispatch = Dispatch { forwarder, others };
         App {
             inner: TrackLayer::new(Arc::new(self.security.for_worker())).layer(dispatch),
             limits: self.limits.clone(),
         }
+    }
+
+    /// The application of the admin listener (`admin-listen`): `/healthz`, `/readyz` (with
+    /// upstream connections of its own, opened on the runtime serving it) and `/metrics`;
+    /// 404 for everything else, API paths included. One per process: its `/readyz` keeps
+    /// the last upstream check.
+    pub fn admin_app(&self) -> App {
+        let health = Arc::new(Health {
+            client: Arc::new(UpstreamPool::new(self.upstream_tls.connector())),
+            upstream: self.upstream.clone(),
+            certificate_expires: self.certificate_expires,
+            expiry_warning: self.expiry_warning,
+            metrics: self.metrics.clone(),
+            last_check: LastCheck::default(),
+        });
+        let others = Router::new()
+            .route("/healthz", get(health::healthz))
+            .route("/readyz", get(health::readyz))
+            .route("/metrics", get(health::metrics))
+            .with_state(health);
+        let dispatch = Dispatch { forwarder: None, others };
+        // Its own connection permits: a public listener at its cap still answers the probes.
+        let limits = ServeLimits {
+            connections: Arc::new(Semaphore::new(ADMIN_MAX_CONNECTIONS)),
+            header_read_timeout: self.limits.header_read_timeout,
+        };
+        App { inner: TrackLayer::new(Arc::new(self.security.for_worker())).layer(dispatch), limits }
     }
 }
 
@@ -186,10 +211,11 @@ impl Service<Request> for App {
 /// An answer on its way.
 pub type BoxedAnswer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
-/// Sends API paths to the forwarder and everything else to the router.
+/// Sends API paths to the forwarder (if there is one: the admin listener has none) and
+/// everything else to the router.
 #[derive(Clone, Debug)]
 struct Dispatch {
-    forwarder: Arc<Forwarder>,
+    forwarder: Option<Arc<Forwarder>>,
     others: Router,
 }
 
@@ -197,16 +223,18 @@ impl ServeWithId for Dispatch {
     type Future = BoxedAnswer;
 
     fn call_with_id(&mut self, id: RequestId, mut request: Request) -> BoxedAnswer {
-        if Api::of_path(request.uri().path()).is_none() {
-            // The router's handlers take the id from the extensions.
-            request.extensions_mut().insert(id);
-            return Box::pin(self.others.clone().oneshot(request));
-        }
+        let forwarder = match &self.forwarder {
+            Some(forwarder) if Api::of_path(request.uri().path()).is_some() => forwarder.clone(),
+            _ => {
+                // The router's handlers take the id from the extensions.
+                request.extensions_mut().insert(id);
+                return Box::pin(self.others.clone().oneshot(request));
+            }
+        };
         if !is_forwarded_method(request.method()) {
             let method = request.method().clone();
             return Box::pin(async move { Ok(forward::method_not_allowed(id, method)) });
         }
-        let forwarder = self.forwarder.clone();
         if !accepts_compression(&request) {
             return Box::pin(async move { Ok(forward::answer(forwarder, id, request).await) });
         }

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 /// Default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-/// Default upstream: the local simulator (`billing-sandbox`).
-pub const DEFAULT_UPSTREAM: &str = "http://127.0.0.1:8081";
+/// Default address of the admin listener (`/metrics`, `/readyz`, `/healthz`): loopback only.
+pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:9090";
 /// Default directory of the widget's built bundle.
 pub const DEFAULT_STATIC_DIR: &str = "dist";
 /// Default limit on one upstream exchange, in milliseconds.
@@ -54,8 +54,15 @@ wins over the file. Settings marked (secret) are not accepted as flags.
 
   --config PATH                  PROXY_CONFIG                 TOML file of settings
   --listen ADDR                  PROXY_LISTEN                 [default: 127.0.0.1:8080]
-  --upstream URL                 PROXY_UPSTREAM               Billing API base URL
-                                                              [default: http://127.0.0.1:8081]
+  --admin-listen ADDR            PROXY_ADMIN_LISTEN           /metrics, /readyz and /healthz, kept
+                                                              off the public listener
+                                                              [default: 127.0.0.1:9090]
+  --upstream URL                 PROXY_UPSTREAM               Billing API base URL (required), e.g.
+                                                              https://lf-api.payex.com
+  --allow-insecure-upstream BOOL PROXY_ALLOW_INSECURE_UPSTREAM
+                                                              allow an http:// upstream (the token
+                                                              crosses unencrypted: a local
+                                                              simulator only) [default: false]
   --owner-no OWNER               PROXY_OWNER_NO               the ledger forwarded to (required)
   --token-file PATH              PROXY_TOKEN_FILE             file holding the bearer token;
                                                               re-read when it changes
@@ -72,11 +79,12 @@ wins over the file. Settings marked (secret) are not accepted as flags.
   --cert-expiry-warning-days N   PROXY_CERT_EXPIRY_WARNING_DAYS
                                                               /readyz fails this close to the
                                                               certificate's expiry [default: 14]
-  --access MODE                  PROXY_ACCESS                 trusted | signed-session
-                                                              [default: trusted]
-  --trusted-scope SCOPE          PROXY_TRUSTED_SCOPE          read | read-write [default: read-write]
+  --access MODE                  PROXY_ACCESS                 trusted | signed-session (required)
+  --trusted-scope SCOPE          PROXY_TRUSTED_SCOPE          read | read-write [default: read];
+                                                              read-write needs --allowed-origins
   --trusted-user-header NAME     PROXY_TRUSTED_USER_HEADER    header naming the signed-in user,
-                                                              set by the host's reverse proxy
+                                                              set (overwritten, never appended)
+                                                              by the host's reverse proxy
   --session-key-file PATH        PROXY_SESSION_KEY_FILE       HS256 key of session JWTs
                                  PROXY_SESSION_KEY            the key itself (secret), >= 32 bytes
   --session-public-key PATH      PROXY_SESSION_PUBLIC_KEY     or: Ed25519 public key (PEM) of EdDSA
@@ -86,7 +94,7 @@ wins over the file. Settings marked (secret) are not accepted as flags.
   --session-max-lifetime-s S     PROXY_SESSION_MAX_LIFETIME_S longest session (exp - iat) accepted
                                                               [default: 3600]
   --allowed-origins LIST         PROXY_ALLOWED_ORIGINS        origins allowed to write, comma-separated
-                                                              [default: the request's own Host]
+                                                              [default: none: every write refused]
   --rate-limit-per-second N      PROXY_RATE_LIMIT_PER_SECOND  per subject; 0 = no limit [default: 50]
   --rate-limit-burst N           PROXY_RATE_LIMIT_BURST       [default: 500]
   --static-dir DIR               PROXY_STATIC_DIR             the widget's bundle [default: dist]
@@ -158,8 +166,12 @@ pub enum LogFormat {
 pub struct Config {
     /// Address to listen on.
     pub listen: SocketAddr,
+    /// Address of the admin listener: `/metrics`, `/readyz` and `/healthz`.
+    pub admin_listen: SocketAddr,
     /// The Billing API to forward to.
     pub upstream: Upstream,
+    /// Whether an `http://` upstream was explicitly allowed (the token then crosses unencrypted).
+    pub allow_insecure_upstream: bool,
     /// The bearer token sent upstream; never shown.
     pub token: Secret,
     /// The file the token came from, re-read when it changes.
@@ -175,7 +187,7 @@ pub struct Config {
     pub cert_expiry_warning_days: u32,
     /// Who may do what.
     pub access: AccessPolicy,
-    /// Origins allowed to write; empty means the request's own `Host`.
+    /// Origins allowed to write; empty means that every write is refused.
     pub allowed_origins: Vec<String>,
     /// Requests per second per subject (0: no limit).
     pub rate_limit_per_second: u32,
@@ -299,7 +311,9 @@ macro_rules! settings {
 settings! {
     CONFIG = "--config", "PROXY_CONFIG";
     LISTEN = "--listen", "PROXY_LISTEN";
+    ADMIN_LISTEN = "--admin-listen", "PROXY_ADMIN_LISTEN";
     UPSTREAM = "--upstream", "PROXY_UPSTREAM";
+    ALLOW_INSECURE_UPSTREAM = "--allow-insecure-upstream", "PROXY_ALLOW_INSECURE_UPSTREAM";
     UPSTREAM_CA = "--upstream-ca", "PROXY_UPSTREAM_CA";
     OWNER_NO = "--owner-no", "PROXY_OWNER_NO";
     TOKEN_FILE = "--token-file", "PROXY_TOKEN_FILE";
@@ -359,19 +373,29 @@ impl Config {
         }
         let (token, token_file) = sources.token()?;
         let upstream_timeout = sources.parse(&UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS, parse_millis)?;
+        let (upstream, allow_insecure_upstream) = sources.upstream()?;
+        let access = sources.access()?;
+        let allowed_origins = sources.parse(&ALLOWED_ORIGINS, "", parse_origins)?;
+        if matches!(access, AccessPolicy::Trusted { scope: Scope::ReadWrite, .. }) && allowed_origins.is_empty() {
+            return Err(ConfigError::Missing(
+                "trusted-scope read-write needs allowed-origins, the origins of the pages that may write (the \
+                 request's own Host does not count: DNS rebinding controls it): set --allowed-origins \
+                 https://crm.example.com or PROXY_ALLOWED_ORIGINS, or use trusted-scope read",
+            ));
+        }
         Ok(Config {
-            listen: sources.parse(&LISTEN, DEFAULT_LISTEN, |v| {
-                v.parse().map_err(|_| "expected an IP address and port, e.g. 127.0.0.1:8080".to_owned())
-            })?,
-            upstream: sources.parse(&UPSTREAM, DEFAULT_UPSTREAM, |v| Upstream::parse(v).map_err(|e| e.to_string()))?,
+            listen: sources.parse(&LISTEN, DEFAULT_LISTEN, parse_address)?,
+            admin_listen: sources.parse(&ADMIN_LISTEN, DEFAULT_ADMIN_LISTEN, parse_address)?,
+            upstream,
+            allow_insecure_upstream,
             token,
             token_file,
             token_reload: sources.parse(&TOKEN_RELOAD_MS, "5000", parse_millis)?,
             upstream_ca: sources.get(&UPSTREAM_CA).map(|(path, _)| PathBuf::from(path)),
             client_identity: sources.client_identity()?,
             cert_expiry_warning_days: sources.parse(&CERT_EXPIRY_WARNING_DAYS, "14", parse_number)?,
-            access: sources.access()?,
-            allowed_origins: sources.parse(&ALLOWED_ORIGINS, "", parse_origins)?,
+            access,
+            allowed_origins,
             rate_limit_per_second: sources.parse(&RATE_LIMIT_PER_SECOND, "50", parse_number)?,
             rate_limit_burst: sources.parse(&RATE_LIMIT_BURST, "500", parse_number)?,
             static_dir: sources.parse(&STATIC_DIR, DEFAULT_STATIC_DIR, |v| Ok(PathBuf::from(v)))?,
@@ -489,6 +513,18 @@ fn read_config_file(path: &Path) -> Result<HashMap<&'static str, String>, Config
     Ok(values)
 }
 
+fn parse_address(value: &str) -> Result<SocketAddr, String> {
+    value.parse().map_err(|_| "expected an IP address and port, e.g. 127.0.0.1:8080".to_owned())
+}
+
+fn parse_bool(value: &str) -> Result<bool, String> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("expected true or false".to_owned()),
+    }
+}
+
 fn parse_millis(value: &str) -> Result<Duration, String> {
     match value.parse() {
         Ok(0) | Err(_) => Err("expected a positive number of milliseconds".to_owned()),
@@ -595,6 +631,35 @@ impl<E: Fn(&str) -> Option<String>> Sources<E> {
         Ok((check_token(&token, &origin)?, file))
     }
 
+    /// The upstream (required) and whether it may be plain `http://`: only when
+    /// `allow-insecure-upstream` says so, since the token would cross unencrypted.
+    fn upstream(&self) -> Result<(Upstream, bool), ConfigError> {
+        let Some((value, origin)) = self.get(&UPSTREAM) else {
+            return Err(ConfigError::Missing(
+                "no upstream: set --upstream (PROXY_UPSTREAM, config key `upstream`) to the Billing API's base URL, \
+                 e.g. https://lf-api.payex.com; for the local sandbox, --upstream http://127.0.0.1:8081 \
+                 --allow-insecure-upstream true",
+            ));
+        };
+        let upstream = Upstream::parse(&value).map_err(|err| ConfigError::Invalid {
+            origin: origin.clone(),
+            value: value.clone(),
+            reason: err.to_string(),
+        })?;
+        let allow_insecure = self.parse(&ALLOW_INSECURE_UPSTREAM, "false", parse_bool)?;
+        if !upstream.is_https() && !allow_insecure {
+            return Err(ConfigError::Invalid {
+                origin,
+                value,
+                reason: "an http:// upstream would receive the bearer token unencrypted: use https://, or, for a \
+                         local simulator only, also set --allow-insecure-upstream true \
+                         (PROXY_ALLOW_INSECURE_UPSTREAM=true)"
+                    .to_owned(),
+            });
+        }
+        Ok((upstream, allow_insecure))
+    }
+
     fn client_identity(&self) -> Result<Option<ClientIdentity>, ConfigError> {
         let path = |setting: &Setting| self.get(setting).map(|(path, origin)| (PathBuf::from(path), origin));
         match (path(&CLIENT_CERT), path(&CLIENT_KEY), path(&CLIENT_PKCS12)) {
@@ -624,12 +689,20 @@ impl<E: Fn(&str) -> Option<String>> Sources<E> {
             }
             billing_contract::ids::IdKind::Owner.validate(v).map(|()| v.to_owned()).map_err(|e| e.to_string())
         })?;
-        let mode = self.parse(&ACCESS, "trusted", |v| match v {
+        if self.get(&ACCESS).is_none() {
+            return Err(ConfigError::Missing(
+                "no access mode: set --access (PROXY_ACCESS, config key `access`) to `trusted` (the host's own \
+                 login is in front of the proxy, which forwards everything within owner-no; read-only unless \
+                 trusted-scope is read-write) or `signed-session` (every request carries a session the host's \
+                 backend signed for one customer; needs session-key-file)",
+            ));
+        }
+        let mode = self.parse(&ACCESS, "", |v| match v {
             "trusted" | "signed-session" => Ok(v.to_owned()),
             _ => Err("expected trusted or signed-session".to_owned()),
         })?;
         if mode == "trusted" {
-            let scope = self.parse(&TRUSTED_SCOPE, "read-write", |v| match v {
+            let scope = self.parse(&TRUSTED_SCOPE, "read", |v| match v {
                 "read" => Ok(Scope::Read),
                 "read-write" => Ok(Scope::ReadWrite),
                 _ => Err("expected read or read-write".to_owned()),
@@ -713,24 +786,106 @@ mod tests {
         move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
     }
 
-    /// Parses with `vars` and, unless they name one, the ledger `100200`.
+    /// Parses with `vars` and, unless they name their own, the ledger `100200`, the trusted
+    /// mode and an `https://` upstream.
     fn parse(args: &[&str], vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let mut vars = vars.to_vec();
-        if !vars.iter().any(|(name, _)| *name == "PROXY_OWNER_NO") {
-            vars.push(("PROXY_OWNER_NO", "100200"));
+        for (name, value) in
+            [("PROXY_OWNER_NO", "100200"), ("PROXY_ACCESS", "trusted"), ("PROXY_UPSTREAM", "https://api.billing.test")]
+        {
+            if !vars.iter().any(|(given, _)| *given == name) {
+                vars.push((name, value));
+            }
         }
         Config::parse(args.iter().copied(), env_with(&vars))
     }
 
     #[test]
-    fn defaults_need_only_a_token() {
-        let config = parse(&[], &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
+    fn defaults_beside_the_required_settings() {
+        let required = [
+            ("PROXY_TOKEN", TOKEN_VALUE),
+            ("PROXY_OWNER_NO", "100200"),
+            ("PROXY_ACCESS", "trusted"),
+            ("PROXY_UPSTREAM", "https://lf-api.payex.com"),
+        ];
+        let config = Config::parse(Vec::<String>::new(), env_with(&required)).unwrap();
         assert_eq!(config.listen, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(config.upstream.to_string(), "http://127.0.0.1:8081");
+        assert_eq!(config.admin_listen, "127.0.0.1:9090".parse().unwrap());
+        assert_eq!(config.upstream.to_string(), "https://lf-api.payex.com");
+        assert!(!config.allow_insecure_upstream);
         assert_eq!(config.token.expose(), TOKEN_VALUE);
+        assert!(matches!(config.access, AccessPolicy::Trusted { scope: Scope::Read, .. }), "read-only by default");
+        assert!(config.allowed_origins.is_empty());
         assert_eq!(config.static_dir, PathBuf::from("dist"));
         assert_eq!(config.upstream_timeout, Duration::from_secs(15));
         assert_eq!(config.max_body_bytes, 256 * 1024);
+    }
+
+    #[test]
+    fn the_access_mode_is_required_and_the_message_names_both_modes() {
+        let mode = |access: Option<&'static str>| {
+            let mut vars = vec![
+                ("PROXY_TOKEN", TOKEN_VALUE),
+                ("PROXY_OWNER_NO", "100200"),
+                ("PROXY_UPSTREAM", "https://api.test"),
+            ];
+            vars.extend(access.map(|mode| ("PROXY_ACCESS", mode)));
+            Config::parse(Vec::<String>::new(), env_with(&vars)).map(|config| config.access.mode())
+        };
+        let err = mode(None).unwrap_err().to_string();
+        for part in ["--access", "PROXY_ACCESS", "`trusted`", "`signed-session`"] {
+            assert!(err.contains(part), "{part} missing from: {err}");
+        }
+        assert_eq!(mode(Some("trusted")).unwrap(), "trusted");
+    }
+
+    #[test]
+    fn the_upstream_is_required() {
+        let vars = [("PROXY_TOKEN", TOKEN_VALUE), ("PROXY_OWNER_NO", "100200"), ("PROXY_ACCESS", "trusted")];
+        let err = Config::parse(Vec::<String>::new(), env_with(&vars)).unwrap_err().to_string();
+        assert!(err.contains("--upstream") && err.contains("PROXY_UPSTREAM"), "{err}");
+        assert!(err.contains("--allow-insecure-upstream true"), "says how to reach the sandbox: {err}");
+    }
+
+    #[test]
+    fn an_http_upstream_needs_allow_insecure_upstream_even_on_loopback() {
+        let token = ("PROXY_TOKEN", TOKEN_VALUE);
+        for upstream in ["http://127.0.0.1:8081", "http://[::1]:8081", "http://localhost:8081", "http://api.test"] {
+            let err = parse(&["--upstream", upstream], &[token]).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("invalid --upstream `{upstream}`")), "{err}");
+            assert!(err.contains("--allow-insecure-upstream true") && err.contains("unencrypted"), "{err}");
+        }
+        let sandbox = ["--upstream", "http://127.0.0.1:8081", "--allow-insecure-upstream", "true"];
+        assert!(parse(&sandbox, &[token]).unwrap().allow_insecure_upstream);
+        let by_env = [token, ("PROXY_UPSTREAM", "http://127.0.0.1:8081"), ("PROXY_ALLOW_INSECURE_UPSTREAM", "true")];
+        assert!(parse(&[], &by_env).is_ok());
+        let off = [token, ("PROXY_UPSTREAM", "http://127.0.0.1:8081"), ("PROXY_ALLOW_INSECURE_UPSTREAM", "false")];
+        assert!(parse(&[], &off).is_err());
+        let err = parse(&["--allow-insecure-upstream", "yes"], &[token]).unwrap_err().to_string();
+        assert!(err.starts_with("invalid --allow-insecure-upstream `yes`: expected true or false"), "{err}");
+        let file = temp_file("insecure.toml", "upstream = \"http://127.0.0.1:8081\"\nallow-insecure-upstream = true\n");
+        let vars = [token, ("PROXY_OWNER_NO", "100200"), ("PROXY_ACCESS", "trusted")];
+        let config = Config::parse(["--config", file.to_str().unwrap()], env_with(&vars)).unwrap();
+        assert_eq!(config.upstream.to_string(), "http://127.0.0.1:8081");
+        drop(file);
+    }
+
+    #[test]
+    fn read_write_needs_allowed_origins() {
+        let vars = [("PROXY_TOKEN", TOKEN_VALUE), ("PROXY_TRUSTED_SCOPE", "read-write")];
+        let err = parse(&[], &vars).unwrap_err().to_string();
+        assert!(err.contains("allowed-origins") && err.contains("PROXY_ALLOWED_ORIGINS"), "{err}");
+        let config = parse(&["--allowed-origins", "https://crm.example.com"], &vars).unwrap();
+        assert!(matches!(config.access, AccessPolicy::Trusted { scope: Scope::ReadWrite, .. }));
+        assert_eq!(config.allowed_origins, ["https://crm.example.com"]);
+    }
+
+    #[test]
+    fn the_admin_listener_is_its_own_setting() {
+        let config = parse(&["--admin-listen", "127.0.0.1:9999"], &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
+        assert_eq!(config.admin_listen, "127.0.0.1:9999".parse().unwrap());
+        let err = parse(&[], &[("PROXY_TOKEN", TOKEN_VALUE), ("PROXY_ADMIN_LISTEN", "9090")]).unwrap_err();
+        assert!(err.to_string().starts_with("invalid PROXY_ADMIN_LISTEN `9090`"), "{err}");
     }
 
     #[test]
@@ -895,7 +1050,8 @@ log-format = "json"
     #[test]
     fn access_mistakes_say_what_to_fix() {
         let token = ("PROXY_TOKEN", TOKEN_VALUE);
-        let err = Config::parse(Vec::<String>::new(), env_with(&[token])).unwrap_err().to_string();
+        let no_ledger = [token, ("PROXY_ACCESS", "trusted"), ("PROXY_UPSTREAM", "https://api.billing.test")];
+        let err = Config::parse(Vec::<String>::new(), env_with(&no_ledger)).unwrap_err().to_string();
         assert!(err.contains("PROXY_OWNER_NO"), "{err}");
         let err = parse(&["--access", "signed-session"], &[token]).unwrap_err().to_string();
         assert!(err.contains("PROXY_SESSION_KEY"), "{err}");

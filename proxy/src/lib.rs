@@ -6,8 +6,11 @@
 //! |---|---|
 //! | the allowlisted routes of `/billing/customer/v1/…` and `/billing/invoice/v1/…` ([`route`]) | forwarded ([`forward`]) after the CSRF ([`csrf`]), access ([`access`]) and rate-limit ([`rate_limit`]) checks |
 //! | anything else under those prefixes | 400, 404 or 405 problem, never forwarded |
-//! | `GET /healthz`, `/readyz`, `/metrics` | liveness, readiness, Prometheus ([`health`]) |
+//! | `GET /healthz` | liveness ([`health`]) |
 //! | anything else | a file of the bundle ([`static_files`]), or 404 |
+//!
+//! The admin listener ([`Proxy::admin_app`], `admin-listen`) answers `GET /healthz`, `/readyz`
+//! and `/metrics` (liveness, readiness, Prometheus: [`health`]) and 404 to anything else.
 //!
 //! Every response carries an `x-request-id`; the proxy's own errors are
 //! `application/problem+json` ([`error`]) with that id as `instance`.

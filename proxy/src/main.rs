@@ -1,6 +1,8 @@
 //! `billing-proxy`: see `billing-proxy --help`.
 
+use billing_proxy::access::AccessPolicy;
 use billing_proxy::config::{LogFormat, USAGE};
+use billing_proxy::session::Scope;
 use billing_proxy::{Config, ConfigError, Proxy};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -67,10 +69,30 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         workers,
         "billing proxy configured"
     );
+    if config.allow_insecure_upstream && !config.upstream.is_https() {
+        tracing::warn!(upstream = %config.upstream, "the upstream is plain http (allow-insecure-upstream): the bearer token crosses unencrypted");
+    }
+    if config.allowed_origins.is_empty() && !matches!(config.access, AccessPolicy::Trusted { scope: Scope::Read, .. }) {
+        tracing::warn!(
+            "no allowed-origins: every write is refused (403); set allowed-origins to the pages that may write"
+        );
+    }
     let listener = std::net::TcpListener::bind(config.listen)
-        .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
+        .map_err(|err| format!("cannot listen on {} (listen): {err}", config.listen))?;
     listener.set_nonblocking(true)?;
+    let admin_listener = std::net::TcpListener::bind(config.admin_listen)
+        .map_err(|err| format!("cannot listen on {} (admin-listen): {err}", config.admin_listen))?;
+    admin_listener.set_nonblocking(true)?;
+    // This line first: scripts and tests read the address from it.
     println!("billing proxy listening on http://{} ({})", listener.local_addr()?, config.upstream);
+    println!("billing proxy admin endpoints (/healthz /readyz /metrics) on http://{}", admin_listener.local_addr()?);
+    // The admin listener is served on this thread's runtime, beside the accepting.
+    let (stop_admin, admin_stopping) = tokio::sync::watch::channel(false);
+    let admin = tokio::spawn(billing_proxy::serve(
+        tokio::net::TcpListener::from_std(admin_listener)?,
+        proxy.admin_app(),
+        stopped(admin_stopping),
+    ));
     if workers == 1 {
         serve(listener, proxy.app(), shutdown_signal()).await?;
     } else {
@@ -115,8 +137,15 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             return Err("a worker stopped before it was asked to".into());
         }
     }
+    let _ = stop_admin.send(true);
+    admin.await?;
     tracing::info!("billing proxy stopped");
     Ok(())
+}
+
+/// Resolves once `stopping` says stop (or its sender is gone).
+async fn stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 /// Tells the main thread that a worker ended, when dropped: on return, error or panic.

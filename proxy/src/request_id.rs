@@ -5,9 +5,14 @@
 //! replicas and cost no system call. The id is sent
 //! back as `x-request-id` on every response, is the `instance` of the proxy's problems, is
 //! passed upstream for correlation, and is on the one log line written per request.
+//!
+//! That access log line names the route by its template ([`log_route`]), never by the raw
+//! path or query, which carry customer and invoice numbers.
 
+use crate::access::Api;
+use crate::route::ApiRoute;
 use crate::static_files::SecurityHeaders;
-use axum::extract::{FromRequestParts, MatchedPath, Request};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::header::{HeaderName, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Method, Uri};
@@ -100,8 +105,8 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
 }
 
 /// Middleware: gives the request an id, returns it as `x-request-id` with the
-/// [`SecurityHeaders`], and logs one line with method, route (the path template, or the path
-/// for static files), status, duration and id. Headers are never logged.
+/// [`SecurityHeaders`], and logs one line with method, route ([`log_route`]: a template, never
+/// the raw path or query), status, duration and id. Headers are never logged.
 ///
 /// A hand-written layer rather than `axum::middleware::from_fn`, which boxes its future and
 /// clones the inner service on every request.
@@ -157,7 +162,6 @@ impl<S: ServeWithId> Service<Request> for Track<S> {
         let log = tracing::enabled!(tracing::Level::INFO).then(|| LogLine {
             started: Instant::now(),
             method: request.method().clone(),
-            route: request.extensions().get::<MatchedPath>().cloned(),
             uri: request.uri().clone(),
         });
         TrackFuture {
@@ -169,13 +173,30 @@ impl<S: ServeWithId> Service<Request> for Track<S> {
     }
 }
 
-/// What the request log line says besides the response.
+/// What the request log line says besides the response. The route is worked out from the
+/// target only when the line is written: nothing is parsed twice with logging off.
 #[derive(Debug)]
 struct LogLine {
     started: Instant,
     method: Method,
-    route: Option<MatchedPath>,
     uri: Uri,
+}
+
+/// What the access log names a request's route by: an API route's template (as the metrics
+/// do; `refused` for a path the allowlist refuses), the admin paths by name, and `static` for
+/// everything else (bundle files and 404s alike). Never the raw path or query, which may hold
+/// customer and invoice numbers.
+pub fn log_route(method: &Method, uri: &Uri) -> &'static str {
+    let path = uri.path();
+    if let Some((api, rest)) = Api::of_path(path) {
+        return ApiRoute::parse(api, method, rest, uri.query()).map_or("refused", |route| route.kind.template());
+    }
+    match path {
+        "/healthz" => "/healthz",
+        "/readyz" => "/readyz",
+        "/metrics" => "/metrics",
+        _ => "static",
+    }
 }
 
 pin_project_lite::pin_project! {
@@ -201,7 +222,7 @@ where
         let id = this.id.take().unwrap_or_else(RequestId::generate);
         this.security.apply(response.headers_mut());
         if let Some(log) = this.log.take() {
-            let route = log.route.as_ref().map_or_else(|| log.uri.path(), MatchedPath::as_str);
+            let route = log_route(&log.method, &log.uri);
             tracing::info!(
                 request_id = %id,
                 method = %log.method,
@@ -231,5 +252,26 @@ mod tests {
         assert_eq!(groups, [8, 4, 4, 4, 12]);
         assert!(a.as_str().bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));
         assert!(a.header_value().is_some());
+    }
+
+    #[test]
+    fn log_routes_are_templates_or_generic_names() {
+        let route = |method: &str, target: &str| {
+            super::log_route(&method.parse().unwrap(), &target.parse::<axum::http::Uri>().unwrap())
+        };
+        assert_eq!(
+            route("GET", "/billing/customer/v1/100200/customers/15615616"),
+            "/billing/customer/v1/{ownerNo}/customers/{customerNo}"
+        );
+        assert_eq!(
+            route("GET", "/billing/invoice/v1/100200/invoices?customerNo=15615616&page=2"),
+            "/billing/invoice/v1/{ownerNo}/invoices"
+        );
+        assert_eq!(route("GET", "/billing/customer/v1/100200/customers/15615616/nothing"), "refused");
+        assert_eq!(route("PATCH", "/billing/customer/v1/100200/customers/15615616"), "refused");
+        assert_eq!(route("GET", "/customers/15615616"), "static");
+        assert_eq!(route("GET", "/pkg/widget_bg.wasm"), "static");
+        assert_eq!(route("GET", "/?customer=15615616"), "static");
+        assert_eq!(route("GET", "/readyz"), "/readyz");
     }
 }

@@ -141,96 +141,38 @@ fn pem_block(label: &str, der: &[u8]) -> String {
     format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
 }
 
-/// The `notAfter` of the first certificate in `pem`.
+/// The `notAfter` of the first certificate in `pem`, read with `x509-parser`.
 pub fn first_certificate_not_after(pem: &[u8]) -> Option<SystemTime> {
-    let text = std::str::from_utf8(pem).ok()?;
-    let start = text.find("-----BEGIN CERTIFICATE-----")? + "-----BEGIN CERTIFICATE-----".len();
-    let end = start + text[start..].find("-----END CERTIFICATE-----")?;
-    let base64: String = text[start..end].chars().filter(|c| !c.is_whitespace()).collect();
-    not_after(&STANDARD.decode(base64).ok()?)
-}
-
-/// One DER element: its tag, its content, and what follows it.
-fn der_element(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = der.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (length, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let count = usize::from(first & 0x7f);
-        if count == 0 || count > 4 || rest.len() < count {
-            return None;
-        }
-        let length = rest[..count].iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-        (length, &rest[count..])
-    };
-    (rest.len() >= length).then(|| (tag, &rest[..length], &rest[length..]))
-}
-
-/// The `notAfter` of an X.509 certificate: Certificate ::= SEQUENCE { tbsCertificate SEQUENCE
-/// { [0] version OPTIONAL, serialNumber, signature, issuer, validity SEQUENCE { notBefore,
-/// notAfter }, ... } ... }.
-fn not_after(der: &[u8]) -> Option<SystemTime> {
-    let (_, certificate, _) = der_element(der)?;
-    let (_, tbs, _) = der_element(certificate)?;
-    let mut rest = tbs;
-    let (tag, _, after) = der_element(rest)?;
-    if tag == 0xa0 {
-        rest = after; // explicit version
-    }
-    for _ in 0..3 {
-        rest = der_element(rest)?.2; // serial, signature algorithm, issuer
-    }
-    let (_, validity, _) = der_element(rest)?;
-    let (_, _, after_not_before) = der_element(validity)?;
-    let (tag, time, _) = der_element(after_not_before)?;
-    parse_time(tag, std::str::from_utf8(time).ok()?)
-}
-
-/// UTCTime (`YYMMDDHHMMSSZ`, tag 0x17) or GeneralizedTime (`YYYYMMDDHHMMSSZ`, tag 0x18).
-fn parse_time(tag: u8, text: &str) -> Option<SystemTime> {
-    let digits = text.strip_suffix('Z')?;
-    let (year, rest) = match tag {
-        0x17 => {
-            let yy: i64 = digits.get(..2)?.parse().ok()?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, digits.get(2..)?)
-        }
-        0x18 => (digits.get(..4)?.parse().ok()?, digits.get(4..)?),
-        _ => return None,
-    };
-    let field = |i: usize| -> Option<i64> { rest.get(i..i + 2)?.parse().ok() };
-    let (month, day, hour, minute, second) = (field(0)?, field(2)?, field(4)?, field(6)?, field(8)?);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
-    Some(UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).ok()?))
+    let first = CertificateDer::pem_slice_iter(pem).next()?.ok()?;
+    let (_, certificate) = x509_parser::parse_x509_certificate(first.as_ref()).ok()?;
+    let seconds = certificate.validity().not_after.timestamp();
+    Some(UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).ok()?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn times_in_both_encodings() {
-        let expected = UNIX_EPOCH + Duration::from_secs(1_798_761_599); // 2026-12-31T23:59:59Z
-        assert_eq!(parse_time(0x17, "261231235959Z"), Some(expected));
-        assert_eq!(parse_time(0x18, "20261231235959Z"), Some(expected));
-        assert_eq!(parse_time(0x18, "2026"), None);
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).unwrap()
     }
 
     #[test]
-    fn reads_not_after_from_a_certificate() {
-        // A minimal DER shape: SEQ { SEQ { [0]{INT 2}, INT 1, SEQ{}, SEQ{}, SEQ { UTCTime, UTCTime } } }.
-        let validity = [&[0x30u8, 30][..], &[0x17, 13], b"250101000000Z", &[0x17, 13], b"261231235959Z"].concat();
-        let tbs = [&[0xa0u8, 3, 2, 1, 2, 2, 1, 1, 0x30, 0, 0x30, 0][..], &validity].concat();
-        let tbs = [&[0x30u8, tbs.len() as u8][..], &tbs].concat();
-        let certificate = [&[0x30u8, tbs.len() as u8][..], &tbs].concat();
-        assert_eq!(not_after(&certificate), Some(UNIX_EPOCH + Duration::from_secs(1_798_761_599)));
-        assert_eq!(not_after(&certificate[..10]), None);
+    fn reads_not_after_of_the_first_certificate() {
+        // `openssl x509 -enddate`: Oct 28 17:47:47 2126 GMT (a GeneralizedTime, after 2049).
+        let expected = UNIX_EPOCH + Duration::from_secs(4_948_883_267);
+        let identity = [fixture("client-cert.pem"), b"\n".to_vec(), fixture("client-key.pem")].concat();
+        assert_eq!(first_certificate_not_after(&identity), Some(expected));
+        // The first certificate counts: the client's, not the CA's behind it.
+        let chain = [fixture("client-cert.pem"), fixture("ca-cert.pem")].concat();
+        assert_eq!(first_certificate_not_after(&chain), Some(expected));
+    }
+
+    #[test]
+    fn no_time_without_a_readable_certificate() {
+        assert_eq!(first_certificate_not_after(b"not a certificate"), None);
+        assert_eq!(first_certificate_not_after(&fixture("client-key.pem")), None);
+        let broken = "-----BEGIN CERTIFICATE-----\nMAMCAQI=\n-----END CERTIFICATE-----\n";
+        assert_eq!(first_certificate_not_after(broken.as_bytes()), None);
     }
 }

@@ -65,6 +65,11 @@ impl Upstream {
         Ok(Upstream { base, scheme, authority, base_path })
     }
 
+    /// Whether the upstream is reached over TLS (`https://`).
+    pub fn is_https(&self) -> bool {
+        self.scheme == Scheme::HTTPS
+    }
+
     /// The URL that `path_and_query` (a request's raw target, starting with `/`) is forwarded
     /// to: the base followed by the target byte for byte.
     ///

@@ -1,5 +1,6 @@
-//! Logs: one audit record per write (who, what, result, request id), and neither the upstream
-//! token nor a session token in any log line.
+//! Logs: one audit record per write (who, what, result, request id), neither the upstream
+//! token nor a session token in any log line, and access log lines that name route templates,
+//! never the identifiers in a path or query.
 
 mod common;
 
@@ -36,8 +37,8 @@ impl Captured {
     }
 }
 
-#[tokio::test]
-async fn every_write_has_an_audit_record_and_no_secret_is_logged() {
+/// Captures the log lines of this thread, as JSON, while the guard lives.
+fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
     let logs = Captured::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -46,7 +47,12 @@ async fn every_write_has_an_audit_record_and_no_secret_is_logged() {
         .with_max_level(tracing::Level::DEBUG)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn every_write_has_an_audit_record_and_no_secret_is_logged() {
+    let (logs, _guard) = capture_logs();
 
     let products = "/billing/customer/v1/100200/customers/15615616/recurring-products";
     let list = Reply::json(200, r#"{"items":[{"recurringProductNo":"1001"}]}"#);
@@ -105,4 +111,40 @@ async fn every_write_has_an_audit_record_and_no_secret_is_logged() {
     assert!(!text.contains(TOKEN), "the upstream token was logged");
     assert!(!text.contains(&token), "the session token was logged");
     assert!(!text.contains(SESSION_KEY), "the session key was logged");
+}
+
+#[tokio::test]
+async fn access_log_lines_name_route_templates_never_identifiers() {
+    let (logs, _guard) = capture_logs();
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let app = billing_proxy::app(&config(&upstream.base, &bundle_dir("access-log"))).unwrap();
+    let requests = [
+        (
+            "/billing/customer/v1/100200/customers/15615616",
+            200,
+            "/billing/customer/v1/{ownerNo}/customers/{customerNo}",
+        ),
+        (
+            "/billing/invoice/v1/100200/invoices?customerNo=15615616&page=2",
+            200,
+            "/billing/invoice/v1/{ownerNo}/invoices",
+        ),
+        ("/billing/customer/v1/100200/customers/15615616/secrets", 404, "refused"),
+        ("/pkg/widget_bg.wasm", 200, "static"),
+        ("/customers/15615616/invoices?invoice=603001", 404, "static"),
+        ("/healthz", 200, "/healthz"),
+    ];
+    for (target, status, _) in requests {
+        assert_eq!(send(&app, get(target)).await.status, status, "{target}");
+    }
+
+    let lines: Vec<_> = logs.lines().into_iter().filter(|line| line["message"] == "request").collect();
+    let logged: Vec<_> =
+        lines.iter().map(|line| (line["route"].as_str().unwrap(), line["status"].as_u64().unwrap())).collect();
+    let expected: Vec<_> = requests.iter().map(|(_, status, route)| (*route, u64::from(*status))).collect();
+    assert_eq!(logged, expected, "one line per request, by template: {lines:?}");
+    let text = logs.text();
+    for identifier in ["15615616", "603001", "customerNo=", "widget_bg", "/customers/15615616"] {
+        assert!(!text.contains(identifier), "`{identifier}` in the logs:\n{text}");
+    }
 }

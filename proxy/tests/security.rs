@@ -232,6 +232,17 @@ async fn hostile_requests_in_trusted_mode_never_reach_the_upstream() {
                 .unwrap(),
         ),
         case(
+            "write whose Origin is its own Host but not an allowed origin (DNS rebinding)",
+            403,
+            request("POST", products)
+                .header("host", "rebound.example")
+                .header("origin", "http://rebound.example")
+                .header("x-billing-csrf", "1")
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+        ),
+        case(
             "write without Origin",
             403,
             browser("POST", products)
@@ -280,6 +291,50 @@ async fn a_read_only_trusted_deployment_refuses_writes() {
     let cases = vec![case("write in read-only mode", 403, write("POST", products, PRODUCT_INPUT))];
     assert_refused_upstream_untouched(&app, &upstream, cases).await;
     assert_eq!(send(&app, get(products)).await.status, 200);
+}
+
+#[tokio::test]
+async fn without_allowed_origins_every_write_is_refused() {
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let vars = [
+        ("PROXY_ACCESS", "signed-session"),
+        ("PROXY_SESSION_KEY", SESSION_KEY),
+        ("PROXY_TRUSTED_SCOPE", ""),
+        ("PROXY_ALLOWED_ORIGINS", ""),
+    ];
+    let app = billing_proxy::app(&config_with(&upstream.base, std::path::Path::new("/nonexistent"), &vars)).unwrap();
+    let products = "/billing/customer/v1/100200/customers/15615616/recurring-products";
+    let token = my_token(Scope::ReadWrite);
+    let answer = send(&app, session_write("POST", products, &token, "{}")).await;
+    assert_eq!(answer.status, 403);
+    let detail = answer.problem().detail.unwrap_or_default();
+    assert!(detail.contains("allowed-origins"), "{detail}");
+    assert_eq!(send(&app, empty(with_session("GET", products, &token))).await.status, 200, "reads still pass");
+    assert_eq!(upstream.received().len(), 1, "only the read reached the upstream");
+}
+
+#[tokio::test]
+async fn a_trusted_user_header_sent_twice_or_odd_is_refused() {
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let vars = [("PROXY_TRUSTED_USER_HEADER", "x-remote-user")];
+    let app = billing_proxy::app(&config_with(&upstream.base, std::path::Path::new("/nonexistent"), &vars)).unwrap();
+    let customer = "/billing/customer/v1/100200/customers/15615616";
+    let cases = vec![
+        case(
+            "user header appended to, not overwritten",
+            403,
+            empty(browser("GET", customer).header("x-remote-user", "admin").header("x-remote-user", "agent-7")),
+        ),
+        case(
+            "user header with a comma",
+            403,
+            empty(browser("GET", customer).header("x-remote-user", "admin, agent-7")),
+        ),
+        case("user header with a space", 403, empty(browser("GET", customer).header("x-remote-user", "agent 7"))),
+    ];
+    assert_refused_upstream_untouched(&app, &upstream, cases).await;
+    let one = send(&app, empty(browser("GET", customer).header("x-remote-user", "agent-7"))).await;
+    assert_eq!(one.status, 200);
 }
 
 fn session_proxy(upstream: &str) -> billing_proxy::App {

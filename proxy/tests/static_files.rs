@@ -122,11 +122,11 @@ async fn security_headers_allow_the_inline_start_script_by_hash_and_wasm() {
 #[tokio::test]
 async fn metrics_count_api_requests_by_route_template_and_upstream_status() {
     let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
-    let app = proxy(&upstream.base);
+    let (app, admin) = proxy_and_admin(&upstream.base);
     send(&app, get("/billing/invoice/v1/100200/invoices/603001")).await;
     send(&app, get("/billing/invoice/v1/100200/invoices/603002")).await;
     send(&app, get("/billing/invoice/v1/100200/nothing")).await;
-    let metrics = send(&app, get("/metrics")).await;
+    let metrics = send(&admin, get("/metrics")).await;
     assert_eq!(metrics.status, 200);
     let text = metrics.text();
     let series =
@@ -140,9 +140,46 @@ async fn metrics_count_api_requests_by_route_template_and_upstream_status() {
 #[tokio::test]
 async fn readyz_tells_whether_the_upstream_answers() {
     let upstream = MockUpstream::start(Reply::json(404, "{}")).await;
-    let ready = send(&proxy(&upstream.base), get("/readyz")).await;
+    let (_, admin) = proxy_and_admin(&upstream.base);
+    let ready = send(&admin, get("/readyz")).await;
     assert_eq!((ready.status.as_u16(), ready.text()), (200, "ready"));
-    let down = send(&proxy(&closed_upstream()), get("/readyz")).await;
+    let (_, admin) = proxy_and_admin(&closed_upstream());
+    let down = send(&admin, get("/readyz")).await;
     assert_eq!(down.status, 503);
     assert!(down.text().contains("unreachable"), "{}", down.text());
+}
+
+#[tokio::test]
+async fn readyz_asks_the_upstream_once_per_window_however_often_it_is_called() {
+    let upstream = MockUpstream::start(Reply::json(404, "{}").delayed(std::time::Duration::from_millis(50))).await;
+    let (_, admin) = proxy_and_admin(&upstream.base);
+    // Concurrent probes while the first check is under way, then more after it.
+    let concurrent = (0..20).map(|_| {
+        let admin = admin.clone();
+        tokio::spawn(async move { send(&admin, get("/readyz")).await.status.as_u16() })
+    });
+    for probe in concurrent.collect::<Vec<_>>() {
+        assert_eq!(probe.await.unwrap(), 200);
+    }
+    for _ in 0..20 {
+        assert_eq!(send(&admin, get("/readyz")).await.status, 200);
+    }
+    assert_eq!(upstream.received().len(), 1, "40 probes within {:?}", billing_proxy::health::READY_CHECK_REUSE);
+}
+
+#[tokio::test]
+async fn metrics_and_readyz_are_on_the_admin_listener_only() {
+    let upstream = MockUpstream::start(Reply::json(200, "{}")).await;
+    let (app, admin) = proxy_and_admin(&upstream.base);
+    for path in ["/metrics", "/readyz"] {
+        assert_eq!(send(&app, get(path)).await.status, 404, "{path} on the public listener");
+        assert_eq!(send(&admin, get(path)).await.status, 200, "{path} on the admin listener");
+    }
+    assert_eq!(send(&app, get("/healthz")).await.text(), "ok");
+    assert_eq!(send(&admin, get("/healthz")).await.text(), "ok");
+    // The admin listener forwards nothing.
+    let before = upstream.received().len();
+    let api = send(&admin, get("/billing/customer/v1/100200/customers/15615616")).await;
+    assert_eq!(api.status, 404);
+    assert_eq!(upstream.received().len(), before);
 }

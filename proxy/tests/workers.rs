@@ -1,6 +1,7 @@
 //! The `billing-proxy` binary with several worker threads: they answer concurrent requests on
-//! one socket, each serving as many connections as the others, share the metrics, and stop
-//! cleanly on SIGTERM.
+//! one socket, each serving as many connections as the others, share the metrics (served on the
+//! admin listener), and stop cleanly on SIGTERM. And the binary refuses to start without an
+//! access mode.
 
 mod common;
 
@@ -17,7 +18,8 @@ async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
     let mut child = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_billing-proxy"))
             .args(["--listen", "127.0.0.1:0", "--worker-threads", "3", "--static-dir", "/nonexistent"])
-            .args(["--upstream", &upstream.base])
+            .args(["--admin-listen", "127.0.0.1:0", "--access", "trusted"])
+            .args(["--upstream", &upstream.base, "--allow-insecure-upstream", "true"])
             .env("PROXY_TOKEN", TOKEN)
             .env("PROXY_OWNER_NO", OWNER)
             .env("RUST_LOG", "warn")
@@ -26,9 +28,14 @@ async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
             .spawn()
             .unwrap(),
     );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.split_whitespace().find(|word| word.starts_with("http://")).unwrap().to_owned();
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut address = || {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        line.split_whitespace().find(|word| word.starts_with("http://")).unwrap().to_owned()
+    };
+    let base = address();
+    let admin = address();
 
     let client = reqwest::Client::new();
     let target = format!("{base}/billing/customer/v1/{OWNER}/customers/15615616");
@@ -60,7 +67,8 @@ async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
     counts.sort_unstable();
     assert_eq!(counts, [2, 2, 2], "each worker serves as many connections as the others");
 
-    let metrics = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(client.get(format!("{base}/metrics")).send().await.unwrap().status(), 404, "not public");
+    let metrics = client.get(format!("{admin}/metrics")).send().await.unwrap().text().await.unwrap();
     let counted: u64 = metrics
         .lines()
         .filter(|line| line.starts_with("billing_proxy_requests_total{") && line.contains(r#"status="200""#))
@@ -79,6 +87,22 @@ async fn workers_share_one_socket_and_the_metrics_and_stop_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert!(status.success(), "stopped with {status}");
+}
+
+#[test]
+fn the_binary_refuses_to_start_without_an_access_mode() {
+    let output = Command::new(env!("CARGO_BIN_EXE_billing-proxy"))
+        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--upstream", "https://api.test"])
+        .env("PROXY_TOKEN", TOKEN)
+        .env("PROXY_OWNER_NO", OWNER)
+        .env_remove("PROXY_ACCESS")
+        .env_remove("PROXY_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--access") && stderr.contains("signed-session"), "{stderr}");
+    assert!(output.stdout.is_empty(), "nothing listened");
 }
 
 /// A child process killed when the test ends, also when an assertion fails first.

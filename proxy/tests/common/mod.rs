@@ -148,8 +148,12 @@ pub const OWNER: &str = "100200";
 /// The host the test requests are addressed to, and so the page's own origin.
 pub const HOST: &str = "proxy.test";
 
-/// The configuration of a proxy in front of `upstream`, serving `static_dir`: trusted mode,
-/// read-write, ledger [`OWNER`], no rate limit.
+/// The page's own origin: the one origin allowed to write.
+pub const ORIGIN: &str = "http://proxy.test";
+
+/// The configuration of a proxy in front of `upstream` (plain http on loopback, allowed
+/// explicitly), serving `static_dir`: trusted mode, read-write, writes from [`ORIGIN`], ledger
+/// [`OWNER`], no rate limit.
 pub fn config(upstream: &str, static_dir: &Path) -> Config {
     config_with(upstream, static_dir, &[])
 }
@@ -160,6 +164,10 @@ pub fn config_with(upstream: &str, static_dir: &Path, vars: &[(&str, &str)]) -> 
     let mut env: Vec<(String, String)> = vec![
         ("PROXY_TOKEN".into(), TOKEN.into()),
         ("PROXY_OWNER_NO".into(), OWNER.into()),
+        ("PROXY_ACCESS".into(), "trusted".into()),
+        ("PROXY_TRUSTED_SCOPE".into(), "read-write".into()),
+        ("PROXY_ALLOWED_ORIGINS".into(), ORIGIN.into()),
+        ("PROXY_ALLOW_INSECURE_UPSTREAM".into(), "true".into()),
         ("PROXY_RATE_LIMIT_PER_SECOND".into(), "0".into()),
     ];
     for (name, value) in vars {
@@ -174,6 +182,17 @@ pub fn config_with(upstream: &str, static_dir: &Path, vars: &[(&str, &str)]) -> 
 /// A proxy in front of `upstream` (with an empty bundle directory).
 pub fn proxy(upstream: &str) -> billing_proxy::App {
     billing_proxy::app(&config(upstream, Path::new("/nonexistent"))).unwrap()
+}
+
+/// The admin application (`/healthz`, `/readyz`, `/metrics`) of a proxy configured by `config`.
+pub fn admin(config: &Config) -> billing_proxy::App {
+    billing_proxy::Proxy::new(config).unwrap().admin_app()
+}
+
+/// The public and the admin application of one proxy in front of `upstream`.
+pub fn proxy_and_admin(upstream: &str) -> (billing_proxy::App, billing_proxy::App) {
+    let proxy = billing_proxy::Proxy::new(&config(upstream, Path::new("/nonexistent"))).unwrap();
+    (proxy.app(), proxy.admin_app())
 }
 
 /// A response read whole.
@@ -232,7 +251,7 @@ pub fn request(method: &str, target: &str) -> axum::http::request::Builder {
 pub fn write(method: &str, target: &str, body: &str) -> axum::http::Request<Body> {
     request(method, target)
         .header("host", HOST)
-        .header("origin", format!("http://{HOST}"))
+        .header("origin", ORIGIN)
         .header("x-billing-csrf", "1")
         .header("content-type", "application/json")
         .body(Body::from(body.to_owned()))
