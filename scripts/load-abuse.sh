@@ -33,8 +33,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 "$TARGET_DIR/service/examples/load_abuse" upstream "127.0.0.1:$UPSTREAM_PORT" 500 >"$work/upstream.log" 2>&1 & pids+=($!)
-PROXY_TOKEN="load-token" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=error \
-  "$TARGET_DIR/service/billing-proxy" --listen "127.0.0.1:$PROXY_PORT" --upstream "http://127.0.0.1:$UPSTREAM_PORT" \
+PROXY_TOKEN="load-token" PROXY_OWNER_NO=100200 PROXY_ACCESS=trusted PROXY_RATE_LIMIT_PER_SECOND=0 RUST_LOG=error \
+  "$TARGET_DIR/service/billing-proxy" --listen "127.0.0.1:$PROXY_PORT" --admin-listen 127.0.0.1:0 \
+  --upstream "http://127.0.0.1:$UPSTREAM_PORT" --allow-insecure-upstream true \
+  --trusted-scope read-write --allowed-origins http://proxy.test \
   --static-dir "$work" --worker-threads "$WORKERS" --max-connections "$MAX_CONNECTIONS" \
   --max-upstream-concurrency "$MAX_UPSTREAM" --upstream-queue-timeout-ms 1000 \
   --header-read-timeout-ms 3000 --body-read-timeout-ms 2000 --max-upstream-body-bytes 1048576 \
@@ -42,6 +44,7 @@ PROXY_TOKEN="load-token" PROXY_OWNER_NO=100200 PROXY_RATE_LIMIT_PER_SECOND=0 RUS
 for _ in $(seq 100); do
   curl -s -o /dev/null "http://127.0.0.1:$PROXY_PORT/healthz" && break; sleep 0.1
 done
+curl -sf -o /dev/null "http://127.0.0.1:$PROXY_PORT/healthz" || { echo "the proxy did not start:"; cat "$work/proxy.log"; exit 1; }
 
 echo "=== $CLIENTS abusive clients for ${SECONDS_RUN}s ($(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
 "$TARGET_DIR/service/examples/load_abuse" clients "127.0.0.1:$PROXY_PORT" "$CLIENTS" "$SECONDS_RUN" >"$work/clients.log" 2>&1 & clients_pid=$!
@@ -61,10 +64,11 @@ cat "$work/clients.log"
 kill -0 "$proxy_pid" 2>/dev/null || { echo "the proxy died:"; tail -20 "$work/proxy.log"; exit 1; }
 hwm_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$proxy_pid/status")
 
-# Caps: sockets are the client connections, the upstream connections and the listener. Idle
+# Caps: sockets are the client connections, the upstream connections and the two listeners
+# (public and admin). Idle
 # upstream connections are pooled per worker, so each worker may keep up to the concurrency cap.
 upstream_cap=$((MAX_UPSTREAM * WORKERS))
-socket_cap=$((MAX_CONNECTIONS + upstream_cap + 1))
+socket_cap=$((MAX_CONNECTIONS + upstream_cap + 2))
 rss_cap_kib=$((RSS_CAP_MIB * 1024))
 fail=0
 report() { # name value cap unit
@@ -76,5 +80,5 @@ echo "=== proxy under abuse ($samples samples)"
 report "peak RSS (VmHWM)" "$hwm_kib" "$rss_cap_kib" KiB
 report "peak open sockets" "$peak_sockets" "$socket_cap" ""
 report "peak upstream connections" "$peak_upstream" "$upstream_cap" ""
-echo "(caps: --max-connections $MAX_CONNECTIONS + upstream $upstream_cap + listener; upstream = --max-upstream-concurrency $MAX_UPSTREAM x $WORKERS workers; RSS budget LOAD_RSS_CAP_MIB)"
+echo "(caps: --max-connections $MAX_CONNECTIONS + upstream $upstream_cap + 2 listeners; upstream = --max-upstream-concurrency $MAX_UPSTREAM x $WORKERS workers; RSS budget LOAD_RSS_CAP_MIB)"
 exit "$fail"

@@ -37,6 +37,9 @@ step "release bundle (trunk) and services"
 scripts/build-bundle.sh
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy
 
+step "the proxy under 64 abusive clients: peak RSS, sockets and upstream connections within their caps"
+LOAD_SECONDS="${LOAD_SECONDS:-15}" scripts/load-abuse.sh
+
 step "bundle size (fails if the embeddable bundle grew past its ceiling)"
 node scripts/bundle-size.mjs dist/embed
 

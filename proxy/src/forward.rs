@@ -310,20 +310,10 @@ impl Forwarder {
             Some(customer) => customer,
             None => {
                 let path = billing_contract::paths::invoice(route.owner(), invoice_no);
-                let url = self.upstream.target(&path)?;
-                let headers = || {
-                    let mut headers = HeaderMap::new();
-                    headers.insert(header::AUTHORIZATION, self.token.header());
-                    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-                    if let Some(id) = request_id.header_value() {
-                        headers.insert(REQUEST_ID_HEADER, id);
-                    }
-                    headers
-                };
                 // Boxed: most requests never look an invoice up, and their futures (moved whole
                 // into the request's box) would otherwise carry room for this exchange too.
-                let (status, headers, body) =
-                    Box::pin(self.exchange(request_id, &Method::GET, url, headers, Bytes::new(), outcome)).await?;
+                let (status, headers, body) = Box::pin(self.lookup(request_id, &path)).await?;
+                outcome.upstream_status = Some(status.as_u16());
                 if status != StatusCode::OK {
                     return Err(ProxyError::Upstream(Box::new(UpstreamAnswer { status, headers, body })));
                 }
