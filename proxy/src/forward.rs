@@ -88,6 +88,9 @@ pub struct Forwarder {
     owned: crate::ownership::Owned,
     max_body_bytes: usize,
     timeout: Duration,
+    /// Whether an upstream 404 becomes the uniform not-found (signed sessions, where another
+    /// customer's resource must look the same as a missing one).
+    uniform_not_found: bool,
     /// Turns at the upstream, shared by every worker.
     upstream_turns: Arc<Semaphore>,
     queue_timeout: Duration,
@@ -133,6 +136,7 @@ impl Forwarder {
             owned: crate::ownership::Owned::default(),
             max_body_bytes: config.max_body_bytes,
             timeout: config.upstream_timeout,
+            uniform_not_found: matches!(config.access, AccessPolicy::SignedSession { .. }),
             upstream_turns: Arc::new(Semaphore::new(config.max_upstream_concurrency as usize)),
             queue_timeout: config.upstream_queue_timeout,
             body_read_timeout: config.body_read_timeout,
@@ -156,6 +160,7 @@ impl Forwarder {
             owned: self.owned.clone(),
             max_body_bytes: self.max_body_bytes,
             timeout: self.timeout,
+            uniform_not_found: self.uniform_not_found,
             upstream_turns: self.upstream_turns.clone(),
             queue_timeout: self.queue_timeout,
             body_read_timeout: self.body_read_timeout,
@@ -227,8 +232,9 @@ impl Forwarder {
     /// (else, after the queue's deadline, 503): a GET or HEAD is sent again once if the
     /// connection failed before an answer; a write never is. `headers()` makes the request
     /// headers for each attempt (made again only for a retry, instead of copied every time).
-    /// An upstream 404 is the uniform [`ProxyError::NotFound`]; a 401 or 403 is the proxy's
-    /// credentials refused (502).
+    /// In signed-session mode an upstream 404 is the uniform [`ProxyError::NotFound`] (the
+    /// trusted mode's staff get PayEx's own problem, its title, detail and instance); a 401 or
+    /// 403 is the proxy's credentials refused (502).
     async fn exchange(
         &self,
         request_id: &RequestId,
@@ -282,7 +288,7 @@ impl Forwarder {
             );
             return Err(ProxyError::UpstreamRefusedCredentials);
         }
-        if status == StatusCode::NOT_FOUND {
+        if status == StatusCode::NOT_FOUND && self.uniform_not_found {
             return Err(ProxyError::NotFound);
         }
         if !is_api_answer(method, status, &headers, &body) {

@@ -1082,3 +1082,14 @@ async fn connections_over_the_cap_wait_until_one_closes() {
     let (third_ok, _third) = waiting.await.unwrap();
     assert!(third_ok, "served once one closed");
 }
+
+#[tokio::test]
+async fn in_trusted_mode_payex_own_not_found_reaches_the_staff_unchanged() {
+    let problem = r#"{"type":"billing/customer/problems/customer-not-found","title":"Customer not found","status":404,"instance":"payex-123"}"#;
+    let upstream = MockUpstream::start(Reply::json(404, problem)).await;
+    let answer = send(&proxy(&upstream.base), get("/billing/customer/v1/100200/customers/99999999")).await;
+    assert_eq!(answer.status, 404);
+    let received: billing_contract::Problem = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(received.title, "Customer not found");
+    assert_eq!(received.instance.as_deref(), Some("payex-123"));
+}
