@@ -1,7 +1,10 @@
-//! The standalone demo site: mounts [`billing_widget::views::DemoSite`] on the page body.
+//! The standalone site: mounts [`site::DemoSite`] on the page body. The site is part of this
+//! binary only; the library and the embeddable bundle do not link it.
 
-use billing_widget::views::DemoSite;
+mod site;
+
 use leptos::prelude::*;
+use site::DemoSite;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,40 +1,26 @@
-//! Leptos components. Each renders a model and raises intents; none parses JSON or sums money.
+//! Leptos components, grouped by feature. Each renders a model and raises intents; none parses
+//! JSON or sums money.
+//!
+//! - `invoice/`: one invoice's charges (header, summary, grouped table) and the invoice list;
+//! - `recurring/`: the recurring products on a customer and its subscriptions;
+//! - `forms/`: the CRM change forms (add, change, end) and what they share;
+//! - `common/`: states every view shows (loading, errors, session renewal), the viewer's mode
+//!   and small shared helpers.
 
-mod charges_table;
-mod clock;
-mod download;
-mod editing;
-mod form_fields;
-mod form_messages;
-mod form_parts;
-mod form_state;
-mod invoice_charges;
-mod invoice_header;
-mod invoice_list;
-mod invoice_summary;
-mod invoice_view;
-mod load;
-mod mode;
-mod product_actions;
-mod product_form;
-mod products_overview;
-mod recurring_products;
-mod session;
-mod shared;
-mod site;
-mod status;
-mod subscription_form;
+mod common;
+mod forms;
+mod invoice;
+mod recurring;
 
-pub use clock::local_today;
-pub use editing::Editing;
-pub use invoice_charges::{InvoiceCharges, InvoiceTable};
-pub use invoice_header::InvoiceHeader;
-pub use invoice_list::{FetchInvoice, InvoiceList, InvoiceListTable, FILL_CONCURRENCY};
-pub use invoice_view::{GroupSlot, InvoiceView, SlotState};
-pub use load::{use_load, Load, LoadState};
-pub use mode::Mode;
-pub use products_overview::RecurringProductsTable;
-pub use recurring_products::RecurringProductsView;
-pub use session::SessionRenewals;
-pub use site::DemoSite;
-pub use status::{describe, Described, ErrorDetails, ErrorView, Loading, QUIET_LOAD};
+pub use common::clock::local_today;
+pub use common::load::{use_load, Load, LoadState};
+pub use common::mode::Mode;
+pub use common::session::SessionRenewals;
+pub use common::status::{describe, Described, ErrorDetails, ErrorView, Loading, QUIET_LOAD};
+pub use forms::editing::Editing;
+pub use invoice::invoice_charges::{InvoiceCharges, InvoiceTable};
+pub use invoice::invoice_header::InvoiceHeader;
+pub use invoice::invoice_list::{FetchInvoice, InvoiceList, InvoiceListTable, FILL_CONCURRENCY};
+pub use invoice::invoice_view::{GroupSlot, InvoiceView, SlotState};
+pub use recurring::products_overview::RecurringProductsTable;
+pub use recurring::recurring_products::RecurringProductsView;

@@ -1,8 +1,8 @@
 //! Loading data for a view: one state signal, a retry, and no stale answers.
 
-use super::{ErrorView, Loading};
 use crate::api::ApiError;
 use crate::format::texts;
+use crate::views::{ErrorView, Loading};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
@@ -29,7 +29,7 @@ impl<T> From<Result<T, ApiError>> for Load<T> {
 
 /// Runs `fetch(source())` now, again whenever `source` changes, and on retry.
 ///
-/// After a 401, a session renewed by the host (see [`super::session`]) retries by itself.
+/// After a 401, a session renewed by the host (see [`crate::views::common::session`]) retries by itself.
 ///
 /// A retry while data is shown re-reads it in the background: the data stays on screen until
 /// the new answer replaces it (after a change is saved, say). A retry after a failure shows
@@ -87,7 +87,7 @@ where
         retried.set_value(true);
         retries.update(|n| *n += 1);
     });
-    super::session::retry_on_renewal(
+    crate::views::common::session::retry_on_renewal(
         move || state.with(|s| matches!(s, Load::Failed(e) if e.status() == Some(401))),
         move || retry.run(()),
     );

@@ -1,14 +1,14 @@
 //! Ending and deleting a recurring product, each confirmed in place before it is sent.
 
-use super::editing::Editing;
-use super::form_fields::{field_view, Control, FieldSpec};
-use super::form_parts::{FormButtons, FormSummary};
-use super::form_state::FormState;
-use super::shared::unique_id;
 use crate::api::Change;
 use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{i18n::fill, texts, Formatter};
 use crate::model::{end_input, ProductField};
+use crate::views::common::shared::unique_id;
+use crate::views::forms::editing::Editing;
+use crate::views::forms::form_fields::{field_view, Control, FieldSpec};
+use crate::views::forms::form_parts::{FormButtons, FormSummary};
+use crate::views::forms::form_state::FormState;
 use billing_contract::{Date, Operation, RecurringProduct};
 use leptos::prelude::*;
 

@@ -1,16 +1,16 @@
 //! Everything about an invoice's charges: the toolbar (filter, expand, CSV, print), the
 //! charges table, and the totals with the reconciliation.
 
-use super::charges_table::ChargesTable;
-use super::download::save_text_file;
-use super::invoice_summary::InvoiceSummary;
-use super::invoice_view::{GroupSlot, SlotState};
-use super::shared::{unique_id, Shared};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::csv::{lines_csv, CsvLabels};
 use crate::model::lines::show;
 use crate::model::rows::{flatten, GroupShape, Row};
 use crate::model::{ChargeGroup, InvoiceDetails, LineQuery, ShownGroup};
+use crate::views::common::download::save_text_file;
+use crate::views::common::shared::{unique_id, Shared};
+use crate::views::invoice::charges_table::ChargesTable;
+use crate::views::invoice::invoice_summary::InvoiceSummary;
+use crate::views::invoice::invoice_view::{GroupSlot, SlotState};
 use billing_contract::Invoice;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};

@@ -1,10 +1,10 @@
 //! The parts every change form shows besides its fields: what is wrong with it as a whole, and
 //! its Send and Cancel buttons.
 
-use super::ErrorView;
 use crate::api::ApiError;
 use crate::format::{i18n::fill, Texts};
 use crate::model::{FormErrors, FormField};
+use crate::views::ErrorView;
 use leptos::prelude::*;
 
 /// What is wrong with a form as a whole: how many fields need attention, or the server's
@@ -44,7 +44,7 @@ pub(super) fn FormSummary<F: FormField + Send + Sync>(
 
 /// A 401 told as an expired session: the server's problem if it sent one with a title, else
 /// the widget's own words.
-pub(super) fn session_expired(t: &'static Texts, error: ApiError) -> ApiError {
+pub(crate) fn session_expired(t: &'static Texts, error: ApiError) -> ApiError {
     if error.problem().is_some_and(|p| !p.title.is_empty()) {
         return error;
     }

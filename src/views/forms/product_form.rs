@@ -1,10 +1,10 @@
 //! The form that adds or edits a recurring product.
 
-use super::editing::Editing;
-use super::form_fields::{field_view, Control, FieldSpec};
-use super::form_parts::{FormButtons, FormSummary};
-use super::form_state::FormState;
-use super::shared::unique_id;
+use crate::views::common::shared::unique_id;
+use crate::views::forms::editing::Editing;
+use crate::views::forms::form_fields::{field_view, Control, FieldSpec};
+use crate::views::forms::form_parts::{FormButtons, FormSummary};
+use crate::views::forms::form_state::FormState;
 
 use crate::api::Change;
 use crate::embed::ChangeNotice;

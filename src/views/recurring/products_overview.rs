@@ -2,18 +2,18 @@
 //! with its own, each product's status and price per month and year, and, in CRM mode, the
 //! changes the API offers on each resource.
 
-use super::clock::local_today;
-use super::editing::Editing;
-use super::product_actions::{DeleteProductConfirm, EndProductForm};
-use super::product_form::{MakeChange, ProductForm};
-use super::status::incomplete_note;
-use super::subscription_form::SubscriptionForm;
-use super::ErrorView;
-use super::Mode;
 use crate::api::{ApiError, Change};
 use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::{Cost, CustomerOverview, ProductDraft, ProductStatus, VatRates};
+use crate::views::common::clock::local_today;
+use crate::views::common::status::incomplete_note;
+use crate::views::forms::editing::Editing;
+use crate::views::forms::product_actions::{DeleteProductConfirm, EndProductForm};
+use crate::views::forms::product_form::{MakeChange, ProductForm};
+use crate::views::forms::subscription_form::SubscriptionForm;
+use crate::views::ErrorView;
+use crate::views::Mode;
 use billing_contract::links::find_operation;
 use billing_contract::{Date, Link, Operation, OperationRel, RecurringProduct, Subscription};
 use leptos::prelude::*;

@@ -1,12 +1,12 @@
 //! One invoice, loaded progressively by following its links: the header with the first group of
 //! charges, then each further group as its pages arrive, every group requested concurrently.
 
-use super::status::QUIET_LOAD;
-use super::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use crate::api::{ApiClient, ApiError};
 use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{texts, Formatter};
 use crate::model::{ChargeGroup, GroupKind};
+use crate::views::common::status::QUIET_LOAD;
+use crate::views::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -110,7 +110,7 @@ pub fn InvoiceView(
         }
     });
     let reload = Callback::new(move |()| reloads.update(|n| *n += 1));
-    super::session::retry_on_renewal(
+    crate::views::common::session::retry_on_renewal(
         move || stage.with(|s| matches!(s, Stage::Failed(e) if e.status() == Some(401))),
         move || reload.run(()),
     );

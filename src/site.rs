@@ -1,11 +1,11 @@
 //! The standalone demo site: pick a customer, then an invoice.
 
-use super::{InvoiceList, InvoiceView, Mode, RecurringProductsView};
-use crate::api::ApiClient;
-use crate::format::i18n::{fill, language_of};
-use crate::format::{texts, Texts};
-use crate::model::VatRates;
 use billing_contract::{paths, Invoice, Link};
+use billing_widget::api::ApiClient;
+use billing_widget::format::i18n::{fill, language_of};
+use billing_widget::format::{texts, Texts};
+use billing_widget::model::VatRates;
+use billing_widget::views::{ErrorDetails, InvoiceList, InvoiceView, Mode, RecurringProductsView};
 use leptos::prelude::*;
 
 /// The sandbox's demo ledger, used when the page's URL names none (`?owner=`).
@@ -29,7 +29,7 @@ struct OpenInvoice {
 /// The demo site. Its state lives in the URL (`?owner=&customer=&invoice=&tab=&mode=&lang=`), so a reload
 /// or a shared link shows the same view.
 #[component]
-pub fn DemoSite() -> impl IntoView {
+pub(crate) fn DemoSite() -> impl IntoView {
     let query = read_query();
     let owner_no = query.get("owner").unwrap_or(DEMO_OWNER_NO.to_owned());
     let locale = query.get("lang").unwrap_or_else(browser_locale);
@@ -44,7 +44,7 @@ pub fn DemoSite() -> impl IntoView {
         RwSignal::new(if query.get("tab").as_deref() == Some("recurring") { Tab::Recurring } else { Tab::Invoices });
     // The CRM demo: CRM unless the URL asks for self-service (the embed defaults to self-service).
     let mode = RwSignal::new(query.get("mode").and_then(|m| m.parse::<Mode>().ok()).unwrap_or(Mode::Crm));
-    provide_context(super::ErrorDetails(Signal::derive(move || mode.get() == Mode::Crm)));
+    provide_context(ErrorDetails(Signal::derive(move || mode.get() == Mode::Crm)));
 
     Effect::new({
         let owner_no = owner_no.clone();

@@ -1,9 +1,9 @@
 //! One labelled form control with its error message, wired for screen readers: the label names
 //! the control, `aria-invalid` marks a failing one and `aria-describedby` reads its message.
 
-use super::form_messages::field_message;
 use crate::format::{Formatter, Texts};
 use crate::model::{FormErrors, FormField};
+use crate::views::forms::form_messages::field_message;
 use leptos::prelude::*;
 
 /// What kind of control a field is.

@@ -1,13 +1,13 @@
 //! The recurring products (billable charges) on a customer and each of its subscriptions,
 //! loaded from the API, with the changes CRM staff may make.
 
-use super::editing::Editing;
-use super::form_parts::session_expired;
-use super::{use_load, Load, LoadState, Mode, RecurringProductsTable};
 use crate::api::ApiClient;
 use crate::embed::{dispatch, ChangeAction, ChangeNotice, Detail, HostEvent};
 use crate::format::{i18n::fill, texts, Texts};
 use crate::model::{CustomerOverview, VatRates};
+use crate::views::forms::editing::Editing;
+use crate::views::forms::form_parts::session_expired;
+use crate::views::{use_load, Load, LoadState, Mode, RecurringProductsTable};
 use leptos::prelude::*;
 use std::sync::Arc;
 

@@ -1,11 +1,11 @@
 //! The state every change form keeps, and what it does on submit: refuse with the problems
 //! found, or send and then either report the saved change or place the server's problems.
 
-use super::editing::Editing;
-use super::form_fields::focus_first_error;
 use crate::api::{ApiError, Change};
 use crate::embed::ChangeNotice;
 use crate::model::{FormErrors, FormField};
+use crate::views::forms::editing::Editing;
+use crate::views::forms::form_fields::focus_first_error;
 use leptos::prelude::*;
 
 /// A change form's errors, the server's refusal, whether a change is in flight, and the form.

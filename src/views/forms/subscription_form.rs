@@ -1,14 +1,14 @@
 //! The form that adds a subscription to a customer.
 
-use super::editing::Editing;
-use super::form_fields::{field_view, Control, FieldSpec};
-use super::form_parts::{FormButtons, FormSummary};
-use super::form_state::FormState;
-use super::shared::unique_id;
 use crate::api::Change;
 use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{texts, Formatter};
 use crate::model::{SubscriptionDraft, SubscriptionField};
+use crate::views::common::shared::unique_id;
+use crate::views::forms::editing::Editing;
+use crate::views::forms::form_fields::{field_view, Control, FieldSpec};
+use crate::views::forms::form_parts::{FormButtons, FormSummary};
+use crate::views::forms::form_state::FormState;
 use billing_contract::validation::DESCRIPTION_MAX_CHARS;
 use billing_contract::{Date, Operation};
 use leptos::prelude::*;

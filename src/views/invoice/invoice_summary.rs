@@ -1,13 +1,13 @@
 //! The invoice's totals: the shown lines excluding VAT, VAT per rate, the total, the invoiced
 //! amount, and any difference between the lines and the invoiced amount, stated and explained.
 
-use super::invoice_charges::TableModel;
-use super::shared::Shared;
-use super::status::incomplete_note;
 use crate::format::{i18n::fill, texts, Formatter};
 use crate::model::checked;
 use crate::model::invoice::vat_by_rate;
 use crate::model::{LineQuery, Reconciliation, TooLarge, Totals};
+use crate::views::common::shared::Shared;
+use crate::views::common::status::incomplete_note;
+use crate::views::invoice::invoice_charges::TableModel;
 use billing_contract::{Decimal, Invoice};
 use leptos::prelude::*;
 use std::sync::Arc;

@@ -1,11 +1,11 @@
 //! A customer's invoices, newest first; choosing one opens it.
 
-use super::status::incomplete_note;
-use super::{use_load, Load, LoadState};
 use crate::api::{ApiClient, ApiError, Listing};
 use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::invoice_list::{self, Fill, ListCell};
+use crate::views::common::status::incomplete_note;
+use crate::views::{use_load, Load, LoadState};
 use billing_contract::{Invoice, Link};
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;

@@ -1,0 +1,9 @@
+//! What every view shares: loading and error states, session renewal, the mode, helpers.
+
+pub(crate) mod clock;
+pub(crate) mod download;
+pub(crate) mod load;
+pub(crate) mod mode;
+pub(crate) mod session;
+pub(crate) mod shared;
+pub(crate) mod status;
