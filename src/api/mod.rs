@@ -7,6 +7,7 @@
 mod changes;
 mod client;
 mod error;
+pub mod invoice_loader;
 mod resources;
 mod scope;
 

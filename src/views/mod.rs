@@ -12,6 +12,7 @@ mod forms;
 mod invoice;
 mod recurring;
 
+pub use crate::api::invoice_loader::{GroupSlot, SlotState};
 pub use common::clock::local_today;
 pub use common::load::{use_load, Load, LoadState};
 pub use common::mode::Mode;
@@ -21,6 +22,6 @@ pub use forms::editing::Editing;
 pub use invoice::invoice_charges::{InvoiceCharges, InvoiceTable};
 pub use invoice::invoice_header::InvoiceHeader;
 pub use invoice::invoice_list::{FetchInvoice, InvoiceList, InvoiceListTable, FILL_CONCURRENCY};
-pub use invoice::invoice_view::{GroupSlot, InvoiceView, SlotState};
+pub use invoice::invoice_view::InvoiceView;
 pub use recurring::products_overview::RecurringProductsTable;
 pub use recurring::recurring_products::RecurringProductsView;

@@ -2,6 +2,7 @@
 //! table), and, for large invoices, a sized scroll container that keeps only the rows in view
 //! in the DOM (with `aria-rowcount` and `aria-rowindex`).
 
+use crate::api::invoice_loader::{GroupSlot, SlotState};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::invoice::{is_credit, is_proration};
 use crate::model::rows::{window, Row};
@@ -9,7 +10,6 @@ use crate::model::{GroupKind, LineQuery, SortColumn, SortDirection};
 use crate::views::common::shared::Shared;
 use crate::views::common::status::{describe, raw_details, Described};
 use crate::views::invoice::invoice_charges::TableModel;
-use crate::views::invoice::invoice_view::{GroupSlot, SlotState};
 use billing_contract::{Invoice, InvoiceLine};
 use leptos::prelude::*;
 use std::collections::HashSet;

@@ -1,6 +1,7 @@
 //! Everything about an invoice's charges: the toolbar (filter, expand, CSV, print), the
 //! charges table, and the totals with the reconciliation.
 
+use crate::api::invoice_loader::{GroupSlot, SlotState};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::csv::{lines_csv, CsvLabels};
 use crate::model::lines::show;
@@ -10,7 +11,6 @@ use crate::views::common::download::save_text_file;
 use crate::views::common::shared::{unique_id, Shared};
 use crate::views::invoice::charges_table::ChargesTable;
 use crate::views::invoice::invoice_summary::InvoiceSummary;
-use crate::views::invoice::invoice_view::{GroupSlot, SlotState};
 use billing_contract::Invoice;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};

@@ -1,6 +1,7 @@
 //! One invoice, loaded progressively by following its links: the header with the first group of
 //! charges, then each further group as its pages arrive, every group requested concurrently.
 
+use crate::api::invoice_loader::{Change, FrameUpdate, Generation, GroupLoad, GroupSlot, LoadState, SlotState};
 use crate::api::{ApiClient, ApiError};
 use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{texts, Formatter};
@@ -11,35 +12,6 @@ use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
-
-/// One group of an invoice's charges and how far it has loaded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GroupSlot {
-    /// Customer level or a subscription.
-    pub kind: GroupKind,
-    /// Where its lines are; `None` when the API gave no link (no lines).
-    pub link: Option<Link>,
-    /// Loading, loaded or failed.
-    pub state: SlotState,
-}
-
-/// How far a group has loaded.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SlotState {
-    /// Pages are arriving.
-    Loading,
-    /// Every page arrived.
-    Ready(Arc<ChargeGroup>),
-    /// A page failed; the group can be retried on its own.
-    Failed(ApiError),
-}
-
-impl GroupSlot {
-    /// A loaded group.
-    pub fn ready(group: Arc<ChargeGroup>) -> GroupSlot {
-        GroupSlot { kind: group.kind.clone(), link: None, state: SlotState::Ready(group) }
-    }
-}
 
 /// Resolves once the next frame has been painted: its animation-frame callback queues a task,
 /// and tasks run after the frame is done.
@@ -89,8 +61,7 @@ pub fn InvoiceView(
         listing: RwSignal::new(true),
         list_error: RwSignal::new(None),
         stage: RwSignal::new(Stage::Loading),
-        generation: StoredValue::new(0),
-        pending: StoredValue::new(Pending::default()),
+        state: StoredValue::new(LoadState::default()),
     };
     let (stage, slots, arrived, listing, list_error) =
         (loader.stage, loader.slots, loader.arrived, loader.listing, loader.list_error);
@@ -175,7 +146,8 @@ fn tell_host_when_settled(
     });
 }
 
-/// Loads an invoice's groups into signals, dropping anything that arrives for an older load.
+/// Loads an invoice's groups into signals: fetches, and schedules frames and the wait, as
+/// [`LoadState`] decides, dropping anything that arrives for an older load.
 #[derive(Clone)]
 struct Loader {
     client: ApiClient,
@@ -187,54 +159,16 @@ struct Loader {
     listing: RwSignal<bool>,
     list_error: RwSignal<Option<ApiError>>,
     stage: RwSignal<Stage>,
-    generation: StoredValue<u64>,
-    /// Changes waiting for the next animation frame: answers arriving together render once,
-    /// and no answer waits for another's rendering before its follow-up requests go out.
-    pending: StoredValue<Pending>,
-}
-
-/// Changes to the groups, applied together at the next animation frame.
-#[derive(Default)]
-struct Pending {
-    /// The invoice, held until its first group of charges can show with it.
-    invoice: Option<Arc<Invoice>>,
-    new_slots: Vec<GroupSlot>,
-    states: Vec<(usize, SlotState)>,
-    arrived: Vec<(usize, usize)>,
-    listed: bool,
-    /// The held invoice has waited [`QUIET_LOAD`]: show it with whatever has arrived.
-    waited: bool,
-    frame_requested: bool,
-}
-
-impl Pending {
-    fn is_empty(&self) -> bool {
-        self.invoice.is_none()
-            && self.new_slots.is_empty()
-            && self.states.is_empty()
-            && self.arrived.is_empty()
-            && !self.listed
-    }
-
-    /// Whether these changes are worth a frame now. A held invoice waits for something to show
-    /// under its header: a group loaded or failed, or the news that it has no groups at all.
-    fn wants_frame(&self) -> bool {
-        if self.invoice.is_some() && !self.waited {
-            !self.states.is_empty() || (self.listed && self.new_slots.is_empty())
-        } else {
-            !self.is_empty()
-        }
-    }
+    /// The current load and the changes waiting for the next animation frame: answers arriving
+    /// together render once, and no answer waits for another's rendering before its follow-up
+    /// requests go out.
+    state: StoredValue<LoadState>,
 }
 
 impl Loader {
     /// Starts a new load: earlier loads' answers are dropped from now on.
-    fn next_generation(&self) -> Option<u64> {
-        let generation = self.generation.try_update_value(|g| {
-            *g += 1;
-            *g
-        })?;
-        self.pending.try_set_value(Pending::default());
+    fn next_generation(&self) -> Option<Generation> {
+        let generation = self.state.try_update_value(LoadState::next_generation)?;
         self.stage.try_set(Stage::Loading);
         self.slots.try_set(Vec::new());
         self.arrived.try_set(Vec::new());
@@ -243,8 +177,8 @@ impl Loader {
         Some(generation)
     }
 
-    fn is_current(&self, generation: u64) -> bool {
-        self.generation.try_get_value() == Some(generation)
+    fn is_current(&self, generation: Generation) -> bool {
+        self.state.try_with_value(|s| s.is_current(generation)).unwrap_or(false)
     }
 
     /// Loads `link` from scratch; its request goes out now.
@@ -254,7 +188,7 @@ impl Loader {
         }
     }
 
-    fn load(self, link: Link, generation: u64) -> impl std::future::Future<Output = ()> {
+    fn load(self, link: Link, generation: Generation) -> impl std::future::Future<Output = ()> {
         let invoice = self.client.get::<Invoice>(link.as_str());
         async move {
             // The request is in flight: a locale's `Intl` start-up overlaps it.
@@ -265,7 +199,7 @@ impl Loader {
     }
 
     /// Shows the invoice's answer and starts loading its groups.
-    fn show(self, invoice: Result<Invoice, ApiError>, generation: u64) {
+    fn show(self, invoice: Result<Invoice, ApiError>, generation: Generation) {
         let invoice: Invoice = match invoice {
             Ok(invoice) => invoice,
             Err(error) => {
@@ -282,27 +216,19 @@ impl Loader {
         // Held: the invoice shows with its first group loaded or failed (or the news that it
         // has none), or once it has waited QUIET_LOAD.
         let (lines, subscriptions) = (invoice.recurring_products.clone(), invoice.subscriptions.clone());
-        self.batch(generation, |p| p.invoice = Some(invoice));
+        self.record(generation, Change::Invoice(invoice));
         if let Some(lines) = lines {
             self.add_groups(vec![(GroupKind::Customer, Some(lines))], generation);
         }
         match subscriptions {
             Some(subscriptions) => spawn_local(self.clone().load_subscriptions(subscriptions, generation)),
-            None => self.batch(generation, |p| p.listed = true),
+            None => self.record(generation, Change::Listed),
         }
         let this = self.clone();
-        set_timeout(move || this.batch(generation, |p| p.waited = true), QUIET_LOAD);
+        set_timeout(move || this.record(generation, Change::Waited), QUIET_LOAD);
     }
 
-    /// Adds a group that cannot be loaded, shown with `error`.
-    fn add_failed_group(&self, kind: GroupKind, error: ApiError, generation: u64) {
-        if self.is_current(generation) {
-            let slot = GroupSlot { kind, link: None, state: SlotState::Failed(error) };
-            self.batch(generation, |p| p.new_slots.push(slot));
-        }
-    }
-
-    async fn load_subscriptions(self, link: Link, generation: u64) {
+    async fn load_subscriptions(self, link: Link, generation: Generation) {
         match self.client.get_all::<InvoiceSubscription>(&link).await {
             Ok(subscriptions) => {
                 // Let the lines already here paint before a flood of requests and answers competes
@@ -319,7 +245,7 @@ impl Loader {
                 for unreadable in subscriptions.unreadable {
                     let kind = GroupKind::Subscription { subscription_no: String::new(), description: None };
                     let error = ApiError::Decode { url: link.0.clone(), message: unreadable.reason, request_id: None };
-                    self.add_failed_group(kind, error, generation);
+                    self.record(generation, Change::FailedGroup(kind, error));
                 }
             }
             Err(error) => {
@@ -328,76 +254,38 @@ impl Loader {
                 }
             }
         }
-        self.batch(generation, |p| p.listed = true);
+        self.record(generation, Change::Listed);
     }
 
     /// Starts loading `groups` and adds them to the table at the next frame.
-    fn add_groups(&self, groups: Vec<(GroupKind, Option<Link>)>, generation: u64) {
-        let Some(shown) = self.slots.try_with_untracked(Vec::len) else { return };
-        let Some(waiting) = self.pending.try_with_value(|p| p.new_slots.len()) else { return };
-        if !self.is_current(generation) {
-            return;
+    fn add_groups(&self, groups: Vec<(GroupKind, Option<Link>)>, generation: Generation) {
+        let Some((loads, frame)) = self.state.try_update_value(|s| s.add_groups(generation, groups)) else { return };
+        for load in loads {
+            spawn_local(self.clone().load_group(load));
         }
-        let first = shown + waiting;
-        let slots: Vec<GroupSlot> = groups
-            .into_iter()
-            .enumerate()
-            .map(|(offset, (kind, link))| {
-                let state = match &link {
-                    Some(link) => {
-                        spawn_local(self.clone().load_group(first + offset, kind.clone(), link.clone(), generation));
-                        SlotState::Loading
-                    }
-                    None => SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new()))),
-                };
-                GroupSlot { kind, link, state }
-            })
-            .collect();
-        self.batch(generation, |p| p.new_slots.extend(slots));
+        if frame {
+            self.request_frame(generation);
+        }
     }
 
     /// Records a change and applies it, with every other change recorded before the next
     /// animation frame, in one update.
-    fn batch(&self, generation: u64, change: impl FnOnce(&mut Pending)) {
-        if !self.is_current(generation) {
-            return;
-        }
-        let request = self.pending.try_update_value(|p| {
-            change(p);
-            let request = p.wants_frame() && !p.frame_requested;
-            p.frame_requested |= request;
-            request
-        });
-        if request == Some(true) {
-            let this = self.clone();
-            request_animation_frame(move || this.flush(generation));
+    fn record(&self, generation: Generation, change: Change) {
+        if self.state.try_update_value(|s| s.record(generation, change)) == Some(true) {
+            self.request_frame(generation);
         }
     }
 
-    fn flush(&self, generation: u64) {
-        let Some(p) = self.pending.try_update_value(std::mem::take) else { return };
-        if !self.is_current(generation) || p.is_empty() {
-            return;
-        }
-        let Pending { invoice, new_slots, states, arrived, listed, .. } = p;
-        let count = new_slots.len();
-        self.slots.try_update(|slots| {
-            slots.extend(new_slots);
-            for (index, state) in states {
-                if let Some(slot) = slots.get_mut(index) {
-                    slot.state = state;
-                }
-            }
-        });
-        self.arrived.try_update(|lines| {
-            let needed = lines.len() + count;
-            lines.resize(needed, 0);
-            for (index, more) in arrived {
-                if let Some(n) = lines.get_mut(index) {
-                    *n += more;
-                }
-            }
-        });
+    fn request_frame(&self, generation: Generation) {
+        let this = self.clone();
+        request_animation_frame(move || this.flush(generation));
+    }
+
+    fn flush(&self, generation: Generation) {
+        let Some(Some(update)) = self.state.try_update_value(|s| s.flush(generation)) else { return };
+        let FrameUpdate { invoice, listed, slots, progress } = update;
+        self.slots.try_update(|shown| slots.apply(shown));
+        self.arrived.try_update(|arrived| progress.apply(arrived));
         if listed {
             self.listing.try_set(false);
         }
@@ -408,23 +296,23 @@ impl Loader {
     }
 
     fn retry_group(&self, index: usize) {
-        let Some(generation) = self.generation.try_get_value() else { return };
-        let group =
-            self.slots.try_with_untracked(|slots| slots.get(index).map(|s| (s.kind.clone(), s.link.clone()))).flatten();
-        if let Some((kind, Some(link))) = group {
-            self.arrived.try_update(|arrived| arrived.get_mut(index).map(|n| *n = 0));
-            self.set_state(index, SlotState::Loading, generation);
-            spawn_local(self.clone().load_group(index, kind, link, generation));
+        let retry = self.slots.try_with_untracked(|slots| self.state.try_update_value(|s| s.retry(index, slots)));
+        if let Some(Some(Some((load, frame)))) = retry {
+            let generation = load.generation;
+            spawn_local(self.clone().load_group(load));
+            if frame {
+                self.request_frame(generation);
+            }
         }
     }
 
-    async fn load_group(self, index: usize, kind: GroupKind, link: Link, generation: u64) {
+    async fn load_group(self, load: GroupLoad) {
+        let GroupLoad { index, kind, link, generation } = load;
         let progress = self.clone();
         let lines = self
             .client
             .get_all_with::<InvoiceLine>(&link, move |page| {
-                let lines = page.len();
-                progress.batch(generation, |p| p.arrived.push((index, lines)));
+                progress.record(generation, Change::Arrived { index, lines: page.len() });
             })
             .await;
         // The view may be gone (another invoice chosen, or the element removed): then drop it all.
@@ -437,10 +325,6 @@ impl Loader {
             }
             Err(error) => SlotState::Failed(error),
         };
-        self.set_state(index, state, generation);
-    }
-
-    fn set_state(&self, index: usize, state: SlotState, generation: u64) {
-        self.batch(generation, |p| p.states.push((index, state)));
+        self.record(generation, Change::GroupState { index, state });
     }
 }
