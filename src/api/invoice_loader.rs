@@ -5,6 +5,7 @@
 //! [`FrameUpdate`]s to its signals.
 
 use super::ApiError;
+use crate::model::charges_table::GroupStatus;
 use crate::model::{ChargeGroup, GroupKind};
 use billing_contract::{Invoice, Link};
 use std::sync::Arc;
@@ -29,6 +30,17 @@ pub enum SlotState {
     Ready(Arc<ChargeGroup>),
     /// A page failed; the group can be retried on its own.
     Failed(ApiError),
+}
+
+impl SlotState {
+    /// How far the group has loaded, as the charges table needs to know it.
+    pub fn status(&self) -> GroupStatus<'_> {
+        match self {
+            SlotState::Loading => GroupStatus::Loading,
+            SlotState::Ready(group) => GroupStatus::Ready(group),
+            SlotState::Failed(_) => GroupStatus::Failed,
+        }
+    }
 }
 
 impl GroupSlot {

@@ -4,12 +4,12 @@
 
 use crate::api::invoice_loader::{GroupSlot, SlotState};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::model::charges_table::{is_virtualized, rendered_rows, TableModel};
 use crate::model::invoice::{is_credit, is_proration};
-use crate::model::rows::{window, Row};
+use crate::model::rows::Row;
 use crate::model::{GroupKind, LineQuery, SortColumn, SortDirection};
 use crate::views::common::shared::Shared;
 use crate::views::common::status::{describe, raw_details, Described};
-use crate::views::invoice::invoice_charges::TableModel;
 use billing_contract::{Invoice, InvoiceLine};
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -17,10 +17,6 @@ use std::sync::Arc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// Tables with more rows than this are virtualized.
-const VIRTUALIZE_ABOVE_ROWS: usize = 300;
-/// Rows rendered beyond each edge of the viewport.
-const OVERSCAN_ROWS: usize = 12;
 /// Row height assumed until one is measured, in pixels.
 const DEFAULT_ROW_HEIGHT: f64 = 33.0;
 /// Columns of the table.
@@ -44,14 +40,10 @@ pub(crate) fn ChargesTable(
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);
     let row_height = RwSignal::new(DEFAULT_ROW_HEIGHT);
-    let virtualized = Memo::new(move |_| !printing.get() && model.with(|m| m.rows.len() > VIRTUALIZE_ABOVE_ROWS));
+    let virtualized = Memo::new(move |_| is_virtualized(model.with(|m| m.rows.len()), printing.get()));
     let range = Memo::new(move |_| {
         let rows = model.with(|m| m.rows.len());
-        if virtualized.get() {
-            window(rows, row_height.get(), scroll_top.get(), viewport.get(), OVERSCAN_ROWS)
-        } else {
-            0..rows
-        }
+        rendered_rows(rows, virtualized.get(), row_height.get(), scroll_top.get(), viewport.get())
     });
 
     // Measure a line row once rows are in the DOM (rows have one fixed height).

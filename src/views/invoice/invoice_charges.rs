@@ -1,120 +1,19 @@
 //! Everything about an invoice's charges: the toolbar (filter, expand, CSV, print), the
 //! charges table, and the totals with the reconciliation.
 
-use crate::api::invoice_loader::{GroupSlot, SlotState};
+use crate::api::invoice_loader::GroupSlot;
 use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::model::charges_table::{GroupStatus, ShownCache, TableModel};
 use crate::model::csv::{lines_csv, CsvLabels};
-use crate::model::lines::show;
-use crate::model::rows::{flatten, GroupShape, Row};
-use crate::model::{ChargeGroup, InvoiceDetails, LineQuery, ShownGroup};
+use crate::model::{InvoiceDetails, LineQuery};
 use crate::views::common::download::save_text_file;
 use crate::views::common::shared::{unique_id, Shared};
 use crate::views::invoice::charges_table::ChargesTable;
 use crate::views::invoice::invoice_summary::InvoiceSummary;
 use billing_contract::Invoice;
 use leptos::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
-
-/// What the table shows for the current groups, query and collapsed groups.
-#[derive(Debug, Default)]
-pub(crate) struct TableModel {
-    /// Per slot: the shown lines, once the group has loaded.
-    pub shown: Vec<Option<ShownGroup>>,
-    /// The slots that appear, in order (a loaded group with no shown line is left out).
-    pub visible: Vec<usize>,
-    /// The rows of the table body; `Row` group numbers index `visible`.
-    pub rows: Vec<Row>,
-    /// Lines loaded, and of those shown.
-    pub loaded_lines: usize,
-    pub shown_lines: usize,
-    /// Groups loaded, failed, and in all.
-    pub ready_groups: usize,
-    pub failed_groups: usize,
-    pub groups: usize,
-    /// Lines the API sent that could not be read, over the loaded groups.
-    pub unreadable_lines: usize,
-}
-
-/// Shown groups computed for one query, by group identity: a group that has not changed is not
-/// filtered and sorted again when another group arrives.
-#[derive(Default)]
-struct ShownCache {
-    query: LineQuery,
-    groups: HashMap<usize, ShownGroup>,
-}
-
-impl ShownCache {
-    fn show(&mut self, group: &Arc<ChargeGroup>, query: &LineQuery) -> ShownGroup {
-        if self.query != *query {
-            self.query = query.clone();
-            self.groups.clear();
-        }
-        let key = Arc::as_ptr(group) as usize;
-        self.groups.entry(key).or_insert_with(|| show(group, query)).clone()
-    }
-
-    /// Forgets groups no longer present (a reloaded invoice).
-    fn retain(&mut self, slots: &[GroupSlot]) {
-        let live: HashSet<usize> = slots
-            .iter()
-            .filter_map(|s| match &s.state {
-                SlotState::Ready(g) => Some(Arc::as_ptr(g) as usize),
-                _ => None,
-            })
-            .collect();
-        self.groups.retain(|k, _| live.contains(k));
-    }
-}
-
-impl TableModel {
-    fn build(slots: &[GroupSlot], query: &LineQuery, collapsed: &HashSet<usize>, cache: &mut ShownCache) -> TableModel {
-        cache.retain(slots);
-        let mut model = TableModel { groups: slots.len(), ..TableModel::default() };
-        let mut shapes = Vec::new();
-        for (index, slot) in slots.iter().enumerate() {
-            let shown = match &slot.state {
-                SlotState::Ready(group) => {
-                    model.ready_groups += 1;
-                    model.loaded_lines += group.lines.len();
-                    model.unreadable_lines += group.unreadable.len();
-                    Some(cache.show(group, query))
-                }
-                SlotState::Failed(_) => {
-                    model.failed_groups += 1;
-                    None
-                }
-                SlotState::Loading => None,
-            };
-            let shown_lines = shown.as_ref().map(|s| s.lines.len());
-            model.shown_lines += shown_lines.unwrap_or(0);
-            // A group none of whose lines shows still shows if some could not be read: they are news.
-            let has_unreadable = shown.as_ref().is_some_and(|s| !s.group.unreadable.is_empty());
-            if shown_lines != Some(0) || has_unreadable {
-                model.visible.push(index);
-                shapes.push(GroupShape { shown_lines, expanded: !collapsed.contains(&index) });
-            }
-            model.shown.push(shown);
-        }
-        model.rows = flatten(&shapes);
-        model
-    }
-
-    /// The shown groups that have loaded, in order.
-    pub fn shown_groups(&self) -> Vec<ShownGroup> {
-        self.shown.iter().flatten().filter(|s| !s.lines.is_empty()).cloned().collect()
-    }
-
-    /// True when every group has loaded.
-    pub fn is_complete(&self) -> bool {
-        self.ready_groups == self.groups
-    }
-
-    /// True when no group is still loading (each loaded or failed).
-    pub fn is_settled(&self) -> bool {
-        self.ready_groups + self.failed_groups == self.groups
-    }
-}
 
 /// An invoice's charges with everything to work with them.
 ///
@@ -145,16 +44,15 @@ pub fn InvoiceCharges(
     let cache = StoredValue::new(ShownCache::default());
     let model = Memo::new(move |_| {
         let build = |s: &Vec<GroupSlot>, q: &LineQuery, c: &HashSet<usize>| {
-            cache.try_update_value(|cache| TableModel::build(s, q, c, cache)).unwrap_or_default()
+            let groups: Vec<GroupStatus<'_>> = s.iter().map(|slot| slot.state.status()).collect();
+            cache.try_update_value(|cache| TableModel::build(&groups, q, c, cache)).unwrap_or_default()
         };
         Shared::new(slots.with(|s| query.with(|q| collapsed.with(|c| build(s, q, c)))))
     });
     watch_print_mode(printing);
 
     // Every group known and loaded, and not one line: say so instead of an empty table.
-    let is_empty = Memo::new(move |_| {
-        !listing.get() && model.with(|m| m.is_settled() && m.failed_groups == 0 && m.loaded_lines == 0)
-    });
+    let is_empty = Memo::new(move |_| !listing.get() && model.with(|m| m.has_no_charges()));
     let filter_id = unique_id("bw-filter");
     let invoice_no = invoice.invoice_no.clone();
     let download = {
@@ -174,11 +72,14 @@ pub fn InvoiceCharges(
         move || {
             let m = model.get();
             (!m.is_settled()).then(|| {
-                let lines = arrived.with(|a| a.iter().sum::<usize>()).max(m.loaded_lines);
-                let text = fill(t.loading_progress, &[&f.count(m.ready_groups + m.failed_groups), &f.count(m.groups), &t.line_count(&f, lines)]);
+                let lines = arrived.with(|a| m.lines_so_far(a));
+                let text = fill(
+                    t.loading_progress,
+                    &[&f.count(m.settled_groups()), &f.count(m.groups), &t.line_count(&f, lines)],
+                );
                 view! {
                     <div class="bw-progress" part="progress">
-                        <progress max=m.groups.max(1) value=m.ready_groups + m.failed_groups aria-label=text.clone()></progress>
+                        <progress max=m.groups.max(1) value=m.settled_groups() aria-label=text.clone()></progress>
                         <span>{text}</span>
                     </div>
                 }

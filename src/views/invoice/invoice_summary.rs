@@ -2,12 +2,10 @@
 //! amount, and any difference between the lines and the invoiced amount, stated and explained.
 
 use crate::format::{i18n::fill, texts, Formatter};
-use crate::model::checked;
-use crate::model::invoice::vat_by_rate;
-use crate::model::{LineQuery, Reconciliation, TooLarge, Totals};
+use crate::model::charges_table::{ShownTotals, TableModel};
+use crate::model::LineQuery;
 use crate::views::common::shared::Shared;
 use crate::views::common::status::incomplete_note;
-use crate::views::invoice::invoice_charges::TableModel;
 use billing_contract::{Decimal, Invoice};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -27,18 +25,8 @@ pub(crate) fn InvoiceSummary(
         let m = model.get();
         let q = query.get();
         let filtered = q.is_filtered();
-        let shown = m.shown_groups();
         // Each sum is checked: amounts beyond a decimal are said in words, not a panic.
-        let sums = || -> Result<_, TooLarge> {
-            let totals = Totals::of(shown.iter().flat_map(|s| s.lines()))?;
-            let all_lines = checked::sum(
-                m.shown.iter().flatten().map(|s| s.group.totals.map(|t| t.total)).collect::<Result<Vec<_>, _>>()?,
-            )?;
-            let reconciliation = Reconciliation::new(all_lines, invoice.invoice_amount)?;
-            let vat = vat_by_rate(shown.iter().flat_map(|s| s.lines()))?;
-            Ok((totals, all_lines, reconciliation, vat))
-        };
-        let Ok((totals, all_lines, reconciliation, vat)) = sums() else {
+        let Ok(ShownTotals { shown: totals, vat, all_lines, reconciliation }) = m.totals(invoice.invoice_amount) else {
             return view! { <p class="bw-error" role="alert">{t.too_large}</p> }.into_any();
         };
         let settled = m.is_settled();
