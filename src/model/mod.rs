@@ -1,5 +1,6 @@
 //! Pure data models the views render: grouping, totals, reconciliation, filtering and sorting,
-//! the rows of a virtualized table, and CSV. No DOM, no HTTP: `cargo test` checks them natively.
+//! the rows of a virtualized table, CSV, and what a typed number means. No DOM, no HTTP: `cargo
+//! test` checks them natively.
 
 pub mod checked;
 pub mod csv;
@@ -7,6 +8,7 @@ pub mod drafts;
 pub mod invoice;
 pub mod invoice_list;
 pub mod lines;
+pub mod number_input;
 pub mod recurring;
 pub mod rows;
 pub mod vat;
