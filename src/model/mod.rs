@@ -1,6 +1,7 @@
 //! Pure data models the views render: grouping, totals, reconciliation, filtering and sorting,
-//! the rows of a virtualized table, CSV, and what a typed number means. No DOM, no HTTP: `cargo
-//! test` checks them natively.
+//! the rows of a virtualized table, CSV, and what a typed number means. No DOM, no HTTP, no
+//! JavaScript (what needs the browser, such as its letter case, is handed in): `cargo test`
+//! checks them natively.
 
 pub mod checked;
 pub mod csv;
@@ -11,6 +12,7 @@ pub mod lines;
 pub mod number_input;
 pub mod recurring;
 pub mod rows;
+pub mod text;
 pub mod vat;
 
 pub use checked::TooLarge;
@@ -20,4 +22,5 @@ pub use drafts::{
 pub use invoice::{ChargeGroup, GroupKind, InvoiceDetails, Reconciliation, Totals, VatLine};
 pub use lines::{LineQuery, ShownGroup, SortColumn, SortDirection};
 pub use recurring::{Cost, CustomerOverview, ProductStatus, SubscriptionProducts};
+pub use text::{Lowercase, StdLowercase};
 pub use vat::VatRates;

@@ -1,6 +1,7 @@
 //! Everything about an invoice's charges: the toolbar (filter, expand, CSV, print), the
 //! charges table, and the totals with the reconciliation.
 
+use crate::format::case::BrowserLowercase;
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::csv::{lines_csv, CsvLabels};
 use crate::model::lines::show;
@@ -51,7 +52,7 @@ impl ShownCache {
             self.groups.clear();
         }
         let key = Arc::as_ptr(group) as usize;
-        self.groups.entry(key).or_insert_with(|| show(group, query)).clone()
+        self.groups.entry(key).or_insert_with(|| show(group, query, &BrowserLowercase)).clone()
     }
 
     /// Forgets groups no longer present (a reloaded invoice).

@@ -3,6 +3,7 @@
 
 use crate::api::{ApiClient, ApiError};
 use crate::embed::{dispatch, Detail, HostEvent};
+use crate::format::case::BrowserLowercase;
 use crate::format::{texts, Formatter};
 use crate::model::{ChargeGroup, GroupKind};
 use crate::views::common::status::QUIET_LOAD;
@@ -348,7 +349,7 @@ impl Loader {
                         spawn_local(self.clone().load_group(first + offset, kind.clone(), link.clone(), generation));
                         SlotState::Loading
                     }
-                    None => SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new()))),
+                    None => SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new(), &BrowserLowercase))),
                 };
                 GroupSlot { kind, link, state }
             })
@@ -432,9 +433,9 @@ impl Loader {
             return;
         }
         let state = match lines {
-            Ok(lines) => {
-                SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines.items).with_unreadable(lines.unreadable)))
-            }
+            Ok(lines) => SlotState::Ready(Arc::new(
+                ChargeGroup::new(kind, lines.items, &BrowserLowercase).with_unreadable(lines.unreadable),
+            )),
             Err(error) => SlotState::Failed(error),
         };
         self.set_state(index, state, generation);
