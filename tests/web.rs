@@ -5,7 +5,7 @@ use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription, Link,
 use billing_widget::api::{ApiClient, ApiError, PagingFault};
 use billing_widget::format::case::BrowserLowercase;
 use billing_widget::format::Formatter;
-use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
+use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails, Lowercase, StdLowercase};
 use billing_widget::views::{
     use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceList,
     InvoiceListTable, InvoiceTable, Load, Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
@@ -241,6 +241,17 @@ async fn the_filter_is_stated_and_subtotals_cover_what_is_shown() {
     type_into(&host, "input[type=search]", "MOBILFÖRS");
     settle().await;
     assert_eq!(texts(&host, "tr.bw-line td:nth-child(2)"), ["Mobilförsäkring"]);
+}
+
+/// The browser lower-cases as the standard library does, which the model's native tests use:
+/// Nordic letters, final sigma, dotted capital I, in one batch and (with the batch separator in
+/// a text) one by one.
+#[wasm_bindgen_test]
+fn the_browsers_letter_case_agrees_with_the_standard_library() {
+    let batched = ["Roaming ÅLAND", "ÆØÅ ÄÖ ÕÞÐ", "ΟΔΟΣ ΣΑΣ", "İ", "", "ÜBERSICHT"];
+    assert_eq!(BrowserLowercase.lowercase_all(&batched), StdLowercase.lowercase_all(&batched));
+    let one_by_one = ["SMS\u{1f}ÅLAND", "Mobilt BREDBAND"];
+    assert_eq!(BrowserLowercase.lowercase_all(&one_by_one), ["sms\u{1f}åland", "mobilt bredband"]);
 }
 
 fn big_invoice(groups: usize, lines_per_group: usize) -> Arc<InvoiceDetails> {
