@@ -24,7 +24,7 @@ use billing_widget::model::invoice::{is_credit, is_proration, vat_by_rate};
 use billing_widget::model::lines::show;
 use billing_widget::model::{
     ChargeGroup, Cost, CustomerOverview, GroupKind, InvoiceDetails, LineQuery, ProductStatus, SortColumn,
-    SortDirection, SubscriptionProducts, Totals,
+    SortDirection, StdLowercase, SubscriptionProducts, Totals,
 };
 use serde_json::{Map, Value};
 use std::panic::{self, AssertUnwindSafe};
@@ -592,7 +592,7 @@ fn exercise(d: Decoded, rng: &mut Rng) {
         let share: Vec<InvoiceLine> = d.lines.iter().skip(i % 2).step_by(2).cloned().collect();
         subscriptions.push((s.clone(), share));
     }
-    let details = InvoiceDetails::new(invoice, d.lines.clone(), subscriptions);
+    let details = InvoiceDetails::new(invoice, d.lines.clone(), subscriptions, &StdLowercase);
     let _ = details.totals();
     let _ = details.vat_by_rate();
     if let Ok(r) = details.reconciliation() {
@@ -605,15 +605,15 @@ fn exercise(d: Decoded, rng: &mut Rng) {
         for column in SortColumn::ALL {
             for direction in [SortDirection::Ascending, SortDirection::Descending] {
                 let query = LineQuery { filter: filter.clone(), sort: Some((column, direction)) };
-                shown.push(show(group, &query));
+                shown.push(show(group, &query, &StdLowercase));
             }
         }
     }
     let _ = lines_csv(&shown, &labels(), ',');
     let _ = lines_csv(&shown, &labels(), '.');
     let unreadable = vec![Unreadable { position: d.lines.len(), reason: "fuzz".into() }];
-    let extra = Arc::new(ChargeGroup::new(GroupKind::Customer, d.lines).with_unreadable(unreadable));
-    let _ = show(&extra, &LineQuery::default());
+    let extra = Arc::new(ChargeGroup::new(GroupKind::Customer, d.lines, &StdLowercase).with_unreadable(unreadable));
+    let _ = show(&extra, &LineQuery::default(), &StdLowercase);
 
     let Some(customer) = d.customers.first().cloned().or_else(|| serde_json::from_str(CUSTOMER).ok()) else {
         return;

@@ -3,8 +3,9 @@
 
 use billing_contract::{Decimal, Invoice, InvoiceLine, InvoiceSubscription, Link, Problem, Unreadable};
 use billing_widget::api::{ApiClient, ApiError, PagingFault};
+use billing_widget::format::case::BrowserLowercase;
 use billing_widget::format::Formatter;
-use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
+use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails, Lowercase, StdLowercase};
 use billing_widget::views::{
     use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceList,
     InvoiceListTable, InvoiceTable, Load, Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
@@ -78,6 +79,7 @@ fn details(invoice_amount: &str) -> Arc<InvoiceDetails> {
             ),
             (subscription("46702345678", "Mobil – Erik"), vec![line("E-tidning", "99.00", "6")]),
         ],
+        &BrowserLowercase,
     ))
 }
 
@@ -135,7 +137,7 @@ fn unit_prices_show_every_decimal_billed_so_quantity_times_price_is_the_amount()
     sms.quantity = dec("100");
     sms.unit_price = dec("0.0125");
     let whole = line("Mobil 5 GB", "199", "25");
-    let details = Arc::new(InvoiceDetails::new(invoice("250.31"), vec![sms, whole], vec![]));
+    let details = Arc::new(InvoiceDetails::new(invoice("250.31"), vec![sms, whole], vec![], &BrowserLowercase));
     let (host, _handle) = mount(move || view! { <InvoiceTable details=details locale="sv-SE" /> });
     assert_eq!(texts(&host, "tr.bw-line td:nth-child(5)"), ["0,0125", "199,00"], "not 0,01");
     assert_eq!(texts(&host, "tr.bw-line td:nth-child(6)"), ["1,25", "199,00"], "amounts keep two decimals");
@@ -149,7 +151,7 @@ fn totals_beyond_a_decimal_are_stated_instead_of_crashing_the_page() {
     big.amount = big.quantity * big.unit_price;
     big.vat_amount = big.amount / Decimal::from(4);
     big.total_amount = big.amount + big.vat_amount;
-    let details = Arc::new(InvoiceDetails::new(invoice("1"), vec![big; 8], vec![]));
+    let details = Arc::new(InvoiceDetails::new(invoice("1"), vec![big; 8], vec![], &BrowserLowercase));
     let (host, _handle) = mount(move || view! { <InvoiceTable details=details locale="en-GB" /> });
     let sentence = "These amounts are too large to add up.";
     assert_eq!(texts(&host, "tr.bw-subtotal .bw-error"), [sentence]);
@@ -241,6 +243,17 @@ async fn the_filter_is_stated_and_subtotals_cover_what_is_shown() {
     assert_eq!(texts(&host, "tr.bw-line td:nth-child(2)"), ["Mobilförsäkring"]);
 }
 
+/// The browser lower-cases as the standard library does, which the model's native tests use:
+/// Nordic letters, final sigma, dotted capital I, in one batch and (with the batch separator in
+/// a text) one by one.
+#[wasm_bindgen_test]
+fn the_browsers_letter_case_agrees_with_the_standard_library() {
+    let batched = ["Roaming ÅLAND", "ÆØÅ ÄÖ ÕÞÐ", "ΟΔΟΣ ΣΑΣ", "İ", "", "ÜBERSICHT"];
+    assert_eq!(BrowserLowercase.lowercase_all(&batched), StdLowercase.lowercase_all(&batched));
+    let one_by_one = ["SMS\u{1f}ÅLAND", "Mobilt BREDBAND"];
+    assert_eq!(BrowserLowercase.lowercase_all(&one_by_one), ["sms\u{1f}åland", "mobilt bredband"]);
+}
+
 fn big_invoice(groups: usize, lines_per_group: usize) -> Arc<InvoiceDetails> {
     let subscriptions = (0..groups)
         .map(|g| {
@@ -250,7 +263,7 @@ fn big_invoice(groups: usize, lines_per_group: usize) -> Arc<InvoiceDetails> {
             (subscription(&format!("4670{g:07}"), "Växel"), lines)
         })
         .collect();
-    Arc::new(InvoiceDetails::new(invoice("0"), vec![], subscriptions))
+    Arc::new(InvoiceDetails::new(invoice("0"), vec![], subscriptions, &BrowserLowercase))
 }
 
 #[wasm_bindgen_test]
@@ -287,7 +300,8 @@ fn failed_problem() -> ApiError {
 
 #[wasm_bindgen_test]
 async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
-    let ready = Arc::new(ChargeGroup::new(GroupKind::Customer, vec![line("Pappersfaktura", "29.00", "25")]));
+    let ready =
+        Arc::new(ChargeGroup::new(GroupKind::Customer, vec![line("Pappersfaktura", "29.00", "25")], &BrowserLowercase));
     let slots = RwSignal::new(vec![
         GroupSlot::ready(ready),
         GroupSlot {
@@ -320,8 +334,11 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
     assert_eq!(retried.get_untracked(), [1]);
 
     slots.update(|s| {
-        s[2].state =
-            SlotState::Ready(Arc::new(ChargeGroup::new(s[2].kind.clone(), vec![line("Mobil", "100.00", "25")])))
+        s[2].state = SlotState::Ready(Arc::new(ChargeGroup::new(
+            s[2].kind.clone(),
+            vec![line("Mobil", "100.00", "25")],
+            &BrowserLowercase,
+        )))
     });
     settle().await;
     assert_eq!(count(&host, ".bw-progress"), 0, "loading is over");
@@ -687,8 +704,12 @@ fn json_amounts_reach_decimal_exactly_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn an_invoice_without_charges_says_so_instead_of_an_empty_table() {
-    let empty =
-        Arc::new(InvoiceDetails::new(invoice("0"), vec![], vec![(subscription("46701234567", "Mobil"), vec![])]));
+    let empty = Arc::new(InvoiceDetails::new(
+        invoice("0"),
+        vec![],
+        vec![(subscription("46701234567", "Mobil"), vec![])],
+        &BrowserLowercase,
+    ));
     let (host, _handle) = mount(move || view! { <InvoiceTable details=empty locale="en-GB" /> });
     assert_eq!(texts(&host, ".bw-empty"), ["This invoice has no charges."]);
     assert_eq!(count(&host, "table.bw-charges"), 0);

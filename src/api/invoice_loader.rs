@@ -263,7 +263,7 @@ impl LoadState {
                     loads.push(GroupLoad { index, kind: kind.clone(), link: link.clone(), generation });
                     SlotState::Loading
                 }
-                None => SlotState::Ready(Arc::new(ChargeGroup::new(kind.clone(), Vec::new()))),
+                None => SlotState::Ready(Arc::new(ChargeGroup::empty(kind.clone()))),
             };
             self.pending.update.slots.added.push(GroupSlot { kind, link, state });
             self.pending.update.progress.added_groups += 1;
@@ -319,7 +319,7 @@ mod tests {
 
     fn ready(kind: GroupKind, lines: usize) -> SlotState {
         let lines = (0..lines).map(|n| line(&format!("Line {n}"), "10.00", "25")).collect();
-        SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines)))
+        SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines, &crate::model::text::StdLowercase)))
     }
 
     fn failed() -> SlotState {

@@ -3,7 +3,8 @@
 //! Rust's `str::to_lowercase` brings its Unicode case tables (about 25 KB) into the wasm; the
 //! browser already has them. In the browser these functions ask JavaScript, many texts in one
 //! call; elsewhere (native tests) they use the standard library. Both follow Unicode's default
-//! case mapping, so the results are the same.
+//! case mapping, so the results are the same. [`BrowserLowercase`] hands [`lowercase_all`] to
+//! the model, which declares the letter case it needs but cannot call the browser itself.
 //!
 //! # Usage
 //!
@@ -12,6 +13,18 @@
 //! assert_eq!(lowercase_all(&["Roaming ÅLAND", "SMS"]), ["roaming åland", "sms"]);
 //! assert_eq!(capitalized("är inget tal"), "Är inget tal");
 //! ```
+
+use crate::model::text::Lowercase;
+
+/// The browser's lower-casing ([`lowercase_all`]) for the model's filter and sort.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BrowserLowercase;
+
+impl Lowercase for BrowserLowercase {
+    fn lowercase_all(&self, texts: &[&str]) -> Vec<String> {
+        lowercase_all(texts)
+    }
+}
 
 /// Separates the texts of one batch; a text that contains it is lower-cased on its own.
 #[cfg(target_arch = "wasm32")]

@@ -5,9 +5,10 @@ pub mod case;
 pub mod i18n;
 mod intl;
 mod nordic;
-mod parse;
 
 pub use i18n::{texts, Texts};
 pub use intl::{price_decimals, Formatter, PRICE_MAX_DECIMALS};
 pub use nordic::NORDIC_LOCALES;
-pub use parse::{parse_decimal, ParseError, Separators};
+// Reading typed numbers is the model's (`model::number_input`); kept here too, where the forms
+// and host code have always found it.
+pub use crate::model::number_input::{parse_decimal, ParseError, Separators};

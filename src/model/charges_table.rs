@@ -7,6 +7,7 @@ use super::checked::{self, TooLarge};
 use super::invoice::{vat_by_rate, ChargeGroup, Reconciliation, Totals, VatLine};
 use super::lines::{show, LineQuery, ShownGroup};
 use super::rows::{flatten, window, GroupShape, Row};
+use super::text::Lowercase;
 use billing_contract::Decimal;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -74,13 +75,13 @@ pub struct ShownCache {
 }
 
 impl ShownCache {
-    fn show(&mut self, group: &Arc<ChargeGroup>, query: &LineQuery) -> ShownGroup {
+    fn show(&mut self, group: &Arc<ChargeGroup>, query: &LineQuery, lowercase: &impl Lowercase) -> ShownGroup {
         if self.query != *query {
             self.query = query.clone();
             self.groups.clear();
         }
         let key = Arc::as_ptr(group) as usize;
-        self.groups.entry(key).or_insert_with(|| show(group, query)).clone()
+        self.groups.entry(key).or_insert_with(|| show(group, query, lowercase)).clone()
     }
 
     /// Forgets groups no longer present (a reloaded invoice, a retried group).
@@ -98,12 +99,14 @@ impl ShownCache {
 
 impl TableModel {
     /// The table for `groups`, in order, shown as `query` asks, with the groups at the indexes
-    /// in `collapsed` collapsed; `cache` keeps the shown lines of groups that have not changed.
+    /// in `collapsed` collapsed; `cache` keeps the shown lines of groups that have not changed;
+    /// `lowercase` folds the filter's words.
     pub fn build(
         groups: &[GroupStatus<'_>],
         query: &LineQuery,
         collapsed: &HashSet<usize>,
         cache: &mut ShownCache,
+        lowercase: &impl Lowercase,
     ) -> TableModel {
         cache.retain(groups);
         let mut model = TableModel { groups: groups.len(), ..TableModel::default() };
@@ -114,7 +117,7 @@ impl TableModel {
                     model.ready_groups += 1;
                     model.loaded_lines += group.lines.len();
                     model.unreadable_lines += group.unreadable.len();
-                    Some(cache.show(group, query))
+                    Some(cache.show(group, query, lowercase))
                 }
                 GroupStatus::Failed => {
                     model.failed_groups += 1;
@@ -206,10 +209,11 @@ mod tests {
     use crate::model::invoice::tests::{dec, line};
     use crate::model::invoice::GroupKind;
     use crate::model::lines::{SortColumn, SortDirection};
+    use crate::model::text::StdLowercase;
     use billing_contract::{Date, InvoiceLine, Unreadable};
 
     fn group(kind: GroupKind, lines: Vec<InvoiceLine>) -> Arc<ChargeGroup> {
-        Arc::new(ChargeGroup::new(kind, lines))
+        Arc::new(ChargeGroup::new(kind, lines, &StdLowercase))
     }
 
     fn subscription(no: &str) -> GroupKind {
@@ -221,7 +225,7 @@ mod tests {
     }
 
     fn build(groups: &[GroupStatus<'_>], query: &LineQuery) -> TableModel {
-        TableModel::build(groups, query, &HashSet::new(), &mut ShownCache::default())
+        TableModel::build(groups, query, &HashSet::new(), &mut ShownCache::default(), &StdLowercase)
     }
 
     fn descriptions(model: &TableModel, index: usize) -> Vec<String> {
@@ -290,7 +294,7 @@ mod tests {
             group(GroupKind::Customer, vec![line("Samtal", "10.00", "25"), line("Roaming Norge", "30.00", "25")]);
         let data = group(subscription("1"), vec![line("Data", "5.00", "25")]);
         let unreadable = Arc::new(
-            ChargeGroup::new(subscription("2"), vec![line("Data 2", "1.00", "25")])
+            ChargeGroup::new(subscription("2"), vec![line("Data 2", "1.00", "25")], &StdLowercase)
                 .with_unreadable(vec![Unreadable { position: 1, reason: "no amount".into() }]),
         );
         let groups = [GroupStatus::Ready(&calls), GroupStatus::Ready(&data), GroupStatus::Ready(&unreadable)];
@@ -316,7 +320,8 @@ mod tests {
         let loaded = group(GroupKind::Customer, vec![line("a", "1.00", "25"), line("b", "2.00", "25")]);
         let groups = [GroupStatus::Ready(&loaded), GroupStatus::Loading, GroupStatus::Failed];
         let collapsed: HashSet<usize> = [0].into();
-        let model = TableModel::build(&groups, &LineQuery::default(), &collapsed, &mut ShownCache::default());
+        let model =
+            TableModel::build(&groups, &LineQuery::default(), &collapsed, &mut ShownCache::default(), &StdLowercase);
         assert_eq!(
             model.rows,
             [
@@ -393,22 +398,29 @@ mod tests {
         let g = group(GroupKind::Customer, vec![line("a", "1.00", "25"), line("b", "2.00", "25")]);
         let (query, collapsed) = (LineQuery::default(), HashSet::new());
         let mut cache = ShownCache::default();
-        TableModel::build(&[GroupStatus::Ready(&g)], &query, &collapsed, &mut cache);
+        TableModel::build(&[GroupStatus::Ready(&g)], &query, &collapsed, &mut cache, &StdLowercase);
         // Mark the cached entry: a build that reuses it shows the mark.
         for shown in cache.groups.values_mut() {
             shown.lines = vec![1];
         }
-        let model = TableModel::build(&[GroupStatus::Ready(&g), GroupStatus::Loading], &query, &collapsed, &mut cache);
+        let model = TableModel::build(
+            &[GroupStatus::Ready(&g), GroupStatus::Loading],
+            &query,
+            &collapsed,
+            &mut cache,
+            &StdLowercase,
+        );
         assert_eq!(descriptions(&model, 0), ["b"], "reused, not filtered again");
 
-        let model = TableModel::build(&[GroupStatus::Ready(&g)], &filter("a"), &collapsed, &mut cache);
+        let model = TableModel::build(&[GroupStatus::Ready(&g)], &filter("a"), &collapsed, &mut cache, &StdLowercase);
         assert_eq!(descriptions(&model, 0), ["a"], "a new query computes again");
 
         let retried = group(GroupKind::Customer, vec![line("a again", "3.00", "25")]);
-        let model = TableModel::build(&[GroupStatus::Ready(&retried)], &filter("a"), &collapsed, &mut cache);
+        let model =
+            TableModel::build(&[GroupStatus::Ready(&retried)], &filter("a"), &collapsed, &mut cache, &StdLowercase);
         assert_eq!(descriptions(&model, 0), ["a again"], "a new group computes again");
         assert_eq!(cache.groups.len(), 1, "the group no longer shown is forgotten");
-        TableModel::build(&[GroupStatus::Failed], &filter("a"), &collapsed, &mut cache);
+        TableModel::build(&[GroupStatus::Failed], &filter("a"), &collapsed, &mut cache, &StdLowercase);
         assert!(cache.groups.is_empty());
     }
 

@@ -117,6 +117,7 @@ mod tests {
     use crate::model::invoice::tests::{dec, line};
     use crate::model::invoice::ChargeGroup;
     use crate::model::lines::{show, LineQuery};
+    use crate::model::text::StdLowercase;
     use std::sync::Arc;
 
     fn labels() -> CsvLabels {
@@ -152,8 +153,9 @@ mod tests {
                 subscription_no: "46701234567".into(), description: Some("Mobil – Åsa".into())
             },
             vec![line("Mobil 5 GB", "1234.50", "25"), credit],
+            &StdLowercase,
         ));
-        vec![show(&sub, &LineQuery::default())]
+        vec![show(&sub, &LineQuery::default(), &StdLowercase)]
     }
 
     #[test]
@@ -187,8 +189,9 @@ mod tests {
         let group = Arc::new(ChargeGroup::new(
             GroupKind::Subscription { subscription_no: "@46701".into(), description: Some("-Åsa".into()) },
             lines.into_iter().chain([formula_product]).collect(),
+            &StdLowercase,
         ));
-        let csv = lines_csv(&[show(&group, &LineQuery::default())], &labels(), ',');
+        let csv = lines_csv(&[show(&group, &LineQuery::default(), &StdLowercase)], &labels(), ',');
         let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
         let expected_descriptions = [
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
@@ -211,8 +214,8 @@ mod tests {
         let mut sms = line("SMS", "1.25", "25");
         sms.quantity = dec("100");
         sms.unit_price = dec("0.0125");
-        let group = Arc::new(ChargeGroup::new(GroupKind::Customer, vec![sms]));
-        let csv = lines_csv(&[show(&group, &LineQuery::default())], &labels(), ',');
+        let group = Arc::new(ChargeGroup::new(GroupKind::Customer, vec![sms], &StdLowercase));
+        let csv = lines_csv(&[show(&group, &LineQuery::default(), &StdLowercase)], &labels(), ',');
         let row = csv.split("\r\n").nth(1).unwrap();
         assert_eq!(row, "Customer;;P;SMS;;;100;0,0125;1,25;25;0,31;1,56;");
     }

@@ -2,8 +2,8 @@
 //! contract's input only when every field reads and passes the contract's rules, and the
 //! problems (the form's own, or the server's) placed on the fields they name.
 
+use super::number_input::{parse_decimal, ParseError, Separators};
 use super::vat::VatRates;
-use crate::format::{parse_decimal, ParseError, Separators};
 use billing_contract::problem::FieldProblem;
 use billing_contract::validation::{self, Rule, Violation};
 use billing_contract::{Date, Decimal, Periodicity, RecurringProduct, RecurringProductInput, SubscriptionInput};

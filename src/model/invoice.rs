@@ -1,7 +1,7 @@
 //! An invoice's charges, grouped as the invoice bills them, with the sums that explain its amount.
 
 use super::checked::{self, TooLarge};
-use crate::format::case;
+use super::text::Lowercase;
 use billing_contract::{Date, Decimal, Invoice, InvoiceLine, InvoiceSubscription, Unreadable};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -85,14 +85,27 @@ pub struct ChargeGroup {
 }
 
 impl ChargeGroup {
-    /// A group of `lines`, with its subtotal computed.
-    pub fn new(kind: GroupKind, lines: Vec<InvoiceLine>) -> ChargeGroup {
+    /// A group of `lines`, with its subtotal computed and its texts lower-cased by `lowercase`
+    /// for the filter and the sort.
+    pub fn new(kind: GroupKind, lines: Vec<InvoiceLine>, lowercase: &impl Lowercase) -> ChargeGroup {
         let totals = Totals::of(&lines);
         // One batch for the whole group: product numbers and descriptions, interleaved.
         let texts: Vec<&str> = lines.iter().flat_map(|l| [l.product_no.as_str(), l.description.as_str()]).collect();
-        let mut lowered = case::lowercase_all(&texts).into_iter();
+        let mut lowered = lowercase.lowercase_all(&texts).into_iter();
         let (product_keys, description_keys) = std::iter::from_fn(|| Some((lowered.next()?, lowered.next()?))).unzip();
         ChargeGroup { kind, lines, totals, product_keys, description_keys, unreadable: Vec::new() }
+    }
+
+    /// A group with no lines (the API gave it no link to any).
+    pub fn empty(kind: GroupKind) -> ChargeGroup {
+        ChargeGroup {
+            kind,
+            lines: Vec::new(),
+            totals: Totals::of(std::iter::empty()),
+            product_keys: Vec::new(),
+            description_keys: Vec::new(),
+            unreadable: Vec::new(),
+        }
     }
 
     /// This group with the lines that could not be read.
@@ -176,18 +189,20 @@ pub struct InvoiceDetails {
 
 impl InvoiceDetails {
     /// Groups the charges of an invoice: `customer_lines` billed at customer level, and each
-    /// subscription with its lines. Empty groups are kept out.
+    /// subscription with its lines. Empty groups are kept out. `lowercase` prepares the lines'
+    /// texts for the filter and the sort (see [`ChargeGroup::new`]).
     pub fn new(
         invoice: Invoice,
         customer_lines: Vec<InvoiceLine>,
         subscriptions: Vec<(InvoiceSubscription, Vec<InvoiceLine>)>,
+        lowercase: &impl Lowercase,
     ) -> InvoiceDetails {
-        let customer =
-            (!customer_lines.is_empty()).then(|| Arc::new(ChargeGroup::new(GroupKind::Customer, customer_lines)));
+        let customer = (!customer_lines.is_empty())
+            .then(|| Arc::new(ChargeGroup::new(GroupKind::Customer, customer_lines, lowercase)));
         let subscription_groups = subscriptions
             .into_iter()
             .filter(|(_, lines)| !lines.is_empty())
-            .map(|(s, lines)| Arc::new(ChargeGroup::new(GroupKind::subscription(&s), lines)));
+            .map(|(s, lines)| Arc::new(ChargeGroup::new(GroupKind::subscription(&s), lines, lowercase)));
         InvoiceDetails { invoice, groups: customer.into_iter().chain(subscription_groups).collect() }
     }
 
@@ -262,6 +277,7 @@ pub fn is_credit(line: &InvoiceLine) -> bool {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::model::text::StdLowercase;
     use billing_contract::Link;
     use std::str::FromStr;
 
@@ -323,6 +339,7 @@ pub(crate) mod tests {
                 (subscription("46702"), vec![]),
                 (subscription("46703"), vec![line("E-tidning", "99.00", "6"), line("Kreditering", "-99.50", "25")]),
             ],
+            &StdLowercase,
         )
     }
 
@@ -406,14 +423,14 @@ pub(crate) mod tests {
         big.vat_amount = big.amount * dec("0.25");
         big.total_amount = big.amount + big.vat_amount;
         let lines = vec![big; 8];
-        let group = ChargeGroup::new(GroupKind::Customer, lines.clone());
+        let group = ChargeGroup::new(GroupKind::Customer, lines.clone(), &StdLowercase);
         assert_eq!(group.totals, Err(TooLarge));
         assert_eq!(vat_by_rate(&lines), Err(TooLarge));
-        let details = InvoiceDetails::new(invoice(Some("1")), lines, vec![]);
+        let details = InvoiceDetails::new(invoice(Some("1")), lines, vec![], &StdLowercase);
         assert_eq!(details.totals(), Err(TooLarge));
         assert_eq!(details.reconciliation(), Err(TooLarge));
         // A group that does add up still does, beside one that does not.
-        let fine = InvoiceDetails::new(invoice(None), vec![line("Liten", "1", "25")], vec![]);
+        let fine = InvoiceDetails::new(invoice(None), vec![line("Liten", "1", "25")], vec![], &StdLowercase);
         assert_eq!(fine.totals().unwrap().total, dec("1.25"));
         // A difference beyond the range is an error too.
         assert_eq!(Reconciliation::new(Decimal::MIN, Some(near_bound())), Err(TooLarge));
@@ -426,7 +443,7 @@ pub(crate) mod tests {
         one.unit_price = one.amount;
         one.total_amount = one.amount;
         let lines = vec![one; 50_000];
-        let group = ChargeGroup::new(GroupKind::Customer, lines);
+        let group = ChargeGroup::new(GroupKind::Customer, lines, &StdLowercase);
         let totals = group.totals.unwrap();
         assert_eq!(totals.total, dec("49950000000000000000"));
         assert_eq!(totals.lines, 50_000);

@@ -4,7 +4,7 @@
 
 use super::checked::TooLarge;
 use super::invoice::{ChargeGroup, Totals};
-use crate::format::case;
+use super::text::Lowercase;
 use billing_contract::InvoiceLine;
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -87,9 +87,9 @@ pub struct LineQuery {
 }
 
 impl LineQuery {
-    /// The filter's words, lower-cased; empty when nothing is filtered.
-    pub fn words(&self) -> Vec<String> {
-        case::lowercase_all(&self.filter.split_whitespace().collect::<Vec<_>>())
+    /// The filter's words, lower-cased by `lowercase`; empty when nothing is filtered.
+    pub fn words(&self, lowercase: &impl Lowercase) -> Vec<String> {
+        lowercase.lowercase_all(&self.filter.split_whitespace().collect::<Vec<_>>())
     }
 
     /// True when a filter hides lines.
@@ -125,9 +125,10 @@ impl ShownGroup {
     }
 }
 
-/// Applies a query to one group.
-pub fn show(group: &Arc<ChargeGroup>, query: &LineQuery) -> ShownGroup {
-    let words = query.words();
+/// Applies a query to one group; `lowercase` lower-cases the filter's words as the group's
+/// texts were (the same one as for [`ChargeGroup::new`]).
+pub fn show(group: &Arc<ChargeGroup>, query: &LineQuery, lowercase: &impl Lowercase) -> ShownGroup {
+    let words = query.words(lowercase);
     let mut lines: Vec<usize> = (0..group.lines.len()).filter(|&i| group.line_matches(i, &words)).collect();
     if let Some((column, direction)) = query.sort {
         // A stable sort: equal lines keep the invoice's order, in both directions.
@@ -153,6 +154,8 @@ mod tests {
     use super::*;
     use crate::model::invoice::tests::{dec, line};
     use crate::model::invoice::GroupKind;
+    use crate::model::text::StdLowercase;
+    use std::cell::Cell;
 
     fn group() -> Arc<ChargeGroup> {
         let mut lines = vec![
@@ -163,7 +166,16 @@ mod tests {
         ];
         lines[0].product_no = "ROAM-NO".into();
         lines[3].product_no = "ROAM-US".into();
-        Arc::new(ChargeGroup::new(GroupKind::Customer, lines))
+        Arc::new(ChargeGroup::new(GroupKind::Customer, lines, &StdLowercase))
+    }
+
+    /// The query applied as natively: lower-cased by the standard library.
+    fn show_natively(group: &Arc<ChargeGroup>, query: &LineQuery) -> ShownGroup {
+        show(group, query, &StdLowercase)
+    }
+
+    fn filtered(filter: &str) -> LineQuery {
+        LineQuery { filter: filter.into(), sort: None }
     }
 
     fn descriptions(shown: &ShownGroup) -> Vec<&str> {
@@ -173,18 +185,18 @@ mod tests {
     #[test]
     fn the_filter_matches_every_word_in_product_or_description_in_any_case() {
         let g = group();
-        let shown = show(&g, &LineQuery { filter: "roaming".into(), sort: None });
+        let shown = show_natively(&g, &LineQuery { filter: "roaming".into(), sort: None });
         assert_eq!(descriptions(&shown), ["Roaming Norge", "Roaming USA – samtal"]);
-        let shown = show(&g, &LineQuery { filter: "  ROAM-us  samtal ".into(), sort: None });
+        let shown = show_natively(&g, &LineQuery { filter: "  ROAM-us  samtal ".into(), sort: None });
         assert_eq!(descriptions(&shown), ["Roaming USA – samtal"]);
-        assert!(show(&g, &LineQuery { filter: "åland".into(), sort: None }).lines.is_empty());
+        assert!(show_natively(&g, &LineQuery { filter: "åland".into(), sort: None }).lines.is_empty());
     }
 
     #[test]
     fn subtotals_cover_the_shown_lines_only() {
         let g = group();
-        assert_eq!(show(&g, &LineQuery::default()).totals, g.totals);
-        let shown = show(&g, &LineQuery { filter: "roaming".into(), sort: None });
+        assert_eq!(show_natively(&g, &LineQuery::default()).totals, g.totals);
+        let shown = show_natively(&g, &LineQuery { filter: "roaming".into(), sort: None });
         let totals = shown.totals.unwrap();
         assert_eq!(totals.amount, dec("60.00"));
         assert_eq!(totals.total, dec("75.00"));
@@ -197,18 +209,69 @@ mod tests {
         let by_amount = LineQuery::default().toggled(SortColumn::Amount);
         assert_eq!(by_amount.sort, Some((SortColumn::Amount, SortDirection::Ascending)));
         assert_eq!(
-            descriptions(&show(&g, &by_amount)),
+            descriptions(&show_natively(&g, &by_amount)),
             ["Datatrafik i EU/EES", "Samtal inom Sverige", "Roaming Norge", "Roaming USA – samtal"]
         );
         let descending = by_amount.toggled(SortColumn::Amount);
         assert_eq!(descending.sort, Some((SortColumn::Amount, SortDirection::Descending)));
         // Equal amounts keep the invoice's order in both directions.
         assert_eq!(
-            descriptions(&show(&g, &descending)),
+            descriptions(&show_natively(&g, &descending)),
             ["Roaming Norge", "Roaming USA – samtal", "Samtal inom Sverige", "Datatrafik i EU/EES"]
         );
         let other = descending.toggled(SortColumn::Description);
         assert_eq!(other.sort, Some((SortColumn::Description, SortDirection::Ascending)));
-        assert_eq!(descriptions(&show(&g, &other))[0], "Datatrafik i EU/EES");
+        assert_eq!(descriptions(&show_natively(&g, &other))[0], "Datatrafik i EU/EES");
+    }
+
+    #[test]
+    fn the_filter_finds_nordic_letters_in_any_case() {
+        let lines = vec![
+            line("Roaming ÅLAND", "30.00", "25"),
+            line("Överföring till Ærø", "10.00", "25"),
+            line("Samtal i Sverige", "5.00", "25"),
+        ];
+        let g = Arc::new(ChargeGroup::new(GroupKind::Customer, lines, &StdLowercase));
+        assert_eq!(descriptions(&show_natively(&g, &filtered("åland"))), ["Roaming ÅLAND"]);
+        assert_eq!(descriptions(&show_natively(&g, &filtered("Åland"))), ["Roaming ÅLAND"]);
+        assert_eq!(descriptions(&show_natively(&g, &filtered("ÖVERFÖRING ærø"))), ["Överföring till Ærø"]);
+        assert!(show_natively(&g, &filtered("øresund")).lines.is_empty());
+    }
+
+    #[test]
+    fn sorting_by_description_ignores_letter_case() {
+        let lines = vec![
+            line("bredband", "1", "25"),
+            line("ÅTERBETALNING", "1", "25"),
+            line("Abonnemang", "1", "25"),
+            line("åland", "1", "25"),
+        ];
+        let g = Arc::new(ChargeGroup::new(GroupKind::Customer, lines, &StdLowercase));
+        let by_description = LineQuery::default().toggled(SortColumn::Description);
+        assert_eq!(
+            descriptions(&show_natively(&g, &by_description)),
+            ["Abonnemang", "bredband", "åland", "ÅTERBETALNING"]
+        );
+    }
+
+    /// Counts its calls: each call is one trip into the browser's JavaScript in the widget.
+    struct CountingLowercase(Cell<usize>);
+
+    impl Lowercase for CountingLowercase {
+        fn lowercase_all(&self, texts: &[&str]) -> Vec<String> {
+            self.0.set(self.0.get() + 1);
+            StdLowercase.lowercase_all(texts)
+        }
+    }
+
+    #[test]
+    fn a_group_and_a_query_are_each_lower_cased_in_one_call() {
+        let counting = CountingLowercase(Cell::new(0));
+        let lines = (0..1_000).map(|i| line(&format!("Rad {i}"), "1", "25")).collect();
+        let g = Arc::new(ChargeGroup::new(GroupKind::Customer, lines, &counting));
+        assert_eq!(counting.0.get(), 1, "one call for every product number and description");
+        let shown = show(&g, &filtered("RAD  999"), &counting);
+        assert_eq!(counting.0.get(), 2, "one call for every word of the filter");
+        assert_eq!(descriptions(&shown), ["Rad 999"]);
     }
 }

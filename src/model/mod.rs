@@ -1,5 +1,7 @@
 //! Pure data models the views render: grouping, totals, reconciliation, filtering and sorting,
-//! the rows of a virtualized table, and CSV. No DOM, no HTTP: `cargo test` checks them natively.
+//! the rows of a virtualized table, CSV, and what a typed number means. No DOM, no HTTP, no
+//! JavaScript (what needs the browser, such as its letter case, is handed in): `cargo test`
+//! checks them natively.
 
 pub mod charges_table;
 pub mod checked;
@@ -8,8 +10,10 @@ pub mod drafts;
 pub mod invoice;
 pub mod invoice_list;
 pub mod lines;
+pub mod number_input;
 pub mod recurring;
 pub mod rows;
+pub mod text;
 pub mod vat;
 
 pub use checked::TooLarge;
@@ -19,4 +23,5 @@ pub use drafts::{
 pub use invoice::{ChargeGroup, GroupKind, InvoiceDetails, Reconciliation, Totals, VatLine};
 pub use lines::{LineQuery, ShownGroup, SortColumn, SortDirection};
 pub use recurring::{Cost, CustomerOverview, ProductStatus, SubscriptionProducts};
+pub use text::{Lowercase, StdLowercase};
 pub use vat::VatRates;

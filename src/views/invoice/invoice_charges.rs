@@ -2,6 +2,7 @@
 //! charges table, and the totals with the reconciliation.
 
 use crate::api::invoice_loader::GroupSlot;
+use crate::format::case::BrowserLowercase;
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::charges_table::{GroupStatus, ShownCache, TableModel};
 use crate::model::csv::{lines_csv, CsvLabels};
@@ -45,7 +46,9 @@ pub fn InvoiceCharges(
     let model = Memo::new(move |_| {
         let build = |s: &Vec<GroupSlot>, q: &LineQuery, c: &HashSet<usize>| {
             let groups: Vec<GroupStatus<'_>> = s.iter().map(|slot| slot.state.status()).collect();
-            cache.try_update_value(|cache| TableModel::build(&groups, q, c, cache)).unwrap_or_default()
+            cache
+                .try_update_value(|cache| TableModel::build(&groups, q, c, cache, &BrowserLowercase))
+                .unwrap_or_default()
         };
         Shared::new(slots.with(|s| query.with(|q| collapsed.with(|c| build(s, q, c)))))
     });

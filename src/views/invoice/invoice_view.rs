@@ -4,6 +4,7 @@
 use crate::api::invoice_loader::{Change, FrameUpdate, Generation, GroupLoad, GroupSlot, LoadState, SlotState};
 use crate::api::{ApiClient, ApiError};
 use crate::embed::{dispatch, Detail, HostEvent};
+use crate::format::case::BrowserLowercase;
 use crate::format::{texts, Formatter};
 use crate::model::{ChargeGroup, GroupKind};
 use crate::views::common::status::QUIET_LOAD;
@@ -320,9 +321,9 @@ impl Loader {
             return;
         }
         let state = match lines {
-            Ok(lines) => {
-                SlotState::Ready(Arc::new(ChargeGroup::new(kind, lines.items).with_unreadable(lines.unreadable)))
-            }
+            Ok(lines) => SlotState::Ready(Arc::new(
+                ChargeGroup::new(kind, lines.items, &BrowserLowercase).with_unreadable(lines.unreadable),
+            )),
             Err(error) => SlotState::Failed(error),
         };
         self.record(generation, Change::GroupState { index, state });
