@@ -986,3 +986,177 @@ fn a_panic_after_a_locale_change_is_told_in_the_new_language() {
     );
     drop(view);
 }
+
+// ---- the HTTP client over gloo-net ------------------------------------------------------------
+
+/// The page's origin, which relative API paths are requested on.
+fn page_origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+/// The invoice view sends its first request before it renders: `get` sends when it is called.
+#[wasm_bindgen_test]
+async fn a_get_is_sent_when_it_is_called_not_when_it_is_first_awaited() {
+    let fake = RecordingFetch::answering(
+        r#"return Promise.resolve(new Response('{"invoiceNo":"603010"}', { headers: { 'content-type': 'application/json' } }));"#,
+    );
+    let answer = ApiClient::new("").get::<serde_json::Value>("/billing/invoice/v1/100200/invoices/603010");
+    assert_eq!(fake.requests().len(), 1, "the request went out before its future was polled");
+    assert_eq!(answer.await.unwrap()["invoiceNo"], "603010");
+}
+
+#[wasm_bindgen_test]
+async fn a_get_carries_accept_and_the_session_token_and_asks_for_the_link_as_given() {
+    use billing_contract::proxy_protocol::{CSRF_HEADER, SESSION_HEADER};
+    let fake = RecordingFetch::answering("return Promise.resolve(new Response('{}'));");
+    let client = ApiClient::new("").with_session_token("token-1");
+    for path in [
+        "/billing/invoice/v1/100200/invoices?customerNo=A%26B&page=2",
+        "/billing/invoice/v1/100200/invoices/603010",
+        "/billing/invoice/v1/100200/invoices?customerNo=A%20B",
+    ] {
+        client.get::<serde_json::Value>(path).await.unwrap();
+    }
+    let requests = fake.requests();
+    let urls: Vec<String> = requests.iter().map(web_sys::Request::url).collect();
+    let origin = page_origin();
+    assert_eq!(
+        urls,
+        [
+            format!("{origin}/billing/invoice/v1/100200/invoices?customerNo=A%26B&page=2"),
+            format!("{origin}/billing/invoice/v1/100200/invoices/603010"),
+            // Form encoding: the proxy and the API read `+` in a query value as a space.
+            format!("{origin}/billing/invoice/v1/100200/invoices?customerNo=A+B"),
+        ],
+        "no `&` after the query (gloo issue 498: the proxy refuses the empty parameter), no bare `?`"
+    );
+    for request in &requests {
+        assert_eq!(request.method(), "GET");
+        assert_eq!(header(request, "accept").as_deref(), Some("application/json"));
+        assert_eq!(header(request, SESSION_HEADER).as_deref(), Some("token-1"));
+        assert_eq!(header(request, CSRF_HEADER), None, "a read carries no CSRF marker");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_write_carries_the_csrf_marker_its_json_body_and_the_renewed_session_token() {
+    use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
+    use billing_widget::api::ClientScope;
+    let fake =
+        RecordingFetch::answering(r#"return Promise.resolve(new Response('{"created":true}', { status: 201 }));"#);
+    let scope = ClientScope::new();
+    scope.set_session(Some("renewed"));
+    let client = ApiClient::new("").with_session_token("first").in_scope(scope);
+    let body = r#"{"productNo":"MOB-5GB"}"#;
+    let saved = client.send("post", "/billing/recurring/v1/100200/products", Some(body.into())).await;
+    assert_eq!(saved.unwrap(), r#"{"created":true}"#, "the created resource comes back");
+    let requests = fake.requests();
+    let [request] = requests.as_slice() else { panic!("one request, not {}", requests.len()) };
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.url(), format!("{}/billing/recurring/v1/100200/products", page_origin()));
+    assert_eq!(header(request, CSRF_HEADER).as_deref(), Some(CSRF_VALUE));
+    assert_eq!(header(request, "content-type").as_deref(), Some("application/json"));
+    assert_eq!(header(request, "accept").as_deref(), Some("application/json"));
+    assert_eq!(header(request, SESSION_HEADER).as_deref(), Some("renewed"), "the scope's renewed token wins");
+    let sent = wasm_bindgen_futures::JsFuture::from(request.text().unwrap()).await.unwrap();
+    assert_eq!(sent.as_string().as_deref(), Some(body));
+    scope.close();
+}
+
+/// A token no header can carry (a character beyond Latin-1) fails its request, not the widget.
+#[wasm_bindgen_test]
+async fn a_session_token_no_header_can_carry_fails_the_request_and_sends_nothing() {
+    let fake = RecordingFetch::answering("return Promise.resolve(new Response('{}'));");
+    let client = ApiClient::new("").with_session_token("token-€");
+    let read = client.get::<serde_json::Value>("/billing/x/1").await;
+    assert!(matches!(read, Err(ApiError::Request(_))), "{read:?}");
+    let write = client.send("PUT", "/billing/x/1", Some("{}".into())).await;
+    assert!(matches!(write, Err(ApiError::Request(_))), "{write:?}");
+    assert!(fake.requests().is_empty());
+}
+
+/// A removed view's requests are aborted; a view beside it (or the one replacing it) goes on.
+#[wasm_bindgen_test]
+async fn closing_a_scope_aborts_its_requests_in_flight_and_sends_no_more() {
+    use billing_widget::api::ClientScope;
+    let fake = RecordingFetch::hanging();
+    let (removed, staying) = (ClientScope::new(), ClientScope::new());
+    let client = ApiClient::new("").in_scope(removed);
+    let pending = client.get::<serde_json::Value>("/billing/x/1");
+    let _other = ApiClient::new("").in_scope(staying).get::<serde_json::Value>("/billing/x/2");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(!requests[0].signal().aborted());
+    removed.close();
+    assert!(requests[0].signal().aborted(), "the removed view's request is aborted");
+    assert!(!requests[1].signal().aborted(), "the other scope's request is not");
+    let answer = pending.await;
+    assert!(matches!(&answer, Err(ApiError::Network(reason)) if reason.contains("AbortError")), "{answer:?}");
+    let later = client.get::<serde_json::Value>("/billing/x/3").await;
+    assert!(matches!(later, Err(ApiError::Network(_))), "{later:?}");
+    let write = client.send("POST", "/billing/x/3", None).await;
+    assert!(matches!(write, Err(ApiError::Network(_))), "{write:?}");
+    assert_eq!(fake.requests().len(), 2, "a closed scope sends nothing");
+    staying.close();
+}
+
+#[wasm_bindgen_test]
+async fn error_answers_become_problems_statuses_and_decode_errors_with_their_ids() {
+    let _fake = RecordingFetch::answering(
+        r#"const path = new URL(request.url).pathname;
+           if (path.endsWith('/problem')) return Promise.resolve(new Response(JSON.stringify({
+               type: 'billing/invoice/problems/invoice-not-found', title: 'Invoice not found',
+               detail: 'No invoice 603010', instance: 'abc-123' }),
+             { status: 404, headers: { 'content-type': 'application/problem+json', 'x-request-id': 'r-9' } }));
+           if (path.endsWith('/html')) return Promise.resolve(new Response('<h1>Bad gateway</h1>',
+             { status: 502, statusText: 'Bad Gateway', headers: { 'content-type': 'text/html', 'x-request-id': 'r-10' } }));
+           return Promise.resolve(new Response('not json', { status: 200, headers: { 'x-request-id': 'r-11' } }));"#,
+    );
+    let client = ApiClient::new("");
+    let problem = client.get::<serde_json::Value>("/billing/x/problem").await.unwrap_err();
+    let shown = problem.problem().unwrap_or_else(|| panic!("a problem, not {problem:?}"));
+    assert_eq!(shown.title, "Invoice not found");
+    assert_eq!(shown.detail.as_deref(), Some("No invoice 603010"));
+    assert_eq!(problem.status(), Some(404));
+    assert_eq!(problem.error_id(), Some("abc-123"), "the problem's instance, not the request id");
+    let written = client.send("DELETE", "/billing/x/problem", None).await.unwrap_err();
+    assert_eq!(written, problem, "a write's error answer reads the same");
+    let status = client.get::<serde_json::Value>("/billing/x/html").await.unwrap_err();
+    assert_eq!(
+        status,
+        ApiError::Status { status: 502, status_text: "Bad Gateway".into(), request_id: Some("r-10".into()) }
+    );
+    let unreadable = client.get::<serde_json::Value>("/billing/x/json").await.unwrap_err();
+    assert!(
+        matches!(&unreadable, ApiError::Decode { url, request_id: Some(id), .. } if url == "/billing/x/json" && id == "r-11"),
+        "{unreadable:?}"
+    );
+}
+
+/// gloo-net panics on a rejection that is not an `Error` and on an answer that is not a
+/// `Response`; a host page's replaced `fetch` can do both, and must fail only the request.
+#[wasm_bindgen_test]
+async fn a_host_page_fetch_that_misbehaves_fails_the_request_not_the_widget() {
+    for (answer, write_fails, what) in [
+        ("return Promise.reject(new TypeError('Failed to fetch'));", true, "the browser's own failure"),
+        ("return Promise.reject(42);", true, "a rejection with a number"),
+        ("throw 'no';", true, "a thrown string"),
+        ("return Promise.resolve({ ok: true, status: 200 });", true, "an answer that is no Response"),
+        ("return 7;", true, "no promise at all"),
+        (
+            "return Promise.resolve(new Response(new ReadableStream({ start(c) { c.error(42); } })));",
+            false,
+            "a body that fails with a number",
+        ),
+    ] {
+        let _fake = RecordingFetch::answering(answer);
+        let read = ApiClient::new("").get::<serde_json::Value>("/billing/x/1").await;
+        assert!(matches!(read, Err(ApiError::Network(_))), "{what}: {read:?}");
+        let write = ApiClient::new("").send("POST", "/billing/x/1", None).await;
+        // A write whose answer came is done, whatever its body: only a missing answer fails it.
+        assert_eq!(matches!(write, Err(ApiError::Network(_))), write_fails, "{what}: {write:?}");
+    }
+    let _fake = RecordingFetch::answering("return Promise.reject(new TypeError('Failed to fetch'));");
+    let read = ApiClient::new("").get::<serde_json::Value>("/billing/x/1").await;
+    assert_eq!(read, Err(ApiError::Network("TypeError: Failed to fetch".into())), "the browser's words, for details");
+}

@@ -4,12 +4,13 @@ use super::{ApiError, ClientScope};
 use billing_contract::links::resolve;
 use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
 use billing_contract::{Link, LinkRefused, Page, Unreadable};
+use gloo_net::http::{Headers, Method, QueryParams, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 use std::future::Future;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, Response};
 
 /// Pages followed at most for one collection: past it, the collection fails rather than show
 /// part of itself as the whole (50,000 lines at the sandbox's 500 a page are 100 pages).
@@ -86,33 +87,50 @@ impl ApiClient {
         self
     }
 
-    /// A request to `url` exactly as given, with the headers every call carries and an
-    /// optional JSON body; `Ok(None)` once the client's scope is closed, `Err` with the
-    /// browser's reason if it refuses to build the request.
-    fn request(&self, method: &str, url: &str, json_body: Option<&str>) -> Result<Option<Request>, String> {
+    /// A request to `url` (its query included), built by gloo-net, with the headers every call
+    /// carries and an optional JSON body; `Ok(None)` once the client's scope is closed, `Err`
+    /// with the browser's reason if it refuses to build the request.
+    ///
+    /// Two parts of gloo-net's builder are not used as they stand:
+    /// - headers are set on a `web_sys::Headers` here and handed over whole: gloo-net's
+    ///   `header` throws (`unwrap_throw`) on a value the browser refuses, and the session token
+    ///   comes from the host (a line break or a character beyond Latin-1 in it must fail the
+    ///   request, not the widget);
+    /// - the URL's query is given to the builder as parameters, not left in the URL: gloo-net
+    ///   0.6 adds `&` to a query already in the URL (gloo issue 498), and the proxy refuses
+    ///   that empty parameter. The parameters are written back form-encoded (a space as `+`,
+    ///   which the proxy and the API read as a space).
+    fn request(&self, method: Method, url: &str, json_body: Option<&str>) -> Result<Option<Request>, String> {
         let failed = |e: JsValue| reason(&e);
         let headers = web_sys::Headers::new().map_err(failed)?;
         headers.set("Accept", "application/json").map_err(failed)?;
-        let init = web_sys::RequestInit::new();
-        init.set_method(method);
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let query = QueryParams::from_raw(web_sys::UrlSearchParams::new_with_str(query).map_err(failed)?);
+        let parameters: Vec<(String, String)> = query.iter().collect();
+        let mut builder = RequestBuilder::new(path)
+            .query(parameters.iter().map(|(name, value)| (name.as_str(), value.as_str())))
+            .method(method.clone());
         let mut session = self.session.clone();
         if let Some(scope) = self.scope {
             let Some(signal) = scope.abort_signal() else { return Ok(None) };
-            init.set_signal(Some(&signal));
+            builder = builder.abort_signal(Some(&signal));
             session = scope.session().or(session);
         }
         if let Some(token) = session {
             headers.set(SESSION_HEADER, &token).map_err(failed)?;
         }
-        if method != "GET" {
+        if method != Method::GET {
             headers.set(CSRF_HEADER, CSRF_VALUE).map_err(failed)?;
         }
-        if let Some(body) = json_body {
+        if json_body.is_some() {
             headers.set("Content-Type", "application/json").map_err(failed)?;
-            init.set_body(&JsValue::from_str(body));
         }
-        init.set_headers(&headers);
-        Request::new_with_str_and_init(url, &init).map(Some).map_err(failed)
+        let builder = builder.headers(Headers::from_raw(headers));
+        let request = match json_body {
+            Some(body) => builder.body(JsValue::from_str(body)),
+            None => builder.build(),
+        };
+        request.map(Some).map_err(|e| e.to_string())
     }
 
     /// The full URL of an API path or link, or why it is not followed.
@@ -145,8 +163,8 @@ impl ApiClient {
         decode: fn(&str) -> serde_json::Result<T>,
     ) -> impl Future<Output = Result<T, ApiError>> + 'static {
         let sent = match self.url(path) {
-            Ok(url) => match self.request("GET", &url, None) {
-                Ok(Some(request)) => Ok((url, fetch(&request))),
+            Ok(url) => match self.request(Method::GET, &url, None) {
+                Ok(Some(request)) => Ok((url, fetch(request))),
                 Ok(None) => Err(removed()),
                 Err(reason) => Err(ApiError::Request(reason)),
             },
@@ -163,16 +181,19 @@ impl ApiClient {
     /// (empty if it has none), e.g. a created resource.
     pub async fn send(&self, method: &str, path: &str, json_body: Option<String>) -> Result<String, ApiError> {
         let url = self.url(path).map_err(ApiError::LinkRefused)?;
-        let method = method.trim().to_ascii_uppercase();
-        if !["POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
-            return Err(ApiError::Request(format!("{method} is not a write this client sends")));
-        }
+        let method = match method.trim().to_ascii_uppercase().as_str() {
+            "POST" => Method::POST,
+            "PUT" => Method::PUT,
+            "PATCH" => Method::PATCH,
+            "DELETE" => Method::DELETE,
+            other => return Err(ApiError::Request(format!("{other} is not a write this client sends"))),
+        };
         let request =
-            self.request(&method, &url, json_body.as_deref()).map_err(ApiError::Request)?.ok_or_else(removed)?;
-        let response = fetch(&request).await?;
+            self.request(method, &url, json_body.as_deref()).map_err(ApiError::Request)?.ok_or_else(removed)?;
+        let response = fetch(request).await?;
         if response.ok() {
             // The write is done whatever its body holds: an unreadable body is no failure.
-            Ok(text_of(&response).await.unwrap_or_default())
+            Ok(text_of(response).await.unwrap_or_default())
         } else {
             Err(error_from(response).await)
         }
@@ -229,19 +250,39 @@ fn removed() -> ApiError {
     ApiError::Network("the view was removed".into())
 }
 
-/// Sends `request` with the browser's `fetch` now; the future answers `Err` if no answer came
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `fetch`, called with `request`; `Err` with what it threw if it throws.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn call_fetch(request: &web_sys::Request) -> Result<JsValue, JsValue>;
+}
+
+/// Sends `request` with the page's `fetch` now; the future answers `Err` if no answer came
 /// (offline, refused, aborted).
-fn fetch(request: &Request) -> impl Future<Output = Result<Response, ApiError>> + 'static {
-    let answer = web_sys::window().map(|window| JsFuture::from(window.fetch_with_request(request)));
+///
+/// Not gloo-net's `Request::send`, which is an `async fn`: it would send nothing until its
+/// future is first polled, and the invoice view sends its first request before it renders.
+/// It also panics when `fetch` rejects with something other than an `Error` (`unreachable!`)
+/// or answers with something other than a `Response`, both of which a host page that replaces
+/// `window.fetch` can do: here any throw, rejection or answer becomes a network error.
+fn fetch(request: Request) -> impl Future<Output = Result<Response, ApiError>> + 'static {
+    // `Promise.resolve`: whatever a replaced `fetch` returns can be awaited.
+    let answer = call_fetch(&request.into()).map(|answer| JsFuture::from(js_sys::Promise::resolve(&answer)));
     async move {
-        let answer = answer.ok_or_else(|| ApiError::Network("no window to fetch from".into()))?.await;
-        answer.and_then(JsCast::dyn_into::<Response>).map_err(|e| ApiError::Network(reason(&e)))
+        let answer = answer.map_err(|e| ApiError::Network(reason(&e)))?.await;
+        answer
+            .and_then(JsCast::dyn_into::<web_sys::Response>)
+            .map(Response::from)
+            .map_err(|e| ApiError::Network(reason(&e)))
     }
 }
 
 /// The body of `response` as text.
-async fn text_of(response: &Response) -> Result<String, JsValue> {
-    let text = JsFuture::from(response.text()?).await?;
+///
+/// Not gloo-net's `Response::text`, which panics when the body fails with something other than
+/// an `Error` (a stream that a replaced `fetch` errors with any value).
+async fn text_of(response: Response) -> Result<String, JsValue> {
+    let text = JsFuture::from(web_sys::Response::from(response).text()?).await?;
     text.as_string().ok_or_else(|| JsValue::from_str("the body is not text"))
 }
 
@@ -258,18 +299,17 @@ async fn read_json<T>(url: &str, response: Response, decode: fn(&str) -> serde_j
     if !response.ok() {
         return Err(error_from(response).await);
     }
-    let body = text_of(&response).await.map_err(|e| ApiError::Network(reason(&e)))?;
-    decode(&body).map_err(|e| ApiError::Decode {
-        url: url.to_owned(),
-        message: e.to_string(),
-        request_id: response.headers().get(REQUEST_ID_HEADER).ok().flatten(),
-    })
+    let request_id = response.headers().get(REQUEST_ID_HEADER);
+    let body = text_of(response).await.map_err(|e| ApiError::Network(reason(&e)))?;
+    decode(&body).map_err(|e| ApiError::Decode { url: url.to_owned(), message: e.to_string(), request_id })
 }
 
+/// The error an error answer stands for: its problem document, else its status.
 async fn error_from(response: Response) -> ApiError {
-    let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default();
-    let request_id = response.headers().get(REQUEST_ID_HEADER).ok().flatten();
-    let body = text_of(&response).await.unwrap_or_default();
-    ApiError::from_error_body(response.status(), &response.status_text(), &content_type, &body)
-        .with_request_id(request_id)
+    let headers = response.headers();
+    let content_type = headers.get("content-type").unwrap_or_default();
+    let request_id = headers.get(REQUEST_ID_HEADER);
+    let (status, status_text) = (response.status(), response.status_text());
+    let body = text_of(response).await.unwrap_or_default();
+    ApiError::from_error_body(status, &status_text, &content_type, &body).with_request_id(request_id)
 }

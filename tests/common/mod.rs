@@ -62,3 +62,49 @@ pub async fn settle() {
         leptos::task::tick().await;
     }
 }
+
+/// A stand-in for the page's `fetch` that records every request it is called with and answers
+/// as `answer` says; the page's own `fetch` is back when it is dropped.
+pub struct RecordingFetch {
+    original: wasm_bindgen::JsValue,
+}
+
+impl RecordingFetch {
+    /// Replaces `fetch` with one that records its request and then runs `answer`, the body of
+    /// a JavaScript function of `request` that returns (or throws) what `fetch` would, or what a
+    /// hostile host page's replacement might.
+    pub fn answering(answer: &str) -> RecordingFetch {
+        let window = web_sys::window().unwrap();
+        let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
+        js_sys::Reflect::set(&window, &"__bwRequests".into(), &js_sys::Array::new()).unwrap();
+        let fake = js_sys::Function::new_with_args("request", &format!("window.__bwRequests.push(request);\n{answer}"));
+        js_sys::Reflect::set(&window, &"fetch".into(), &fake).unwrap();
+        RecordingFetch { original }
+    }
+
+    /// Replaces `fetch` with one that records its request and never answers, unless the
+    /// request is aborted: then it rejects as the browser's `fetch` does.
+    pub fn hanging() -> RecordingFetch {
+        RecordingFetch::answering(
+            "return new Promise((resolve, reject) =>
+               request.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));",
+        )
+    }
+
+    /// Every request sent so far, oldest first.
+    pub fn requests(&self) -> Vec<web_sys::Request> {
+        let requests = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__bwRequests".into()).unwrap();
+        js_sys::Array::from(&requests).iter().map(|request| request.unchecked_into()).collect()
+    }
+}
+
+impl Drop for RecordingFetch {
+    fn drop(&mut self) {
+        js_sys::Reflect::set(&web_sys::window().unwrap(), &"fetch".into(), &self.original).unwrap();
+    }
+}
+
+/// The value of header `name` on `request`, if it has one.
+pub fn header(request: &web_sys::Request, name: &str) -> Option<String> {
+    request.headers().get(name).unwrap()
+}
