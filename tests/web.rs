@@ -7,7 +7,8 @@ use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
     use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceList,
-    InvoiceListTable, InvoiceTable, Load, Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
+    InvoiceListTable, InvoiceTable, InvoiceView, Load, Loaded, Loading, SlotState, ViewName, FILL_CONCURRENCY,
+    QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -421,45 +422,6 @@ fn a_line_that_cannot_be_read_costs_that_line_and_the_totals_say_they_are_incomp
     );
 }
 
-/// Serves `pages` (URL path -> JSON body) from a stand-in `fetch`, recording every URL asked for.
-struct FakeFetch {
-    original: wasm_bindgen::JsValue,
-}
-
-impl FakeFetch {
-    fn serve(pages: &[(&str, &str)]) -> FakeFetch {
-        let window = web_sys::window().unwrap();
-        let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
-        let table = js_sys::Object::new();
-        for (path, body) in pages {
-            js_sys::Reflect::set(&table, &(*path).into(), &(*body).into()).unwrap();
-        }
-        js_sys::Reflect::set(&window, &"__bwPages".into(), &table).unwrap();
-        js_sys::Reflect::set(&window, &"__bwAsked".into(), &js_sys::Array::new()).unwrap();
-        let fake = js_sys::Function::new_with_args(
-            "request",
-            "const url = new URL(request.url); window.__bwAsked.push(request.url);
-             const body = window.__bwPages[url.pathname + url.search];
-             return Promise.resolve(body === undefined
-               ? new Response('{}', { status: 404 })
-               : new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } }));",
-        );
-        js_sys::Reflect::set(&window, &"fetch".into(), &fake).unwrap();
-        FakeFetch { original }
-    }
-
-    fn asked(&self) -> Vec<String> {
-        let asked = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__bwAsked".into()).unwrap();
-        js_sys::Array::from(&asked).iter().filter_map(|v| v.as_string()).collect()
-    }
-}
-
-impl Drop for FakeFetch {
-    fn drop(&mut self) {
-        js_sys::Reflect::set(&web_sys::window().unwrap(), &"fetch".into(), &self.original).unwrap();
-    }
-}
-
 #[wasm_bindgen_test]
 async fn links_that_leave_the_api_are_refused_and_never_requested() {
     let fake = FakeFetch::serve(&[(
@@ -533,18 +495,6 @@ async fn a_late_answer_for_an_earlier_request_is_dropped() {
     first.send(Ok("first answer".into())).unwrap();
     settle().await;
     assert_eq!(texts(&host, "p"), ["second answer"], "the stale answer was dropped");
-}
-
-/// Resolves after `duration` (a browser timer).
-async fn sleep(duration: std::time::Duration) {
-    let (sender, receiver) = oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = sender.send(());
-        },
-        duration,
-    );
-    let _ = receiver.await;
 }
 
 /// A load faster than a tenth of a second shows no placeholder (it would only flash); a slower
@@ -964,4 +914,61 @@ fn a_panic_after_a_locale_change_is_told_in_the_new_language() {
         ["Tämä näkymä lakkasi toimimasta. Lataa sivu uudelleen ja yritä uudelleen."]
     );
     drop(view);
+}
+
+// ---- what a view reports to whoever mounted it ----------------------------------------------
+
+const INVOICE: &str = "/billing/invoice/v1/100200/invoices/603012";
+
+/// A line of the invoice as the API sends it.
+const LINE_JSON: &str = r#"{"description": "Mobil", "quantity": 1, "unitPrice": 100, "amount": 100, "vatRate": 25, "vatAmount": 25, "totalAmount": 125}"#;
+
+#[wasm_bindgen_test]
+async fn an_invoice_view_reports_loaded_with_its_line_count_to_the_callbacks_provided() {
+    let invoice = format!(r#"{{"@id": "{INVOICE}", "invoiceNo": "603012", "recurringProducts": "{INVOICE}/lines"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}, {LINE_JSON}, {LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let _fake = FakeFetch::serve(&[(INVOICE, &invoice), (&format!("{INVOICE}/lines"), &lines)]);
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let (host, _handle) = mount(move || {
+        provided.provide();
+        view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="en-GB" /> }
+    });
+    wait_until("the invoice is loaded", || !heard.loaded.lock().unwrap().is_empty()).await;
+    settle().await;
+    assert_eq!(
+        *heard.loaded.lock().unwrap(),
+        [Loaded::Invoice { invoice_no: "603012".into(), lines: 3, failed_groups: 0 }],
+        "loaded once, with every line shown"
+    );
+    assert_eq!(count(&host, "tr.bw-line"), 3);
+    assert!(heard.failed.lock().unwrap().is_empty(), "no failure reported");
+}
+
+#[wasm_bindgen_test]
+async fn an_invoice_that_cannot_be_loaded_reports_the_failure_and_no_load() {
+    let _fake = FakeFetch::serve(&[]);
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let (host, _handle) = mount(move || {
+        provided.provide();
+        view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="en-GB" /> }
+    });
+    wait_until("the failure is reported", || !heard.failed.lock().unwrap().is_empty()).await;
+    settle().await;
+    let failed = heard.failed.lock().unwrap().clone();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!((failed[0].view, failed[0].error.status()), (ViewName::Invoice, Some(404)));
+    assert!(heard.loaded.lock().unwrap().is_empty(), "a failed invoice is not reported loaded");
+    assert_eq!(count(&host, ".bw-error"), 1, "and the view says so");
+}
+
+#[wasm_bindgen_test]
+async fn a_view_mounted_without_callbacks_loads_and_reports_nowhere() {
+    let invoice = format!(r#"{{"@id": "{INVOICE}", "invoiceNo": "603012"}}"#);
+    let _fake = FakeFetch::serve(&[(INVOICE, &invoice)]);
+    let (host, _handle) =
+        mount(|| view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="en-GB" /> });
+    wait_until("the invoice shows", || count(&host, ".bw-invoice-header") == 1).await;
+    assert!(texts(&host, ".bw-invoice-header h2")[0].contains("603012"), "no callbacks provided is no failure");
 }

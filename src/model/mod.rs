@@ -1,6 +1,7 @@
 //! Pure data models the views render: grouping, totals, reconciliation, filtering and sorting,
 //! the rows of a virtualized table, and CSV. No DOM, no HTTP: `cargo test` checks them natively.
 
+pub mod change;
 pub mod checked;
 pub mod csv;
 pub mod drafts;

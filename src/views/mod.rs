@@ -13,6 +13,7 @@ mod invoice;
 mod recurring;
 
 pub use common::clock::local_today;
+pub use common::events::{use_view_events, AuthRequired, Failed, InvoiceOpened, Loaded, ViewEvents, ViewName};
 pub use common::load::{use_load, Load, LoadState};
 pub use common::mode::Mode;
 pub use common::session::SessionRenewals;

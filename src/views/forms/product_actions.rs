@@ -1,8 +1,8 @@
 //! Ending and deleting a recurring product, each confirmed in place before it is sent.
 
 use crate::api::Change;
-use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{i18n::fill, texts, Formatter};
+use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{end_input, ProductField};
 use crate::views::common::shared::unique_id;
 use crate::views::forms::editing::Editing;

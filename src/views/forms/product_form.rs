@@ -7,8 +7,8 @@ use crate::views::forms::form_parts::{FormButtons, FormSummary};
 use crate::views::forms::form_state::FormState;
 
 use crate::api::Change;
-use crate::embed::ChangeNotice;
 use crate::format::{texts, Formatter, Separators, Texts};
+use crate::model::change::ChangeNotice;
 use crate::model::drafts::write_number;
 use crate::model::{ProductDraft, ProductField, VatRates};
 use billing_contract::validation::DESCRIPTION_MAX_CHARS;

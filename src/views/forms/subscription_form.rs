@@ -1,8 +1,8 @@
 //! The form that adds a subscription to a customer.
 
 use crate::api::Change;
-use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{texts, Formatter};
+use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{SubscriptionDraft, SubscriptionField};
 use crate::views::common::shared::unique_id;
 use crate::views::forms::editing::Editing;

@@ -1,9 +1,9 @@
 //! A customer's invoices, newest first; choosing one opens it.
 
 use crate::api::{ApiClient, ApiError, Listing};
-use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
 use crate::model::invoice_list::{self, Fill, ListCell};
+use crate::views::common::events::{use_view_events, Failed, InvoiceOpened, Loaded, ViewName};
 use crate::views::common::status::incomplete_note;
 use crate::views::{use_load, Load, LoadState};
 use billing_contract::{Invoice, Link};
@@ -50,24 +50,15 @@ pub fn InvoiceList(
             },
         )
     };
-    let root = NodeRef::<leptos::html::Div>::new();
-    let tell_host = move |event: HostEvent| {
-        if let Some(root) = root.get_untracked() {
-            dispatch(&root, &event);
-        }
-    };
+    let events = use_view_events();
     Effect::new(move |_| match state.get() {
-        Load::Ready(invoices) => tell_host(HostEvent::Loaded(
-            Detail::new()
-                .with("view", "invoice-list")
-                .with("customerNo", customer_no.get_untracked())
-                .with("invoices", invoices.items.len()),
-        )),
-        Load::Failed(error) => tell_host(HostEvent::error("invoice-list", &error)),
+        Load::Ready(invoices) => events
+            .loaded(Loaded::InvoiceList { customer_no: customer_no.get_untracked(), invoices: invoices.items.len() }),
+        Load::Failed(error) => events.failed(Failed { view: ViewName::InvoiceList, error }),
         Load::Loading => {}
     });
     let on_open = Callback::new(move |invoice: Invoice| {
-        tell_host(HostEvent::InvoiceOpened {
+        events.invoice_opened(InvoiceOpened {
             owner_no: owner_no.clone(),
             customer_no: customer_no.get_untracked(),
             invoice_no: invoice.invoice_no.clone(),
@@ -99,7 +90,7 @@ pub fn InvoiceList(
         }
     };
     view! {
-        <div class="bw-invoices" node_ref=root>
+        <div class="bw-invoices">
             <LoadState state=state retry=retry locale=locale ready=table />
         </div>
     }

@@ -2,9 +2,9 @@
 //! charges, then each further group as its pages arrive, every group requested concurrently.
 
 use crate::api::{ApiClient, ApiError};
-use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::{texts, Formatter};
 use crate::model::{ChargeGroup, GroupKind};
+use crate::views::common::events::{use_view_events, Failed, Loaded, ViewName};
 use crate::views::common::status::QUIET_LOAD;
 use crate::views::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
@@ -116,10 +116,9 @@ pub fn InvoiceView(
     );
     let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
     let t = texts(&locale);
-    let root = NodeRef::<leptos::html::Section>::new();
-    tell_host_when_settled(root, stage, slots, listing);
+    report_when_settled(stage, slots, listing);
     view! {
-        <section class="bw-invoice" part="invoice" node_ref=root aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
+        <section class="bw-invoice" part="invoice" aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
             {move || match stage.get() {
                 Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
                 Stage::Failed(error) => view! { <ErrorView error=error retry=reload locale=locale.clone() /> }.into_any(),
@@ -137,41 +136,31 @@ pub fn InvoiceView(
     }
 }
 
-/// Sends `payex-loaded` once every group has loaded or failed (with the number of lines and of
-/// failed groups), or `payex-error` when the invoice itself failed.
-fn tell_host_when_settled(
-    root: NodeRef<leptos::html::Section>,
-    stage: RwSignal<Stage>,
-    slots: RwSignal<Vec<GroupSlot>>,
-    listing: RwSignal<bool>,
-) {
+/// Reports [`Loaded`] once every group has loaded or failed (with the number of lines and of
+/// failed groups), or [`Failed`] when the invoice itself failed.
+fn report_when_settled(stage: RwSignal<Stage>, slots: RwSignal<Vec<GroupSlot>>, listing: RwSignal<bool>) {
+    let events = use_view_events();
     let settled = Memo::new(move |_| match stage.get() {
         Stage::Loading => None,
-        Stage::Failed(error) => Some(HostEvent::error("invoice", &error)),
+        Stage::Failed(error) => Some(Err(error)),
         Stage::Ready(invoice) => {
             if listing.get() || slots.with(|s| s.iter().any(|slot| matches!(slot.state, SlotState::Loading))) {
                 return None;
             }
-            let (lines, failed) = slots.with(|s| {
+            let (lines, failed_groups) = slots.with(|s| {
                 s.iter().fold((0usize, 0usize), |(lines, failed), slot| match &slot.state {
                     SlotState::Ready(group) => (lines + group.lines.len(), failed),
                     SlotState::Failed(_) => (lines, failed + 1),
                     SlotState::Loading => (lines, failed),
                 })
             });
-            Some(HostEvent::Loaded(
-                Detail::new()
-                    .with("view", "invoice")
-                    .with("invoiceNo", invoice.invoice_no.as_str())
-                    .with("lines", lines)
-                    .with("failedGroups", failed),
-            ))
+            Some(Ok(Loaded::Invoice { invoice_no: invoice.invoice_no.clone(), lines, failed_groups }))
         }
     });
-    Effect::new(move |_| {
-        if let (Some(event), Some(root)) = (settled.get(), root.get_untracked()) {
-            dispatch(&root, &event);
-        }
+    Effect::new(move |_| match settled.get() {
+        Some(Ok(loaded)) => events.loaded(loaded),
+        Some(Err(error)) => events.failed(Failed { view: ViewName::Invoice, error }),
+        None => {}
     });
 }
 

@@ -3,8 +3,8 @@
 //! changes the API offers on each resource.
 
 use crate::api::{ApiError, Change};
-use crate::embed::{ChangeAction, ChangeNotice};
 use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{Cost, CustomerOverview, ProductDraft, ProductStatus, VatRates};
 use crate::views::common::clock::local_today;
 use crate::views::common::status::incomplete_note;
