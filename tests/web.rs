@@ -168,7 +168,8 @@ fn credits_are_marked_in_text_not_only_colour() {
 
 #[wasm_bindgen_test]
 fn the_header_shows_number_dates_customer_and_amount() {
-    let (host, _handle) = mount(|| view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) locale="sv-SE" /> });
+    let (host, _handle) =
+        mount_with_locale("sv-SE", || view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) /> });
     assert_eq!(texts(&host, "h2"), ["Faktura 603010"]);
     assert_eq!(texts(&host, "dd"), ["2026-03-01", "2026-03-31", "15615616", "406,44 kr"]);
 }
@@ -304,10 +305,10 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
     ]);
     let retried = RwSignal::new(Vec::<usize>::new());
     let arrived = Signal::stored(vec![0, 0, 500]);
-    let (host, _handle) = mount(move || {
+    let (host, _handle) = mount_with_locale("en-GB", move || {
         view! {
             <InvoiceCharges invoice=Arc::new(invoice("100")) slots=slots arrived=arrived
-                on_retry=Callback::new(move |i| retried.update(|r| r.push(i))) locale="en-GB" />
+                on_retry=Callback::new(move |i| retried.update(|r| r.push(i))) />
         }
     });
     assert_eq!(count(&host, "tr.bw-line"), 1, "the loaded group shows");
@@ -343,8 +344,8 @@ async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
         problems: vec![billing_contract::problem::FieldProblem::new("vatRate", "must be one of 0, 6, 12, 25")],
     };
     let retries = RwSignal::new(0);
-    let (host, _handle) = mount(move || {
-        view! { <ErrorView error=ApiError::Problem(problem) retry=Callback::new(move |()| retries.update(|n| *n += 1)) locale="en" /> }
+    let (host, _handle) = mount_with_locale("en", move || {
+        view! { <ErrorView error=ApiError::Problem(problem) retry=Callback::new(move |()| retries.update(|n| *n += 1)) /> }
     });
     assert_eq!(texts(&host, ".bw-error-title"), ["Validation failed"]);
     assert_eq!(texts(&host, ".bw-error-detail"), ["2 fields are invalid"]);
@@ -358,7 +359,7 @@ async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
 #[wasm_bindgen_test]
 fn a_network_failure_reads_as_a_sentence() {
     let (host, _handle) =
-        mount(|| view! { <ErrorView error=ApiError::Network("Failed to fetch".into()) locale="en" /> });
+        mount_with_locale("en", || view! { <ErrorView error=ApiError::Network("Failed to fetch".into()) /> });
     assert_eq!(
         texts(&host, ".bw-error-title"),
         ["The billing service could not be reached. Check your connection and try again."]
@@ -377,7 +378,7 @@ fn decode_error() -> ApiError {
 
 #[wasm_bindgen_test]
 fn an_unreadable_answer_is_told_in_words_with_its_error_id_and_never_the_decoder_message() {
-    let (host, _handle) = mount(|| view! { <ErrorView error=decode_error() locale="sv-SE" /> });
+    let (host, _handle) = mount_with_locale("sv-SE", || view! { <ErrorView error=decode_error() /> });
     assert_eq!(
         texts(&host, ".bw-error-title"),
         ["Faktureringstjänsten skickade ett svar som den här vyn inte kan läsa."]
@@ -390,9 +391,9 @@ fn an_unreadable_answer_is_told_in_words_with_its_error_id_and_never_the_decoder
 
 #[wasm_bindgen_test]
 fn crm_staff_find_the_raw_cause_behind_a_closed_details_toggle() {
-    let (host, _handle) = mount(|| {
+    let (host, _handle) = mount_with_locale("en", || {
         provide_context(ErrorDetails(Signal::stored(true)));
-        view! { <ErrorView error=decode_error() locale="en" /> }
+        view! { <ErrorView error=decode_error() /> }
     });
     assert_eq!(count(&host, "details.bw-error-details"), 1);
     assert_eq!(attribute(&host, "details.bw-error-details", "open"), None, "closed until asked for");
@@ -647,8 +648,8 @@ fn an_invoice_without_charges_says_so_instead_of_an_empty_table() {
 #[wasm_bindgen_test]
 fn no_charges_message_while_groups_are_still_being_listed() {
     let listing = RwSignal::new(true);
-    let (host, _handle) = mount(move || {
-        view! { <InvoiceCharges invoice=Arc::new(invoice("0")) slots=Signal::stored(Vec::new()) listing=listing locale="en-GB" /> }
+    let (host, _handle) = mount_with_locale("en-GB", move || {
+        view! { <InvoiceCharges invoice=Arc::new(invoice("0")) slots=Signal::stored(Vec::new()) listing=listing /> }
     });
     assert_eq!(count(&host, ".bw-empty"), 0, "not before every group is known");
 }
@@ -971,4 +972,39 @@ async fn a_view_mounted_without_callbacks_loads_and_reports_nowhere() {
         mount(|| view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="en-GB" /> });
     wait_until("the invoice shows", || count(&host, ".bw-invoice-header") == 1).await;
     assert!(texts(&host, ".bw-invoice-header h2")[0].contains("603012"), "no callbacks provided is no failure");
+}
+
+// ---- one locale per mounted view ----------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn an_invoice_views_locale_reaches_every_part_inside_it() {
+    let invoice = format!(r#"{{"@id": "{INVOICE}", "invoiceNo": "603012", "recurringProducts": "{INVOICE}/lines"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let _fake = FakeFetch::serve(&[(INVOICE, &invoice), (&format!("{INVOICE}/lines"), &lines)]);
+    let (host, _handle) =
+        mount(|| view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="sv-SE" /> });
+    wait_until("the charges show", || count(&host, "tr.bw-line") == 1).await;
+    assert_eq!(texts(&host, ".bw-invoice-header h2"), ["Faktura 603012"], "the header");
+    assert_eq!(texts(&host, ".bw-toolbar label"), ["Filtrera rader"], "the charges' toolbar");
+    assert!(texts(&host, ".bw-summary").concat().contains("125,00"), "the totals, in Swedish numbers");
+}
+
+#[wasm_bindgen_test]
+fn two_tables_side_by_side_each_speak_their_own_locale() {
+    let (host, _handle) = mount(|| {
+        let table = |locale: &'static str| {
+            view! {
+                <InvoiceListTable invoices=Arc::new(Vec::new()) fetch=held_fetch().0 selected=Signal::stored(None::<String>)
+                    on_open=Callback::new(|_: Invoice| {}) caption="Invoices" locale=locale />
+            }
+        };
+        view! { {table("sv-SE")}{table("en-GB")} }
+    });
+    assert_eq!(texts(&host, ".bw-empty"), ["Kunden har inga fakturor.", "This customer has no invoices."]);
+}
+
+#[wasm_bindgen_test]
+fn a_part_mounted_without_a_locale_speaks_english() {
+    let (host, _handle) = mount(|| view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) /> });
+    assert_eq!(texts(&host, ".bw-invoice-header h2"), ["Invoice 603010"]);
 }

@@ -166,3 +166,13 @@ impl Heard {
         });
     }
 }
+
+/// Mounts `f`'s view with the texts and formats of `locale` provided, as a top-level view
+/// provides them to the components inside it.
+pub fn mount_with_locale<V: IntoView + 'static>(
+    locale: &'static str,
+    f: impl FnOnce() -> V + 'static,
+) -> (HtmlElement, impl Drop) {
+    use billing_widget::views::{provide_i18n, I18n};
+    mount(move || provide_i18n(I18n::new(locale), f))
+}

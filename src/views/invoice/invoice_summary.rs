@@ -1,10 +1,11 @@
 //! The invoice's totals: the shown lines excluding VAT, VAT per rate, the total, the invoiced
 //! amount, and any difference between the lines and the invoiced amount, stated and explained.
 
-use crate::format::{i18n::fill, texts, Formatter};
+use crate::format::i18n::fill;
 use crate::model::checked;
 use crate::model::invoice::vat_by_rate;
 use crate::model::{LineQuery, Reconciliation, TooLarge, Totals};
+use crate::views::common::i18n::use_i18n;
 use crate::views::common::shared::Shared;
 use crate::views::common::status::incomplete_note;
 use crate::views::invoice::invoice_charges::TableModel;
@@ -18,10 +19,9 @@ pub(crate) fn InvoiceSummary(
     invoice: Arc<Invoice>,
     model: Memo<Shared<TableModel>>,
     query: RwSignal<LineQuery>,
-    formatter: Formatter,
 ) -> impl IntoView {
-    let t = texts(formatter.locale());
-    let f = formatter;
+    let i18n = use_i18n();
+    let (t, f) = (i18n.texts(), i18n.formatter());
     let currency = invoice.currency_code().to_owned();
     move || {
         let m = model.get();

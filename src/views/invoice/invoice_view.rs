@@ -2,9 +2,10 @@
 //! charges, then each further group as its pages arrive, every group requested concurrently.
 
 use crate::api::{ApiClient, ApiError};
-use crate::format::{texts, Formatter};
+use crate::format::Formatter;
 use crate::model::{ChargeGroup, GroupKind};
 use crate::views::common::events::{use_view_events, Failed, Loaded, ViewName};
+use crate::views::common::i18n::{provide_i18n, I18n};
 use crate::views::common::status::QUIET_LOAD;
 use crate::views::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
@@ -74,7 +75,7 @@ enum Stage {
 ///
 /// - `client`: the API client.
 /// - `invoice`: the invoice's link (its `@id`); a new link loads that invoice.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the view shows.
 #[component]
 pub fn InvoiceView(
     client: ApiClient,
@@ -115,25 +116,25 @@ pub fn InvoiceView(
         move || reload.run(()),
     );
     let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
-    let t = texts(&locale);
+    let i18n = I18n::new(&locale);
+    let t = i18n.texts();
     report_when_settled(stage, slots, listing);
-    view! {
-        <section class="bw-invoice" part="invoice" aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
-            {move || match stage.get() {
-                Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
-                Stage::Failed(error) => view! { <ErrorView error=error retry=reload locale=locale.clone() /> }.into_any(),
-                Stage::Ready(invoice) => {
-                    let error_locale = locale.clone();
-                    view! {
-                        <InvoiceHeader invoice=invoice.clone() locale=locale.clone() />
-                        {move || list_error.get().map(|e| view! { <ErrorView error=e retry=reload locale=error_locale.clone() /> })}
-                        <InvoiceCharges invoice=invoice slots=slots arrived=arrived listing=listing on_retry=retry_group locale=locale.clone() />
+    provide_i18n(i18n, move || {
+        view! {
+            <section class="bw-invoice" part="invoice" aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
+                {move || match stage.get() {
+                    Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
+                    Stage::Failed(error) => view! { <ErrorView error=error retry=reload /> }.into_any(),
+                    Stage::Ready(invoice) => view! {
+                        <InvoiceHeader invoice=invoice.clone() />
+                        {move || list_error.get().map(|e| view! { <ErrorView error=e retry=reload /> })}
+                        <InvoiceCharges invoice=invoice slots=slots arrived=arrived listing=listing on_retry=retry_group />
                     }
-                    .into_any()
-                }
-            }}
-        </section>
-    }
+                    .into_any(),
+                }}
+            </section>
+        }
+    })
 }
 
 /// Reports [`Loaded`] once every group has loaded or failed (with the number of lines and of

@@ -2,10 +2,11 @@
 //! loaded from the API, with the changes CRM staff may make.
 
 use crate::api::ApiClient;
-use crate::format::{i18n::fill, texts, Texts};
+use crate::format::{i18n::fill, Texts};
 use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{CustomerOverview, VatRates};
 use crate::views::common::events::{use_view_events, AuthRequired, Failed, Loaded, ViewName};
+use crate::views::common::i18n::{provide_i18n, I18n};
 use crate::views::forms::editing::Editing;
 use crate::views::forms::form_parts::session_expired;
 use crate::views::{use_load, Load, LoadState, Mode, RecurringProductsTable};
@@ -22,7 +23,7 @@ use std::sync::Arc;
 /// - `client`: the API client.
 /// - `owner_no`: the ledger.
 /// - `customer_no`: the customer; a new number reloads.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the view shows.
 /// - `mode`: self-service (default: read-only) or CRM.
 /// - `vat_rates`: the rates the product forms offer (see [`RecurringProductsTable`]).
 ///
@@ -45,7 +46,8 @@ pub fn RecurringProductsView(
     #[prop(optional)] mode: Mode,
     #[prop(optional)] vat_rates: Option<VatRates>,
 ) -> impl IntoView {
-    let t = texts(&locale);
+    let i18n = I18n::new(&locale);
+    let t = i18n.texts();
     let status_ref = NodeRef::<leptos::html::P>::new();
     let announcement = RwSignal::new(String::new());
     let show_ended = RwSignal::new(false);
@@ -104,22 +106,23 @@ pub fn RecurringProductsView(
         }),
         on_unauthorized: Callback::new(move |instance| events.auth_required(AuthRequired { instance })),
     });
-    let table_locale = locale.clone();
     let ready = move |overview: Arc<CustomerOverview>| {
         let shown = overview.customer.customer_no.clone();
         let editing = editing.clone().map(|e| Editing { customer_no: shown, ..e });
         view! {
-            <RecurringProductsTable overview=overview locale=table_locale.clone() mode=mode
-                vat_rates=vat_rates.clone().unwrap_or_else(|| VatRates::configured("", "", &table_locale))
+            <RecurringProductsTable overview=overview mode=mode
+                vat_rates=vat_rates.clone().unwrap_or_else(|| VatRates::configured("", "", &locale))
                 show_ended=show_ended editing=editing />
         }
     };
-    view! {
-        <div class="bw-recurring" part="recurring-products">
-            <p class="bw-change-status" role="status" tabindex="-1" node_ref=status_ref>{move || announcement.get()}</p>
-            <LoadState state=state retry=reload locale=locale ready=ready />
-        </div>
-    }
+    provide_i18n(i18n, move || {
+        view! {
+            <div class="bw-recurring" part="recurring-products">
+                <p class="bw-change-status" role="status" tabindex="-1" node_ref=status_ref>{move || announcement.get()}</p>
+                <LoadState state=state retry=reload ready=ready />
+            </div>
+        }
+    })
 }
 
 /// The sentence announcing a saved change.
