@@ -7,8 +7,8 @@ use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails};
 use billing_widget::views::{
     use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceList,
-    InvoiceListTable, InvoiceTable, InvoiceView, Load, Loaded, Loading, SlotState, ViewName, FILL_CONCURRENCY,
-    QUIET_LOAD,
+    InvoiceListTable, InvoiceOpened, InvoiceTable, InvoiceView, Load, Loaded, Loading, SlotState, ViewName,
+    FILL_CONCURRENCY, QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -1007,4 +1007,90 @@ fn two_tables_side_by_side_each_speak_their_own_locale() {
 fn a_part_mounted_without_a_locale_speaks_english() {
     let (host, _handle) = mount(|| view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) /> });
     assert_eq!(texts(&host, ".bw-invoice-header h2"), ["Invoice 603010"]);
+}
+
+#[wasm_bindgen_test]
+async fn an_element_tells_the_host_page_its_invoice_loaded_with_an_event_from_the_element() {
+    use billing_widget::embed::mount_view;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+
+    let path = billing_contract::paths::invoice("100200", "603012");
+    let invoice = format!(r#"{{"@id": "{path}", "invoiceNo": "603012", "recurringProducts": "{path}/lines"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}, {LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let _fake = FakeFetch::serve(&[(&path, &invoice), (&format!("{path}/lines"), &lines)]);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let events: Rc<RefCell<Vec<web_sys::CustomEvent>>> = Rc::default();
+    let listener = {
+        let events = events.clone();
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| events.borrow_mut().push(e))
+    };
+    document.add_event_listener_with_callback("payex-loaded", listener.as_ref().unchecked_ref()).unwrap();
+
+    // Mounted as payex-billing.js mounts it: in a container in the element's shadow root.
+    let element: HtmlElement = document.create_element("section").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&element).unwrap();
+    let shadow = element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    shadow.append_child(&container).unwrap();
+    let options = js_sys::Object::new();
+    for (key, value) in [("ownerNo", "100200"), ("invoiceNo", "603012"), ("locale", "en-GB")] {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).unwrap();
+    }
+    let view = mount_view("invoice", container, options.into()).unwrap_or_else(|_| panic!("mountView"));
+    wait_until("the host page hears the invoice loaded", || !events.borrow().is_empty()).await;
+    settle().await;
+    document.remove_event_listener_with_callback("payex-loaded", listener.as_ref().unchecked_ref()).unwrap();
+    drop(view);
+    element.remove();
+
+    let events = events.borrow();
+    assert_eq!(events.len(), 1, "loaded once");
+    assert!(events[0].bubbles() && events[0].composed(), "it crosses the shadow root");
+    let target: web_sys::Node = events[0].target().unwrap().unchecked_into();
+    assert!(target.is_same_node(Some(&element)), "the host sees the element as its target");
+    let detail = events[0].detail();
+    let field = |key: &str| js_sys::Reflect::get(&detail, &key.into()).unwrap();
+    assert_eq!(field("view").as_string().as_deref(), Some("invoice"));
+    assert_eq!(field("invoiceNo").as_string().as_deref(), Some("603012"));
+    assert_eq!((field("lines").as_f64(), field("failedGroups").as_f64()), (Some(2.0), Some(0.0)));
+}
+
+#[wasm_bindgen_test]
+async fn an_invoice_list_reports_its_count_loaded_and_the_invoice_opened() {
+    let path = billing_contract::paths::invoices_of_customer("100200", "15615616");
+    let item = |no: &str, date: &str| {
+        format!(
+            r#"{{"@id": "/billing/invoice/v1/100200/invoices/{no}", "invoiceNo": "{no}", "invoiceDate": "{date}",
+                "dueDate": "{date}", "invoiceAmount": 10, "currency": "SEK"}}"#
+        )
+    };
+    let listing = format!(
+        r#"{{"items": [{}, {}], "navigation": {{"next": null}}}}"#,
+        item("603012", "2026-11-01"),
+        item("603011", "2026-10-01")
+    );
+    let _fake = FakeFetch::serve(&[(&path, &listing)]);
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let opened_by_caller = RwSignal::new(None::<String>);
+    let (host, _handle) = mount(move || {
+        provided.provide();
+        view! {
+            <InvoiceList client=ApiClient::new("") owner_no="100200" customer_no="15615616".to_string()
+                selected=Signal::stored(None::<String>)
+                on_open=Callback::new(move |invoice: Invoice| opened_by_caller.set(Some(invoice.invoice_no)))
+                locale="en-GB" />
+        }
+    });
+    wait_until("the list is loaded", || !heard.loaded.lock().unwrap().is_empty()).await;
+    settle().await;
+    assert_eq!(*heard.loaded.lock().unwrap(), [Loaded::InvoiceList { customer_no: "15615616".into(), invoices: 2 }]);
+    click(&host, "tbody tr:nth-child(2) button");
+    assert_eq!(
+        *heard.opened.lock().unwrap(),
+        [InvoiceOpened { owner_no: "100200".into(), customer_no: "15615616".into(), invoice_no: "603011".into() }]
+    );
+    assert_eq!(opened_by_caller.get_untracked().as_deref(), Some("603011"), "and the caller opens it");
 }
