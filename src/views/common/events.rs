@@ -161,3 +161,18 @@ impl ViewEvents {
 pub fn use_view_events() -> ViewEvents {
     use_context::<ViewEvents>().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_view_reports_under_the_name_the_host_reads() {
+        let loaded = Loaded::RecurringProducts { customer_no: "15615616".into(), products: 16, subscriptions: 4 };
+        assert_eq!(loaded.view().as_str(), "recurring-products");
+        assert_eq!(Loaded::InvoiceList { customer_no: String::new(), invoices: 0 }.view().as_str(), "invoice-list");
+        let invoice = Loaded::Invoice { invoice_no: "603012".into(), lines: 14, failed_groups: 0 };
+        assert_eq!(invoice.view(), ViewName::Invoice);
+        assert_eq!(ViewName::Invoice.as_str(), "invoice");
+    }
+}

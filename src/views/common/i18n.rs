@@ -62,3 +62,28 @@ pub fn provide_i18n<V: IntoView + 'static>(i18n: I18n, inner: impl FnOnce() -> V
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or_else(|| I18n::new("en"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_provided_locale_the_parts_speak_english() {
+        let i18n = use_i18n();
+        assert_eq!(i18n.texts().loading, texts("en").loading);
+        assert_eq!(i18n.locale(), "en");
+    }
+
+    #[test]
+    fn a_provided_locale_reaches_the_parts_inside_and_not_the_parent() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let _view = provide_i18n(I18n::new("sv-SE"), || {
+                let inside = use_i18n();
+                assert_eq!(inside.texts().loading, texts("sv-SE").loading);
+                assert_eq!(inside.formatter().locale(), "sv-SE");
+            });
+            assert_eq!(use_i18n().locale(), "en", "the caller's own context is untouched");
+        });
+    }
+}
