@@ -45,6 +45,10 @@ pub(crate) fn DemoSite() -> impl IntoView {
     // The CRM demo: CRM unless the URL asks for self-service (the embed defaults to self-service).
     let mode = RwSignal::new(query.get("mode").and_then(|m| m.parse::<Mode>().ok()).unwrap_or(Mode::Crm));
     provide_context(ErrorDetails(Signal::derive(move || mode.get() == Mode::Crm)));
+    // The views' reports reach the page as the embedded elements' `payex-*` events do.
+    if let Some(body) = document().body() {
+        billing_widget::embed::provide_host_events(body.into());
+    }
 
     Effect::new({
         let owner_no = owner_no.clone();

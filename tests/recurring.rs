@@ -4,10 +4,11 @@
 
 use billing_contract::problem::FieldProblem;
 use billing_contract::{Customer, Date, Link, OperationRel, Periodicity, Problem, RecurringProduct, Subscription};
+use billing_widget::api::ApiClient;
 use billing_widget::api::{ApiError, Change, Saved, SendChange};
 use billing_widget::embed::{ChangeAction, ChangeNotice, ElementOptions};
 use billing_widget::model::{CustomerOverview, SubscriptionProducts, VatRates};
-use billing_widget::views::{Editing, Mode, RecurringProductsTable};
+use billing_widget::views::{Editing, Loaded, Mode, RecurringProductsTable, RecurringProductsView};
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -862,4 +863,46 @@ fn without_a_mode_nothing_can_be_changed() {
     assert_eq!(options(None).mode, Mode::SelfService, "an element without mode is self-service");
     assert_eq!(options(Some("")).mode, Mode::SelfService);
     assert_eq!(options(Some("CRM ")).mode, Mode::Crm);
+}
+
+// ---- what the view reports to whoever mounted it ----------------------------------------------
+
+#[wasm_bindgen_test]
+async fn a_saved_subscription_is_reported_changed_and_each_load_reported_loaded() {
+    let path = billing_contract::paths::customer("100200", "15615616");
+    let adds = format!("{path}/subscriptions");
+    let customer = format!(
+        r#"{{"@id": "{path}", "customerNo": "15615616",
+            "operations": [{{"rel": "add-subscription", "method": "POST", "href": "{adds}"}}]}}"#
+    );
+    let fake = FakeFetch::serve(&[(&path, &customer), (&adds, "{}")]);
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let (host, _handle) = mount(move || {
+        provided.provide();
+        view! {
+            <RecurringProductsView client=ApiClient::new("") owner_no="100200" customer_no="15615616".to_string()
+                locale="en-GB" mode=Mode::Crm vat_rates=VatRates::of_country("SE") />
+        }
+    });
+    let loaded = Loaded::RecurringProducts { customer_no: "15615616".into(), products: 0, subscriptions: 0 };
+    wait_until("the products are loaded", || heard.loaded.lock().unwrap().len() == 1).await;
+    assert_eq!(heard.loaded.lock().unwrap()[0], loaded, "loaded with the customer and what it holds");
+    assert!(heard.changed.lock().unwrap().is_empty(), "nothing changed yet");
+
+    click(&host, ".bw-overview-bar button:not(.bw-ended-toggle)");
+    settle().await;
+    fill_field(&host, "subscriptionNo", "46709999999");
+    fill_field(&host, "description", "Mobil – Nils");
+    submit(&host);
+    wait_until("the change is reported", || !heard.changed.lock().unwrap().is_empty()).await;
+    let changed = heard.changed.lock().unwrap().clone();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0].action, ChangeAction::SubscriptionAdded);
+    assert_eq!((changed[0].owner_no.as_str(), changed[0].customer_no.as_str()), ("100200", "15615616"));
+    assert_eq!(changed[0].subscription_no.as_deref(), Some("46709999999"));
+    assert!(fake.asked().iter().any(|url| url.ends_with(&adds)), "the subscription was sent");
+    wait_until("the products are read again", || heard.loaded.lock().unwrap().len() == 2).await;
+    assert_eq!(heard.loaded.lock().unwrap()[1], loaded, "the view shows the server's state again");
+    assert!(heard.failed.lock().unwrap().is_empty() && heard.auth_required.lock().unwrap().is_empty());
 }

@@ -8,7 +8,8 @@ use billing_widget::format::Formatter;
 use billing_widget::model::{ChargeGroup, GroupKind, InvoiceDetails, Lowercase, StdLowercase};
 use billing_widget::views::{
     use_load, ErrorDetails, ErrorView, FetchInvoice, GroupSlot, InvoiceCharges, InvoiceHeader, InvoiceList,
-    InvoiceListTable, InvoiceTable, Load, Loading, SlotState, FILL_CONCURRENCY, QUIET_LOAD,
+    InvoiceListTable, InvoiceOpened, InvoiceTable, InvoiceView, Load, Loaded, Loading, SlotState, ViewName,
+    FILL_CONCURRENCY, QUIET_LOAD,
 };
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -169,7 +170,8 @@ fn credits_are_marked_in_text_not_only_colour() {
 
 #[wasm_bindgen_test]
 fn the_header_shows_number_dates_customer_and_amount() {
-    let (host, _handle) = mount(|| view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) locale="sv-SE" /> });
+    let (host, _handle) =
+        mount_with_locale("sv-SE", || view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) /> });
     assert_eq!(texts(&host, "h2"), ["Faktura 603010"]);
     assert_eq!(texts(&host, "dd"), ["2026-03-01", "2026-03-31", "15615616", "406,44 kr"]);
 }
@@ -317,10 +319,10 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
     ]);
     let retried = RwSignal::new(Vec::<usize>::new());
     let arrived = Signal::stored(vec![0, 0, 500]);
-    let (host, _handle) = mount(move || {
+    let (host, _handle) = mount_with_locale("en-GB", move || {
         view! {
             <InvoiceCharges invoice=Arc::new(invoice("100")) slots=slots arrived=arrived
-                on_retry=Callback::new(move |i| retried.update(|r| r.push(i))) locale="en-GB" />
+                on_retry=Callback::new(move |i| retried.update(|r| r.push(i))) />
         }
     });
     assert_eq!(count(&host, "tr.bw-line"), 1, "the loaded group shows");
@@ -359,8 +361,8 @@ async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
         problems: vec![billing_contract::problem::FieldProblem::new("vatRate", "must be one of 0, 6, 12, 25")],
     };
     let retries = RwSignal::new(0);
-    let (host, _handle) = mount(move || {
-        view! { <ErrorView error=ApiError::Problem(problem) retry=Callback::new(move |()| retries.update(|n| *n += 1)) locale="en" /> }
+    let (host, _handle) = mount_with_locale("en", move || {
+        view! { <ErrorView error=ApiError::Problem(problem) retry=Callback::new(move |()| retries.update(|n| *n += 1)) /> }
     });
     assert_eq!(texts(&host, ".bw-error-title"), ["Validation failed"]);
     assert_eq!(texts(&host, ".bw-error-detail"), ["2 fields are invalid"]);
@@ -374,7 +376,7 @@ async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
 #[wasm_bindgen_test]
 fn a_network_failure_reads_as_a_sentence() {
     let (host, _handle) =
-        mount(|| view! { <ErrorView error=ApiError::Network("Failed to fetch".into()) locale="en" /> });
+        mount_with_locale("en", || view! { <ErrorView error=ApiError::Network("Failed to fetch".into()) /> });
     assert_eq!(
         texts(&host, ".bw-error-title"),
         ["The billing service could not be reached. Check your connection and try again."]
@@ -393,7 +395,7 @@ fn decode_error() -> ApiError {
 
 #[wasm_bindgen_test]
 fn an_unreadable_answer_is_told_in_words_with_its_error_id_and_never_the_decoder_message() {
-    let (host, _handle) = mount(|| view! { <ErrorView error=decode_error() locale="sv-SE" /> });
+    let (host, _handle) = mount_with_locale("sv-SE", || view! { <ErrorView error=decode_error() /> });
     assert_eq!(
         texts(&host, ".bw-error-title"),
         ["Faktureringstjänsten skickade ett svar som den här vyn inte kan läsa."]
@@ -406,9 +408,9 @@ fn an_unreadable_answer_is_told_in_words_with_its_error_id_and_never_the_decoder
 
 #[wasm_bindgen_test]
 fn crm_staff_find_the_raw_cause_behind_a_closed_details_toggle() {
-    let (host, _handle) = mount(|| {
+    let (host, _handle) = mount_with_locale("en", || {
         provide_context(ErrorDetails(Signal::stored(true)));
-        view! { <ErrorView error=decode_error() locale="en" /> }
+        view! { <ErrorView error=decode_error() /> }
     });
     assert_eq!(count(&host, "details.bw-error-details"), 1);
     assert_eq!(attribute(&host, "details.bw-error-details", "open"), None, "closed until asked for");
@@ -436,45 +438,6 @@ fn a_line_that_cannot_be_read_costs_that_line_and_the_totals_say_they_are_incomp
         !host.text_content().unwrap().contains("The lines add up to the invoiced amount."),
         "not called reconciled"
     );
-}
-
-/// Serves `pages` (URL path -> JSON body) from a stand-in `fetch`, recording every URL asked for.
-struct FakeFetch {
-    original: wasm_bindgen::JsValue,
-}
-
-impl FakeFetch {
-    fn serve(pages: &[(&str, &str)]) -> FakeFetch {
-        let window = web_sys::window().unwrap();
-        let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
-        let table = js_sys::Object::new();
-        for (path, body) in pages {
-            js_sys::Reflect::set(&table, &(*path).into(), &(*body).into()).unwrap();
-        }
-        js_sys::Reflect::set(&window, &"__bwPages".into(), &table).unwrap();
-        js_sys::Reflect::set(&window, &"__bwAsked".into(), &js_sys::Array::new()).unwrap();
-        let fake = js_sys::Function::new_with_args(
-            "request",
-            "const url = new URL(request.url); window.__bwAsked.push(request.url);
-             const body = window.__bwPages[url.pathname + url.search];
-             return Promise.resolve(body === undefined
-               ? new Response('{}', { status: 404 })
-               : new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } }));",
-        );
-        js_sys::Reflect::set(&window, &"fetch".into(), &fake).unwrap();
-        FakeFetch { original }
-    }
-
-    fn asked(&self) -> Vec<String> {
-        let asked = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__bwAsked".into()).unwrap();
-        js_sys::Array::from(&asked).iter().filter_map(|v| v.as_string()).collect()
-    }
-}
-
-impl Drop for FakeFetch {
-    fn drop(&mut self) {
-        js_sys::Reflect::set(&web_sys::window().unwrap(), &"fetch".into(), &self.original).unwrap();
-    }
 }
 
 #[wasm_bindgen_test]
@@ -550,18 +513,6 @@ async fn a_late_answer_for_an_earlier_request_is_dropped() {
     first.send(Ok("first answer".into())).unwrap();
     settle().await;
     assert_eq!(texts(&host, "p"), ["second answer"], "the stale answer was dropped");
-}
-
-/// Resolves after `duration` (a browser timer).
-async fn sleep(duration: std::time::Duration) {
-    let (sender, receiver) = oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = sender.send(());
-        },
-        duration,
-    );
-    let _ = receiver.await;
 }
 
 /// A load faster than a tenth of a second shows no placeholder (it would only flash); a slower
@@ -718,8 +669,8 @@ fn an_invoice_without_charges_says_so_instead_of_an_empty_table() {
 #[wasm_bindgen_test]
 fn no_charges_message_while_groups_are_still_being_listed() {
     let listing = RwSignal::new(true);
-    let (host, _handle) = mount(move || {
-        view! { <InvoiceCharges invoice=Arc::new(invoice("0")) slots=Signal::stored(Vec::new()) listing=listing locale="en-GB" /> }
+    let (host, _handle) = mount_with_locale("en-GB", move || {
+        view! { <InvoiceCharges invoice=Arc::new(invoice("0")) slots=Signal::stored(Vec::new()) listing=listing /> }
     });
     assert_eq!(count(&host, ".bw-empty"), 0, "not before every group is known");
 }
@@ -1159,4 +1110,182 @@ async fn a_host_page_fetch_that_misbehaves_fails_the_request_not_the_widget() {
     let _fake = RecordingFetch::answering("return Promise.reject(new TypeError('Failed to fetch'));");
     let read = ApiClient::new("").get::<serde_json::Value>("/billing/x/1").await;
     assert_eq!(read, Err(ApiError::Network("TypeError: Failed to fetch".into())), "the browser's words, for details");
+}
+
+// ---- what a view reports to whoever mounted it ----------------------------------------------
+
+const INVOICE: &str = "/billing/invoice/v1/100200/invoices/603012";
+
+/// A line of the invoice as the API sends it.
+const LINE_JSON: &str = r#"{"description": "Mobil", "quantity": 1, "unitPrice": 100, "amount": 100, "vatRate": 25, "vatAmount": 25, "totalAmount": 125}"#;
+
+#[wasm_bindgen_test]
+async fn an_invoice_view_reports_loaded_with_its_line_count_to_the_callbacks_provided() {
+    let invoice = format!(r#"{{"@id": "{INVOICE}", "invoiceNo": "603012", "recurringProducts": "{INVOICE}/lines"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}, {LINE_JSON}, {LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let _fake = FakeFetch::serve(&[(INVOICE, &invoice), (&format!("{INVOICE}/lines"), &lines)]);
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let (host, _handle) = mount(move || {
+        provided.provide();
+        view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="en-GB" /> }
+    });
+    wait_until("the invoice is loaded", || !heard.loaded.lock().unwrap().is_empty()).await;
+    settle().await;
+    assert_eq!(
+        *heard.loaded.lock().unwrap(),
+        [Loaded::Invoice { invoice_no: "603012".into(), lines: 3, failed_groups: 0 }],
+        "loaded once, with every line shown"
+    );
+    assert_eq!(count(&host, "tr.bw-line"), 3);
+    assert!(heard.failed.lock().unwrap().is_empty(), "no failure reported");
+}
+
+#[wasm_bindgen_test]
+async fn an_invoice_that_cannot_be_loaded_reports_the_failure_and_no_load() {
+    let _fake = FakeFetch::serve(&[]);
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let (host, _handle) = mount(move || {
+        provided.provide();
+        view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="en-GB" /> }
+    });
+    wait_until("the failure is reported", || !heard.failed.lock().unwrap().is_empty()).await;
+    settle().await;
+    let failed = heard.failed.lock().unwrap().clone();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!((failed[0].view, failed[0].error.status()), (ViewName::Invoice, Some(404)));
+    assert!(heard.loaded.lock().unwrap().is_empty(), "a failed invoice is not reported loaded");
+    assert_eq!(count(&host, ".bw-error"), 1, "and the view says so");
+}
+
+#[wasm_bindgen_test]
+async fn a_view_mounted_without_callbacks_loads_and_reports_nowhere() {
+    let invoice = format!(r#"{{"@id": "{INVOICE}", "invoiceNo": "603012"}}"#);
+    let _fake = FakeFetch::serve(&[(INVOICE, &invoice)]);
+    let (host, _handle) =
+        mount(|| view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="en-GB" /> });
+    wait_until("the invoice shows", || count(&host, ".bw-invoice-header") == 1).await;
+    assert!(texts(&host, ".bw-invoice-header h2")[0].contains("603012"), "no callbacks provided is no failure");
+}
+
+// ---- one locale per mounted view ----------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn an_invoice_views_locale_reaches_every_part_inside_it() {
+    let invoice = format!(r#"{{"@id": "{INVOICE}", "invoiceNo": "603012", "recurringProducts": "{INVOICE}/lines"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let _fake = FakeFetch::serve(&[(INVOICE, &invoice), (&format!("{INVOICE}/lines"), &lines)]);
+    let (host, _handle) =
+        mount(|| view! { <InvoiceView client=ApiClient::new("") invoice=Link(INVOICE.into()) locale="sv-SE" /> });
+    wait_until("the charges show", || count(&host, "tr.bw-line") == 1).await;
+    assert_eq!(texts(&host, ".bw-invoice-header h2"), ["Faktura 603012"], "the header");
+    assert_eq!(texts(&host, ".bw-toolbar label"), ["Filtrera rader"], "the charges' toolbar");
+    assert!(texts(&host, ".bw-summary").concat().contains("125,00"), "the totals, in Swedish numbers");
+}
+
+#[wasm_bindgen_test]
+fn two_tables_side_by_side_each_speak_their_own_locale() {
+    let (host, _handle) = mount(|| {
+        let table = |locale: &'static str| {
+            view! {
+                <InvoiceListTable invoices=Arc::new(Vec::new()) fetch=held_fetch().0 selected=Signal::stored(None::<String>)
+                    on_open=Callback::new(|_: Invoice| {}) caption="Invoices" locale=locale />
+            }
+        };
+        view! { {table("sv-SE")}{table("en-GB")} }
+    });
+    assert_eq!(texts(&host, ".bw-empty"), ["Kunden har inga fakturor.", "This customer has no invoices."]);
+}
+
+#[wasm_bindgen_test]
+fn a_part_mounted_without_a_locale_speaks_english() {
+    let (host, _handle) = mount(|| view! { <InvoiceHeader invoice=Arc::new(invoice("406.44")) /> });
+    assert_eq!(texts(&host, ".bw-invoice-header h2"), ["Invoice 603010"]);
+}
+
+#[wasm_bindgen_test]
+async fn an_element_tells_the_host_page_its_invoice_loaded_with_an_event_from_the_element() {
+    use billing_widget::embed::mount_view;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+
+    let path = billing_contract::paths::invoice("100200", "603012");
+    let invoice = format!(r#"{{"@id": "{path}", "invoiceNo": "603012", "recurringProducts": "{path}/lines"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}, {LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let _fake = FakeFetch::serve(&[(&path, &invoice), (&format!("{path}/lines"), &lines)]);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let events: Rc<RefCell<Vec<web_sys::CustomEvent>>> = Rc::default();
+    let listener = {
+        let events = events.clone();
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| events.borrow_mut().push(e))
+    };
+    document.add_event_listener_with_callback("payex-loaded", listener.as_ref().unchecked_ref()).unwrap();
+
+    // Mounted as payex-billing.js mounts it: in a container in the element's shadow root.
+    let element: HtmlElement = document.create_element("section").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&element).unwrap();
+    let shadow = element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    shadow.append_child(&container).unwrap();
+    let options = js_sys::Object::new();
+    for (key, value) in [("ownerNo", "100200"), ("invoiceNo", "603012"), ("locale", "en-GB")] {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).unwrap();
+    }
+    let view = mount_view("invoice", container, options.into()).unwrap_or_else(|_| panic!("mountView"));
+    wait_until("the host page hears the invoice loaded", || !events.borrow().is_empty()).await;
+    settle().await;
+    document.remove_event_listener_with_callback("payex-loaded", listener.as_ref().unchecked_ref()).unwrap();
+    drop(view);
+    element.remove();
+
+    let events = events.borrow();
+    assert_eq!(events.len(), 1, "loaded once");
+    assert!(events[0].bubbles() && events[0].composed(), "it crosses the shadow root");
+    let target: web_sys::Node = events[0].target().unwrap().unchecked_into();
+    assert!(target.is_same_node(Some(&element)), "the host sees the element as its target");
+    let detail = events[0].detail();
+    let field = |key: &str| js_sys::Reflect::get(&detail, &key.into()).unwrap();
+    assert_eq!(field("view").as_string().as_deref(), Some("invoice"));
+    assert_eq!(field("invoiceNo").as_string().as_deref(), Some("603012"));
+    assert_eq!((field("lines").as_f64(), field("failedGroups").as_f64()), (Some(2.0), Some(0.0)));
+}
+
+#[wasm_bindgen_test]
+async fn an_invoice_list_reports_its_count_loaded_and_the_invoice_opened() {
+    let path = billing_contract::paths::invoices_of_customer("100200", "15615616");
+    let item = |no: &str, date: &str| {
+        format!(
+            r#"{{"@id": "/billing/invoice/v1/100200/invoices/{no}", "invoiceNo": "{no}", "invoiceDate": "{date}",
+                "dueDate": "{date}", "invoiceAmount": 10, "currency": "SEK"}}"#
+        )
+    };
+    let listing = format!(
+        r#"{{"items": [{}, {}], "navigation": {{"next": null}}}}"#,
+        item("603012", "2026-11-01"),
+        item("603011", "2026-10-01")
+    );
+    let _fake = FakeFetch::serve(&[(&path, &listing)]);
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let opened_by_caller = RwSignal::new(None::<String>);
+    let (host, _handle) = mount(move || {
+        provided.provide();
+        view! {
+            <InvoiceList client=ApiClient::new("") owner_no="100200" customer_no="15615616".to_string()
+                selected=Signal::stored(None::<String>)
+                on_open=Callback::new(move |invoice: Invoice| opened_by_caller.set(Some(invoice.invoice_no)))
+                locale="en-GB" />
+        }
+    });
+    wait_until("the list is loaded", || !heard.loaded.lock().unwrap().is_empty()).await;
+    settle().await;
+    assert_eq!(*heard.loaded.lock().unwrap(), [Loaded::InvoiceList { customer_no: "15615616".into(), invoices: 2 }]);
+    click(&host, "tbody tr:nth-child(2) button");
+    assert_eq!(
+        *heard.opened.lock().unwrap(),
+        [InvoiceOpened { owner_no: "100200".into(), customer_no: "15615616".into(), invoice_no: "603011".into() }]
+    );
+    assert_eq!(opened_by_caller.get_untracked().as_deref(), Some("603011"), "and the caller opens it");
 }

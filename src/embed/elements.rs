@@ -177,11 +177,15 @@ pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue)
     scope.set_session(Some(initial.session_token.expose()));
     let live: Rc<Cell<Option<Live>>> = Rc::new(Cell::new(None));
     let out = live.clone();
+    // Reports go out from the container: inside the element's shadow root, so the host sees the
+    // element as their target, and the views inside need not know it.
+    let target = web_sys::EventTarget::from(container.clone());
     let view = leptos::mount::mount_to(container, move || {
         // Created inside the mount, so the signals are released with the view.
         let (options, renewals) = (RwSignal::new(initial), RwSignal::new(0));
         out.set(Some(Live { options, renewals }));
         provide_context(SessionRenewals(renewals));
+        super::host_events::provide_host_events(target);
         element_view(kind, options, scope)
     });
     // Unmounting drops the view, then the registration: a panic after that leaves the container alone.

@@ -29,63 +29,21 @@
 //! });
 //! ```
 
+use crate::model::change::ChangeNotice;
+use crate::views::{AuthRequired, Failed, InvoiceOpened, Loaded};
 use wasm_bindgen::JsValue;
 
-/// What kind of change was made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChangeAction {
-    ProductAdded,
-    ProductUpdated,
-    ProductEnded,
-    ProductDeleted,
-    SubscriptionAdded,
-}
-
-impl ChangeAction {
-    /// The `action` the host reads, e.g. `product-ended`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeAction::ProductAdded => "product-added",
-            ChangeAction::ProductUpdated => "product-updated",
-            ChangeAction::ProductEnded => "product-ended",
-            ChangeAction::ProductDeleted => "product-deleted",
-            ChangeAction::SubscriptionAdded => "subscription-added",
-        }
-    }
-}
-
 /// The `detail` of `payex-recurring-products-changed`: what changed, on which customer and
-/// subscription.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChangeNotice {
-    /// What was done.
-    pub action: ChangeAction,
-    /// The ledger.
-    pub owner_no: String,
-    /// The customer.
-    pub customer_no: String,
-    /// The subscription, or `null` for the customer's own products.
-    pub subscription_no: Option<String>,
-    /// The product changed, or `null` for an added one (its number is the server's to give).
-    pub recurring_product_no: Option<String>,
-    /// The catalogue number of the product, or `null` for a subscription.
-    pub product_no: Option<String>,
-    /// The product's or subscription's description.
-    pub description: Option<String>,
-}
-
-impl ChangeNotice {
-    /// The event's `detail`.
-    fn detail(&self) -> Detail {
-        Detail::new()
-            .with("action", self.action.as_str())
-            .with("ownerNo", self.owner_no.as_str())
-            .with("customerNo", self.customer_no.as_str())
-            .with("subscriptionNo", self.subscription_no.clone())
-            .with("recurringProductNo", self.recurring_product_no.clone())
-            .with("productNo", self.product_no.clone())
-            .with("description", self.description.clone())
-    }
+/// subscription (`null` where a [`ChangeNotice`] has `None`).
+fn change_detail(notice: &ChangeNotice) -> Detail {
+    Detail::new()
+        .with("action", notice.action.as_str())
+        .with("ownerNo", notice.owner_no.as_str())
+        .with("customerNo", notice.customer_no.as_str())
+        .with("subscriptionNo", notice.subscription_no.clone())
+        .with("recurringProductNo", notice.recurring_product_no.clone())
+        .with("productNo", notice.product_no.clone())
+        .with("description", notice.description.clone())
 }
 
 /// One value in an event's `detail`.
@@ -211,7 +169,7 @@ impl HostEvent {
                 .with("ownerNo", owner_no.as_str())
                 .with("customerNo", customer_no.as_str())
                 .with("invoiceNo", invoice_no.as_str()),
-            HostEvent::RecurringProductsChanged(notice) => notice.detail(),
+            HostEvent::RecurringProductsChanged(notice) => change_detail(notice),
             HostEvent::AuthenticationRequired { instance } => {
                 Detail::new().with("status", 401u32).with("instance", instance.clone())
             }
@@ -235,6 +193,53 @@ impl HostEvent {
     }
 }
 
+impl From<Loaded> for HostEvent {
+    /// `payex-loaded`, with the view's name and what it holds.
+    fn from(loaded: Loaded) -> HostEvent {
+        let detail = Detail::new().with("view", loaded.view().as_str());
+        HostEvent::Loaded(match loaded {
+            Loaded::Invoice { invoice_no, lines, failed_groups } => {
+                detail.with("invoiceNo", invoice_no).with("lines", lines).with("failedGroups", failed_groups)
+            }
+            Loaded::InvoiceList { customer_no, invoices } => {
+                detail.with("customerNo", customer_no).with("invoices", invoices)
+            }
+            Loaded::RecurringProducts { customer_no, products, subscriptions } => {
+                detail.with("customerNo", customer_no).with("products", products).with("subscriptions", subscriptions)
+            }
+        })
+    }
+}
+
+impl From<Failed> for HostEvent {
+    /// `payex-error` (see [`HostEvent::error`]).
+    fn from(failed: Failed) -> HostEvent {
+        HostEvent::error(failed.view.as_str(), &failed.error)
+    }
+}
+
+impl From<InvoiceOpened> for HostEvent {
+    /// `payex-invoice-opened`.
+    fn from(opened: InvoiceOpened) -> HostEvent {
+        let InvoiceOpened { owner_no, customer_no, invoice_no } = opened;
+        HostEvent::InvoiceOpened { owner_no, customer_no, invoice_no }
+    }
+}
+
+impl From<ChangeNotice> for HostEvent {
+    /// `payex-recurring-products-changed`.
+    fn from(notice: ChangeNotice) -> HostEvent {
+        HostEvent::RecurringProductsChanged(notice)
+    }
+}
+
+impl From<AuthRequired> for HostEvent {
+    /// `payex-authentication-required`.
+    fn from(required: AuthRequired) -> HostEvent {
+        HostEvent::AuthenticationRequired { instance: required.instance }
+    }
+}
+
 /// Dispatches `event` on `target` (bubbling, composed). Returns false if the browser refused it
 /// or a listener cancelled it.
 pub fn dispatch(target: &web_sys::EventTarget, event: &HostEvent) -> bool {
@@ -250,6 +255,8 @@ pub fn dispatch(target: &web_sys::EventTarget, event: &HostEvent) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::change::ChangeAction;
+    use crate::views::ViewName;
 
     #[test]
     fn a_change_notice_names_everything_the_host_reads() {
@@ -290,5 +297,65 @@ mod tests {
         let detail = HostEvent::AuthenticationRequired { instance: Some("sbx-000042".into()) }.detail();
         assert_eq!(detail.get("status"), Some(&DetailValue::Number(401)));
         assert_eq!(detail.get("instance"), Some(&DetailValue::Text("sbx-000042".into())));
+    }
+
+    #[test]
+    fn a_loaded_invoice_tells_its_number_lines_and_failed_groups() {
+        let event = HostEvent::from(Loaded::Invoice { invoice_no: "603012".into(), lines: 14, failed_groups: 1 });
+        assert_eq!(event.name(), "payex-loaded");
+        assert_eq!(
+            event.detail(),
+            Detail::new()
+                .with("view", "invoice")
+                .with("invoiceNo", "603012")
+                .with("lines", 14usize)
+                .with("failedGroups", 1usize)
+        );
+    }
+
+    #[test]
+    fn a_loaded_list_and_overview_tell_the_customer_and_their_counts() {
+        let list = HostEvent::from(Loaded::InvoiceList { customer_no: "15615616".into(), invoices: 12 }).detail();
+        assert_eq!(
+            list,
+            Detail::new().with("view", "invoice-list").with("customerNo", "15615616").with("invoices", 12usize)
+        );
+        let overview = HostEvent::from(Loaded::RecurringProducts {
+            customer_no: "15615616".into(),
+            products: 16,
+            subscriptions: 4,
+        })
+        .detail();
+        assert_eq!(
+            overview,
+            Detail::new()
+                .with("view", "recurring-products")
+                .with("customerNo", "15615616")
+                .with("products", 16usize)
+                .with("subscriptions", 4usize)
+        );
+    }
+
+    #[test]
+    fn a_failure_names_its_view_and_status() {
+        let error = crate::api::ApiError::Status { status: 404, status_text: "Not Found".into(), request_id: None };
+        let event = HostEvent::from(Failed { view: ViewName::InvoiceList, error });
+        assert_eq!(event.name(), "payex-error");
+        assert_eq!(event.detail().get("view"), Some(&DetailValue::Text("invoice-list".into())));
+        assert_eq!(event.detail().get("status"), Some(&DetailValue::Number(404)));
+    }
+
+    #[test]
+    fn an_opened_invoice_and_a_renewal_request_keep_their_names_and_fields() {
+        let opened = HostEvent::from(InvoiceOpened {
+            owner_no: "100200".into(),
+            customer_no: "15615616".into(),
+            invoice_no: "603012".into(),
+        });
+        assert_eq!(opened.name(), "payex-invoice-opened");
+        assert_eq!(opened.detail().get("invoiceNo"), Some(&DetailValue::Text("603012".into())));
+        let renew = HostEvent::from(AuthRequired { instance: None });
+        assert_eq!(renew.name(), "payex-authentication-required");
+        assert_eq!(renew.detail().get("instance"), Some(&DetailValue::Null));
     }
 }

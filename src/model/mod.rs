@@ -3,6 +3,7 @@
 //! JavaScript (what needs the browser, such as its letter case, is handed in): `cargo test`
 //! checks them natively.
 
+pub mod change;
 pub mod charges_table;
 pub mod checked;
 pub mod csv;

@@ -14,6 +14,8 @@ mod recurring;
 
 pub use crate::api::invoice_loader::{GroupSlot, SlotState};
 pub use common::clock::local_today;
+pub use common::events::{use_view_events, AuthRequired, Failed, InvoiceOpened, Loaded, ViewEvents, ViewName};
+pub use common::i18n::{provide_i18n, use_i18n, I18n};
 pub use common::load::{use_load, Load, LoadState};
 pub use common::mode::Mode;
 pub use common::session::SessionRenewals;

@@ -104,7 +104,121 @@ impl Drop for RecordingFetch {
     }
 }
 
+/// Serves `pages` (URL path -> JSON body, for any method) from a stand-in `fetch`, recording
+/// every URL asked for; any other path is a 404. The real `fetch` is back when this is dropped.
+pub struct FakeFetch {
+    original: wasm_bindgen::JsValue,
+}
+
+impl FakeFetch {
+    pub fn serve(pages: &[(&str, &str)]) -> FakeFetch {
+        let window = web_sys::window().unwrap();
+        let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
+        let table = js_sys::Object::new();
+        for (path, body) in pages {
+            js_sys::Reflect::set(&table, &(*path).into(), &(*body).into()).unwrap();
+        }
+        js_sys::Reflect::set(&window, &"__bwPages".into(), &table).unwrap();
+        js_sys::Reflect::set(&window, &"__bwAsked".into(), &js_sys::Array::new()).unwrap();
+        let fake = js_sys::Function::new_with_args(
+            "request",
+            "const url = new URL(request.url); window.__bwAsked.push(request.url);
+             const body = window.__bwPages[url.pathname + url.search];
+             return Promise.resolve(body === undefined
+               ? new Response('{}', { status: 404 })
+               : new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } }));",
+        );
+        js_sys::Reflect::set(&window, &"fetch".into(), &fake).unwrap();
+        FakeFetch { original }
+    }
+
+    pub fn asked(&self) -> Vec<String> {
+        let asked = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__bwAsked".into()).unwrap();
+        js_sys::Array::from(&asked).iter().filter_map(|v| v.as_string()).collect()
+    }
+}
+
+impl Drop for FakeFetch {
+    fn drop(&mut self) {
+        js_sys::Reflect::set(&web_sys::window().unwrap(), &"fetch".into(), &self.original).unwrap();
+    }
+}
+
 /// The value of header `name` on `request`, if it has one.
 pub fn header(request: &web_sys::Request, name: &str) -> Option<String> {
     request.headers().get(name).unwrap()
+}
+
+/// Resolves after `duration` (a browser timer).
+pub async fn sleep(duration: std::time::Duration) {
+    let (sender, receiver) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = sender.send(());
+        },
+        duration,
+    );
+    let _ = receiver.await;
+}
+
+/// Waits (up to five seconds) until `done` holds; panics with `what` if it never does.
+pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..250 {
+        if done() {
+            return;
+        }
+        sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// Reports collected from the [`ViewEvents`](billing_widget::views::ViewEvents) callbacks a
+/// test provides to the view it mounts.
+#[derive(Clone, Default)]
+pub struct Heard {
+    pub loaded: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::views::Loaded>>>,
+    pub failed: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::views::Failed>>>,
+    pub changed: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::model::change::ChangeNotice>>>,
+    pub opened: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::views::InvoiceOpened>>>,
+    pub auth_required: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::views::AuthRequired>>>,
+}
+
+impl Heard {
+    /// Provides callbacks recording into this (call inside the mount).
+    pub fn provide(&self) {
+        use billing_widget::views::ViewEvents;
+        let heard = self.clone();
+        provide_context(ViewEvents {
+            on_loaded: Some(Callback::new({
+                let list = heard.loaded.clone();
+                move |v| list.lock().unwrap().push(v)
+            })),
+            on_error: Some(Callback::new({
+                let list = heard.failed.clone();
+                move |v| list.lock().unwrap().push(v)
+            })),
+            on_changed: Some(Callback::new({
+                let list = heard.changed.clone();
+                move |v| list.lock().unwrap().push(v)
+            })),
+            on_invoice_opened: Some(Callback::new({
+                let list = heard.opened.clone();
+                move |v| list.lock().unwrap().push(v)
+            })),
+            on_auth_required: Some(Callback::new({
+                let list = heard.auth_required.clone();
+                move |v| list.lock().unwrap().push(v)
+            })),
+        });
+    }
+}
+
+/// Mounts `f`'s view with the texts and formats of `locale` provided, as a top-level view
+/// provides them to the components inside it.
+pub fn mount_with_locale<V: IntoView + 'static>(
+    locale: &'static str,
+    f: impl FnOnce() -> V + 'static,
+) -> (HtmlElement, impl Drop) {
+    use billing_widget::views::{provide_i18n, I18n};
+    mount(move || provide_i18n(I18n::new(locale), f))
 }

@@ -1,7 +1,7 @@
 //! Loading data for a view: one state signal, a retry, and no stale answers.
 
 use crate::api::ApiError;
-use crate::format::texts;
+use crate::views::common::i18n::use_i18n;
 use crate::views::{ErrorView, Loading};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -98,23 +98,21 @@ where
 ///
 /// - `state`: the data's state, from [`use_load`].
 /// - `retry`: what the error's button runs.
-/// - `locale`: the viewer's locale.
 /// - `ready`: renders the data.
 #[component]
 pub fn LoadState<T, V>(
     state: ReadSignal<Load<T>>,
     retry: Callback<()>,
-    #[prop(into)] locale: String,
     ready: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let t = texts(&locale);
+    let t = use_i18n().texts();
     move || match state.get() {
         Load::Loading => view! { <Loading label=t.loading /> }.into_any(),
-        Load::Failed(error) => view! { <ErrorView error=error retry=retry locale=locale.clone() /> }.into_any(),
+        Load::Failed(error) => view! { <ErrorView error=error retry=retry /> }.into_any(),
         Load::Ready(data) => ready(data).into_any(),
     }
 }

@@ -1,7 +1,10 @@
-//! What every view shares: loading and error states, session renewal, the mode, helpers.
+//! What every view shares: loading and error states, session renewal, the mode, what views
+//! report to whoever mounted them, the viewer's language, helpers.
 
 pub(crate) mod clock;
 pub(crate) mod download;
+pub(crate) mod events;
+pub(crate) mod i18n;
 pub(crate) mod load;
 pub(crate) mod mode;
 pub(crate) mod session;

@@ -1,7 +1,8 @@
 //! Loading and error states shared by every view.
 
 use crate::api::{ApiError, PagingFault};
-use crate::format::{i18n::fill, texts, Texts};
+use crate::format::{i18n::fill, Texts};
+use crate::views::common::i18n::use_i18n;
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -121,16 +122,14 @@ pub fn incomplete_note(text: String) -> impl IntoView {
 ///
 /// - `error`: what failed.
 /// - `retry`: run again; no button without it.
-/// - `locale`: the viewer's locale.
 /// - `hide_fields`: leave out the field problems (a form shows them on its fields).
 #[component]
 pub fn ErrorView(
     error: ApiError,
     #[prop(optional)] retry: Option<Callback<()>>,
-    #[prop(into)] locale: String,
     #[prop(optional)] hide_fields: bool,
 ) -> impl IntoView {
-    let t = texts(&locale);
+    let t = use_i18n().texts();
     let Described { title, detail, raw, id: instance, problem_type } = describe(t, &error);
     let fields = error.problem().filter(|_| !hide_fields).map(|p| p.problems.clone()).unwrap_or_default();
     view! {

@@ -2,7 +2,7 @@
 //! whom to tell when it is saved or the session has expired.
 
 use crate::api::{ApiError, Change, Saved, SendChange};
-use crate::embed::ChangeNotice;
+use crate::model::change::ChangeNotice;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -46,7 +46,7 @@ impl Editing {
     }
 
     /// A notice about this customer.
-    pub fn notice(&self, action: crate::embed::ChangeAction) -> ChangeNotice {
+    pub fn notice(&self, action: crate::model::change::ChangeAction) -> ChangeNotice {
         ChangeNotice {
             action,
             owner_no: self.owner_no.clone(),

@@ -14,7 +14,6 @@ pub(super) fn FormSummary<F: FormField + Send + Sync>(
     errors: RwSignal<FormErrors<F>>,
     failure: RwSignal<Option<ApiError>>,
     t: &'static Texts,
-    #[prop(into)] locale: String,
 ) -> impl IntoView {
     move || {
         let fields = errors.with(|e| e.fields.len());
@@ -26,7 +25,7 @@ pub(super) fn FormSummary<F: FormField + Send + Sync>(
         };
         let failure = failure.get().map(|error| {
             let error = if error.status() == Some(401) { session_expired(t, error) } else { error };
-            view! { <ErrorView error=error locale=locale.clone() hide_fields=true /> }
+            view! { <ErrorView error=error hide_fields=true /> }
         });
         view! {
             <div class="bw-form-summary">

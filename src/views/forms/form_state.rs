@@ -2,7 +2,7 @@
 //! found, or send and then either report the saved change or place the server's problems.
 
 use crate::api::{ApiError, Change};
-use crate::embed::ChangeNotice;
+use crate::model::change::ChangeNotice;
 use crate::model::{FormErrors, FormField};
 use crate::views::forms::editing::Editing;
 use crate::views::forms::form_fields::focus_first_error;

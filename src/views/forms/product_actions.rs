@@ -1,9 +1,10 @@
 //! Ending and deleting a recurring product, each confirmed in place before it is sent.
 
 use crate::api::Change;
-use crate::embed::{ChangeAction, ChangeNotice};
-use crate::format::{i18n::fill, texts, Formatter};
+use crate::format::i18n::fill;
+use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{end_input, ProductField};
+use crate::views::common::i18n::use_i18n;
 use crate::views::common::shared::unique_id;
 use crate::views::forms::editing::Editing;
 use crate::views::forms::form_fields::{field_view, Control, FieldSpec};
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 /// - `operation`: its advertised update operation.
 /// - `end`: the end date offered.
 /// - `notice`: the notice to give once ended (its action is set here).
-/// - `editing`, `on_saved`, `on_cancel`, `locale`: as for the other change forms.
+/// - `editing`, `on_saved`, `on_cancel`: as for the other change forms.
 #[component]
 pub fn EndProductForm(
     product: RecurringProduct,
@@ -31,10 +32,9 @@ pub fn EndProductForm(
     editing: Editing,
     on_saved: Callback<ChangeNotice>,
     on_cancel: Callback<()>,
-    #[prop(into)] locale: String,
 ) -> impl IntoView {
-    let t = texts(&locale);
-    let f = Formatter::new(&locale);
+    let i18n = use_i18n();
+    let (t, f) = (i18n.texts(), i18n.formatter());
     let end_date = RwSignal::new(end.to_string());
     // The server's problems on the product's other fields show with the form as a whole.
     let state = FormState::<ProductField>::showing(&[ProductField::EndDate]);
@@ -66,7 +66,7 @@ pub fn EndProductForm(
         <form class="bw-form bw-confirm" node_ref=form_ref novalidate aria-labelledby=heading_id_ref
             aria-busy=move || busy.get().then_some("true") on:submit=on_submit>
             <h4 id=heading_id>{title}</h4>
-            <FormSummary errors=errors failure=failure t=t locale=locale />
+            <FormSummary errors=errors failure=failure t=t />
             <div class="bw-form-grid">{field_view(&form_id, spec, end_date, errors, t, &f)}</div>
             <FormButtons busy=busy submit_label=t.end_submit on_cancel=on_cancel t=t />
         </form>
@@ -79,7 +79,7 @@ pub fn EndProductForm(
 /// - `description`: the product's description, to name it.
 /// - `operation`: its advertised delete operation.
 /// - `notice`: the notice to give once deleted.
-/// - `editing`, `on_saved`, `on_cancel`, `locale`: as for the other change forms.
+/// - `editing`, `on_saved`, `on_cancel`: as for the other change forms.
 #[component]
 pub fn DeleteProductConfirm(
     #[prop(into)] description: String,
@@ -88,9 +88,8 @@ pub fn DeleteProductConfirm(
     editing: Editing,
     on_saved: Callback<ChangeNotice>,
     on_cancel: Callback<()>,
-    #[prop(into)] locale: String,
 ) -> impl IntoView {
-    let t = texts(&locale);
+    let t = use_i18n().texts();
     let state = FormState::<ProductField>::showing(&[]);
     let FormState { errors, failure, busy, .. } = state;
     let cancel_ref = NodeRef::<leptos::html::Button>::new();
@@ -110,7 +109,7 @@ pub fn DeleteProductConfirm(
         <div class="bw-form bw-confirm" role="group" aria-labelledby=text_id_ref
             aria-busy=move || busy.get().then_some("true")>
             <p id=text_id class="bw-confirm-text">{fill(t.delete_confirm, &[&description])}</p>
-            <FormSummary errors=errors failure=failure t=t locale=locale />
+            <FormSummary errors=errors failure=failure t=t />
             <div class="bw-form-buttons">
                 <button type="button" class="bw-button bw-danger" aria-disabled=move || busy.get().then_some("true")
                     on:click=confirm>

@@ -1,5 +1,6 @@
 //! The form that adds or edits a recurring product.
 
+use crate::views::common::i18n::use_i18n;
 use crate::views::common::shared::unique_id;
 use crate::views::forms::editing::Editing;
 use crate::views::forms::form_fields::{field_view, Control, FieldSpec};
@@ -7,8 +8,8 @@ use crate::views::forms::form_parts::{FormButtons, FormSummary};
 use crate::views::forms::form_state::FormState;
 
 use crate::api::Change;
-use crate::embed::ChangeNotice;
-use crate::format::{texts, Formatter, Separators, Texts};
+use crate::format::{Formatter, Separators, Texts};
+use crate::model::change::ChangeNotice;
 use crate::model::drafts::write_number;
 use crate::model::{ProductDraft, ProductField, VatRates};
 use billing_contract::validation::DESCRIPTION_MAX_CHARS;
@@ -75,7 +76,8 @@ impl ProductFields {
 
 /// Adds or edits a recurring product. Checks the contract's rules before sending, puts the
 /// server's validation problems on the fields they name, keeps everything typed when sending
-/// fails, and cannot send twice while a request is in flight.
+/// fails, and cannot send twice while a request is in flight. Numbers are read as the viewer's
+/// locale (the view's [`I18n`](crate::views::I18n)) writes them.
 ///
 /// - `title`: the form's heading.
 /// - `initial`: what the fields start with.
@@ -83,7 +85,6 @@ impl ProductFields {
 /// - `editing`: how to send and whom to tell.
 /// - `on_saved`: the change was saved (the caller closes the form).
 /// - `on_cancel`: the person gave up.
-/// - `locale`: the viewer's locale; numbers are read as it writes them.
 /// - `vat_rates`: the rates offered and checked (a choice), or none (a number field, and the
 ///   server decides).
 #[component]
@@ -94,11 +95,10 @@ pub fn ProductForm(
     editing: Editing,
     on_saved: Callback<ChangeNotice>,
     on_cancel: Callback<()>,
-    #[prop(into)] locale: String,
     vat_rates: VatRates,
 ) -> impl IntoView {
-    let t = texts(&locale);
-    let f = Formatter::new(&locale);
+    let i18n = use_i18n();
+    let (t, f) = (i18n.texts(), i18n.formatter());
     let separators = separators_of(&f);
     let fields = ProductFields::new(initial.clone());
     let state = FormState::<ProductField>::new();
@@ -145,7 +145,7 @@ pub fn ProductForm(
         <form class="bw-form" node_ref=form_ref novalidate aria-labelledby=heading_id_ref
             aria-busy=move || busy.get().then_some("true") on:submit=on_submit>
             <h4 id=heading_id>{title}</h4>
-            <FormSummary errors=errors failure=failure t=t locale=locale />
+            <FormSummary errors=errors failure=failure t=t />
             <div class="bw-form-grid">{controls}</div>
             <FormButtons busy=busy submit_label=t.save on_cancel=on_cancel t=t />
         </form>

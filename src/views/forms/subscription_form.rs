@@ -1,9 +1,9 @@
 //! The form that adds a subscription to a customer.
 
 use crate::api::Change;
-use crate::embed::{ChangeAction, ChangeNotice};
-use crate::format::{texts, Formatter};
+use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{SubscriptionDraft, SubscriptionField};
+use crate::views::common::i18n::use_i18n;
 use crate::views::common::shared::unique_id;
 use crate::views::forms::editing::Editing;
 use crate::views::forms::form_fields::{field_view, Control, FieldSpec};
@@ -20,7 +20,6 @@ use leptos::prelude::*;
 /// - `editing`: how to send and whom to tell.
 /// - `on_saved`: the subscription was added (the caller closes the form).
 /// - `on_cancel`: the person gave up.
-/// - `locale`: the viewer's locale.
 #[component]
 pub fn SubscriptionForm(
     operation: Operation,
@@ -28,10 +27,9 @@ pub fn SubscriptionForm(
     editing: Editing,
     on_saved: Callback<ChangeNotice>,
     on_cancel: Callback<()>,
-    #[prop(into)] locale: String,
 ) -> impl IntoView {
-    let t = texts(&locale);
-    let f = Formatter::new(&locale);
+    let i18n = use_i18n();
+    let (t, f) = (i18n.texts(), i18n.formatter());
     let initial = SubscriptionDraft::new_subscription(start);
     let values = [
         (SubscriptionField::SubscriptionNo, RwSignal::new(initial.subscription_no)),
@@ -99,7 +97,7 @@ pub fn SubscriptionForm(
         <form class="bw-form" node_ref=form_ref novalidate aria-labelledby=heading_id_ref
             aria-busy=move || busy.get().then_some("true") on:submit=on_submit>
             <h4 id=heading_id>{t.new_subscription}</h4>
-            <FormSummary errors=errors failure=failure t=t locale=locale />
+            <FormSummary errors=errors failure=failure t=t />
             <div class="bw-form-grid">{controls}</div>
             <FormButtons busy=busy submit_label=t.add_subscription on_cancel=on_cancel t=t />
         </form>

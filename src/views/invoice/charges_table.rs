@@ -3,11 +3,12 @@
 //! in the DOM (with `aria-rowcount` and `aria-rowindex`).
 
 use crate::api::invoice_loader::{GroupSlot, SlotState};
-use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::format::{i18n::fill, Formatter, Texts};
 use crate::model::charges_table::{is_virtualized, rendered_rows, TableModel};
 use crate::model::invoice::{is_credit, is_proration};
 use crate::model::rows::Row;
 use crate::model::{GroupKind, LineQuery, SortColumn, SortDirection};
+use crate::views::common::i18n::use_i18n;
 use crate::views::common::shared::Shared;
 use crate::views::common::status::{describe, raw_details, Described};
 use billing_contract::{Invoice, InvoiceLine};
@@ -33,9 +34,9 @@ pub(crate) fn ChargesTable(
     collapsed: RwSignal<HashSet<usize>>,
     printing: RwSignal<bool>,
     on_retry: Option<Callback<usize>>,
-    formatter: Formatter,
 ) -> impl IntoView {
-    let t = texts(formatter.locale());
+    let i18n = use_i18n();
+    let (t, formatter) = (i18n.texts(), i18n.formatter());
     let container = NodeRef::<leptos::html::Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = RwSignal::new(600.0f64);

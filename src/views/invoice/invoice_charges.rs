@@ -3,11 +3,12 @@
 
 use crate::api::invoice_loader::GroupSlot;
 use crate::format::case::BrowserLowercase;
-use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::format::{i18n::fill, Formatter, Texts};
 use crate::model::charges_table::{GroupStatus, ShownCache, TableModel};
 use crate::model::csv::{lines_csv, CsvLabels};
 use crate::model::{InvoiceDetails, LineQuery};
 use crate::views::common::download::save_text_file;
+use crate::views::common::i18n::{provide_i18n, use_i18n, I18n};
 use crate::views::common::shared::{unique_id, Shared};
 use crate::views::invoice::charges_table::ChargesTable;
 use crate::views::invoice::invoice_summary::InvoiceSummary;
@@ -23,7 +24,6 @@ use std::sync::Arc;
 /// - `arrived`: per group, the lines arrived so far (for progress).
 /// - `listing`: whether more groups may still be added.
 /// - `on_retry`: retries one failed group (by its index in `slots`).
-/// - `locale`: the viewer's locale.
 #[component]
 pub fn InvoiceCharges(
     invoice: Arc<Invoice>,
@@ -35,10 +35,9 @@ pub fn InvoiceCharges(
     #[prop(optional, into)]
     listing: Signal<bool>,
     #[prop(optional)] on_retry: Option<Callback<usize>>,
-    #[prop(into)] locale: String,
 ) -> impl IntoView {
-    let t = texts(&locale);
-    let f = Formatter::new(&locale);
+    let i18n = use_i18n();
+    let (t, f) = (i18n.texts(), i18n.formatter());
     let query = RwSignal::new(LineQuery::default());
     let collapsed = RwSignal::new(HashSet::<usize>::new());
     let printing = RwSignal::new(false);
@@ -115,8 +114,8 @@ pub fn InvoiceCharges(
                 view! { <p class="bw-empty" role="status">{t.no_charges}</p> }.into_any()
             } else {
                 view! {
-                    <ChargesTable invoice=invoice.clone() slots=slots arrived=arrived model=model query=query collapsed=collapsed printing=printing on_retry=on_retry formatter=f.clone() />
-                    <InvoiceSummary invoice=invoice.clone() model=model query=query formatter=f.clone() />
+                    <ChargesTable invoice=invoice.clone() slots=slots arrived=arrived model=model query=query collapsed=collapsed printing=printing on_retry=on_retry />
+                    <InvoiceSummary invoice=invoice.clone() model=model query=query />
                 }
                 .into_any()
             }}
@@ -127,11 +126,13 @@ pub fn InvoiceCharges(
 /// The charges of an invoice whose lines have all loaded (no progressive loading).
 ///
 /// - `details`: the invoice and its groups.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the table shows.
 #[component]
 pub fn InvoiceTable(details: Arc<InvoiceDetails>, #[prop(into)] locale: String) -> impl IntoView {
     let slots: Vec<GroupSlot> = details.groups.iter().cloned().map(GroupSlot::ready).collect();
-    view! { <InvoiceCharges invoice=Arc::new(details.invoice.clone()) slots=Signal::stored(slots) locale=locale /> }
+    provide_i18n(I18n::new(&locale), move || {
+        view! { <InvoiceCharges invoice=Arc::new(details.invoice.clone()) slots=Signal::stored(slots) /> }
+    })
 }
 
 fn status_text(t: &Texts, f: &Formatter, m: &TableModel, q: &LineQuery) -> String {

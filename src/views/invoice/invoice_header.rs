@@ -1,6 +1,7 @@
 //! An invoice's key facts.
 
-use crate::format::{i18n::fill, texts, Formatter};
+use crate::format::i18n::fill;
+use crate::views::common::i18n::use_i18n;
 use billing_contract::{Date, Invoice};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -8,11 +9,10 @@ use std::sync::Arc;
 /// The invoice's number, dates, customer and amount.
 ///
 /// - `invoice`: the invoice.
-/// - `locale`: the viewer's locale.
 #[component]
-pub fn InvoiceHeader(invoice: Arc<Invoice>, #[prop(into)] locale: String) -> impl IntoView {
-    let t = texts(&locale);
-    let f = Formatter::new(&locale);
+pub fn InvoiceHeader(invoice: Arc<Invoice>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (t, f) = (i18n.texts(), i18n.formatter());
     let date = |d: Option<Date>| d.map(|d| f.date(d)).unwrap_or_default();
     let currency = invoice.currency_code().to_owned();
     let amount = invoice.invoice_amount.map(|a| f.money(a, &currency)).unwrap_or_default();

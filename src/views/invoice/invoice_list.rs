@@ -1,9 +1,10 @@
 //! A customer's invoices, newest first; choosing one opens it.
 
 use crate::api::{ApiClient, ApiError, Listing};
-use crate::embed::{dispatch, Detail, HostEvent};
-use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::format::{i18n::fill, Texts};
 use crate::model::invoice_list::{self, Fill, ListCell};
+use crate::views::common::events::{use_view_events, Failed, InvoiceOpened, Loaded, ViewName};
+use crate::views::common::i18n::{provide_i18n, use_i18n, I18n};
 use crate::views::common::status::incomplete_note;
 use crate::views::{use_load, Load, LoadState};
 use billing_contract::{Invoice, Link};
@@ -28,7 +29,7 @@ pub type FetchInvoice = Arc<dyn Fn(Link) -> LocalBoxFuture<'static, Result<Invoi
 /// - `customer_no`: the customer; a new number reloads.
 /// - `selected`: the number of the invoice shown elsewhere, marked `aria-current`.
 /// - `on_open`: called with the invoice the user opens.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the list shows.
 #[component]
 pub fn InvoiceList(
     client: ApiClient,
@@ -50,24 +51,15 @@ pub fn InvoiceList(
             },
         )
     };
-    let root = NodeRef::<leptos::html::Div>::new();
-    let tell_host = move |event: HostEvent| {
-        if let Some(root) = root.get_untracked() {
-            dispatch(&root, &event);
-        }
-    };
+    let events = use_view_events();
     Effect::new(move |_| match state.get() {
-        Load::Ready(invoices) => tell_host(HostEvent::Loaded(
-            Detail::new()
-                .with("view", "invoice-list")
-                .with("customerNo", customer_no.get_untracked())
-                .with("invoices", invoices.items.len()),
-        )),
-        Load::Failed(error) => tell_host(HostEvent::error("invoice-list", &error)),
+        Load::Ready(invoices) => events
+            .loaded(Loaded::InvoiceList { customer_no: customer_no.get_untracked(), invoices: invoices.items.len() }),
+        Load::Failed(error) => events.failed(Failed { view: ViewName::InvoiceList, error }),
         Load::Loading => {}
     });
     let on_open = Callback::new(move |invoice: Invoice| {
-        tell_host(HostEvent::InvoiceOpened {
+        events.invoice_opened(InvoiceOpened {
             owner_no: owner_no.clone(),
             customer_no: customer_no.get_untracked(),
             invoice_no: invoice.invoice_no.clone(),
@@ -81,28 +73,28 @@ pub fn InvoiceList(
             Box::pin(async move { client.get::<Invoice>(link.as_str()).await })
         })
     };
-    let table = {
-        let locale = locale.clone();
-        move |listing: Arc<Listing<Invoice>>| {
-            let t = texts(&locale);
-            let caption = fill(t.invoices_caption, &[&customer_no.get_untracked()]);
-            // List items that could not be read: said, not silently dropped.
-            let unreadable = (!listing.unreadable.is_empty()).then(|| {
-                let text = fill(t.list_unreadable, &[&listing.unreadable.len().to_string()]);
-                incomplete_note(text)
-            });
-            view! {
-                <InvoiceListTable invoices=Arc::new(listing.items.clone()) fetch=fetch.clone() selected=selected
-                    on_open=on_open caption=caption locale=locale.clone() />
-                {unreadable}
-            }
+    let i18n = I18n::new(&locale);
+    let t = i18n.texts();
+    let table = move |listing: Arc<Listing<Invoice>>| {
+        let caption = fill(t.invoices_caption, &[&customer_no.get_untracked()]);
+        // List items that could not be read: said, not silently dropped.
+        let unreadable = (!listing.unreadable.is_empty()).then(|| {
+            let text = fill(t.list_unreadable, &[&listing.unreadable.len().to_string()]);
+            incomplete_note(text)
+        });
+        view! {
+            <InvoiceListTable invoices=Arc::new(listing.items.clone()) fetch=fetch.clone() selected=selected
+                on_open=on_open caption=caption />
+            {unreadable}
         }
     };
-    view! {
-        <div class="bw-invoices" node_ref=root>
-            <LoadState state=state retry=retry locale=locale ready=table />
-        </div>
-    }
+    provide_i18n(i18n, move || {
+        view! {
+            <div class="bw-invoices">
+                <LoadState state=state retry=retry ready=table />
+            </div>
+        }
+    })
 }
 
 /// The table of a customer's invoices. Rows whose list item lacks a due date or an amount are
@@ -115,7 +107,8 @@ pub fn InvoiceList(
 /// - `selected`: the number of the invoice shown elsewhere, marked `aria-current`.
 /// - `on_open`: called with the invoice the user opens.
 /// - `caption`: the table's (visually hidden) caption.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the table shows; without it, the
+///   table reads the enclosing view's.
 #[component]
 pub fn InvoiceListTable(
     invoices: Arc<Vec<Invoice>>,
@@ -123,9 +116,22 @@ pub fn InvoiceListTable(
     #[prop(into)] selected: Signal<Option<String>>,
     on_open: Callback<Invoice>,
     #[prop(into)] caption: String,
-    #[prop(into)] locale: String,
+    #[prop(optional, into)] locale: Option<String>,
 ) -> impl IntoView {
-    let t = texts(&locale);
+    let i18n = locale.map(|locale| I18n::new(&locale)).unwrap_or_else(use_i18n);
+    provide_i18n(i18n, move || invoice_list_table(invoices, fetch, selected, on_open, caption))
+}
+
+/// The body of [`InvoiceListTable`], with the texts and formats of the enclosing view.
+fn invoice_list_table(
+    invoices: Arc<Vec<Invoice>>,
+    fetch: FetchInvoice,
+    selected: Signal<Option<String>>,
+    on_open: Callback<Invoice>,
+    caption: String,
+) -> AnyView {
+    let i18n = use_i18n();
+    let t = i18n.texts();
     if invoices.is_empty() {
         return view! { <p class="bw-empty" role="status">{t.no_invoices}</p> }.into_any();
     }
@@ -157,7 +163,7 @@ pub fn InvoiceListTable(
             }
         });
     }
-    let f = Formatter::new(&locale);
+    let f = i18n.formatter();
     // Per row, the due date and amount cells as text and class, formatted once per change.
     let listed = invoices.clone();
     let cells = Memo::new(move |_| {
@@ -182,7 +188,7 @@ pub fn InvoiceListTable(
             </td>
         }
     };
-    let f = Formatter::new(&locale);
+    let f = i18n.formatter();
     let rows = invoices
         .iter()
         .enumerate()

@@ -1,9 +1,10 @@
 //! The invoice's totals: the shown lines excluding VAT, VAT per rate, the total, the invoiced
 //! amount, and any difference between the lines and the invoiced amount, stated and explained.
 
-use crate::format::{i18n::fill, texts, Formatter};
+use crate::format::i18n::fill;
 use crate::model::charges_table::{ShownTotals, TableModel};
 use crate::model::LineQuery;
+use crate::views::common::i18n::use_i18n;
 use crate::views::common::shared::Shared;
 use crate::views::common::status::incomplete_note;
 use billing_contract::{Decimal, Invoice};
@@ -16,10 +17,9 @@ pub(crate) fn InvoiceSummary(
     invoice: Arc<Invoice>,
     model: Memo<Shared<TableModel>>,
     query: RwSignal<LineQuery>,
-    formatter: Formatter,
 ) -> impl IntoView {
-    let t = texts(formatter.locale());
-    let f = formatter;
+    let i18n = use_i18n();
+    let (t, f) = (i18n.texts(), i18n.formatter());
     let currency = invoice.currency_code().to_owned();
     move || {
         let m = model.get();

@@ -3,10 +3,11 @@
 
 use crate::api::invoice_loader::{Change, FrameUpdate, Generation, GroupLoad, GroupSlot, LoadState, SlotState};
 use crate::api::{ApiClient, ApiError};
-use crate::embed::{dispatch, Detail, HostEvent};
 use crate::format::case::BrowserLowercase;
-use crate::format::{texts, Formatter};
+use crate::format::Formatter;
 use crate::model::{ChargeGroup, GroupKind};
+use crate::views::common::events::{use_view_events, Failed, Loaded, ViewName};
+use crate::views::common::i18n::{provide_i18n, I18n};
 use crate::views::common::status::QUIET_LOAD;
 use crate::views::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
 use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
@@ -47,16 +48,17 @@ enum Stage {
 ///
 /// - `client`: the API client.
 /// - `invoice`: the invoice's link (its `@id`); a new link loads that invoice.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the view shows.
 #[component]
 pub fn InvoiceView(
     client: ApiClient,
     #[prop(into)] invoice: Signal<Link>,
     #[prop(into)] locale: String,
 ) -> impl IntoView {
+    let i18n = I18n::new(&locale);
     let loader = Loader {
         client,
-        formatter: Formatter::new(&locale),
+        formatter: i18n.formatter(),
         slots: RwSignal::new(Vec::new()),
         arrived: RwSignal::new(Vec::new()),
         listing: RwSignal::new(true),
@@ -87,63 +89,51 @@ pub fn InvoiceView(
         move || reload.run(()),
     );
     let retry_group = Callback::new(move |index: usize| loader.retry_group(index));
-    let t = texts(&locale);
-    let root = NodeRef::<leptos::html::Section>::new();
-    tell_host_when_settled(root, stage, slots, listing);
-    view! {
-        <section class="bw-invoice" part="invoice" node_ref=root aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
-            {move || match stage.get() {
-                Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
-                Stage::Failed(error) => view! { <ErrorView error=error retry=reload locale=locale.clone() /> }.into_any(),
-                Stage::Ready(invoice) => {
-                    let error_locale = locale.clone();
-                    view! {
-                        <InvoiceHeader invoice=invoice.clone() locale=locale.clone() />
-                        {move || list_error.get().map(|e| view! { <ErrorView error=e retry=reload locale=error_locale.clone() /> })}
-                        <InvoiceCharges invoice=invoice slots=slots arrived=arrived listing=listing on_retry=retry_group locale=locale.clone() />
+    let t = i18n.texts();
+    report_when_settled(stage, slots, listing);
+    provide_i18n(i18n, move || {
+        view! {
+            <section class="bw-invoice" part="invoice" aria-busy=move || matches!(stage.get(), Stage::Loading).to_string()>
+                {move || match stage.get() {
+                    Stage::Loading => view! { <Loading label=t.loading /> }.into_any(),
+                    Stage::Failed(error) => view! { <ErrorView error=error retry=reload /> }.into_any(),
+                    Stage::Ready(invoice) => view! {
+                        <InvoiceHeader invoice=invoice.clone() />
+                        {move || list_error.get().map(|e| view! { <ErrorView error=e retry=reload /> })}
+                        <InvoiceCharges invoice=invoice slots=slots arrived=arrived listing=listing on_retry=retry_group />
                     }
-                    .into_any()
-                }
-            }}
-        </section>
-    }
+                    .into_any(),
+                }}
+            </section>
+        }
+    })
 }
 
-/// Sends `payex-loaded` once every group has loaded or failed (with the number of lines and of
-/// failed groups), or `payex-error` when the invoice itself failed.
-fn tell_host_when_settled(
-    root: NodeRef<leptos::html::Section>,
-    stage: RwSignal<Stage>,
-    slots: RwSignal<Vec<GroupSlot>>,
-    listing: RwSignal<bool>,
-) {
+/// Reports [`Loaded`] once every group has loaded or failed (with the number of lines and of
+/// failed groups), or [`Failed`] when the invoice itself failed.
+fn report_when_settled(stage: RwSignal<Stage>, slots: RwSignal<Vec<GroupSlot>>, listing: RwSignal<bool>) {
+    let events = use_view_events();
     let settled = Memo::new(move |_| match stage.get() {
         Stage::Loading => None,
-        Stage::Failed(error) => Some(HostEvent::error("invoice", &error)),
+        Stage::Failed(error) => Some(Err(error)),
         Stage::Ready(invoice) => {
             if listing.get() || slots.with(|s| s.iter().any(|slot| matches!(slot.state, SlotState::Loading))) {
                 return None;
             }
-            let (lines, failed) = slots.with(|s| {
+            let (lines, failed_groups) = slots.with(|s| {
                 s.iter().fold((0usize, 0usize), |(lines, failed), slot| match &slot.state {
                     SlotState::Ready(group) => (lines + group.lines.len(), failed),
                     SlotState::Failed(_) => (lines, failed + 1),
                     SlotState::Loading => (lines, failed),
                 })
             });
-            Some(HostEvent::Loaded(
-                Detail::new()
-                    .with("view", "invoice")
-                    .with("invoiceNo", invoice.invoice_no.as_str())
-                    .with("lines", lines)
-                    .with("failedGroups", failed),
-            ))
+            Some(Ok(Loaded::Invoice { invoice_no: invoice.invoice_no.clone(), lines, failed_groups }))
         }
     });
-    Effect::new(move |_| {
-        if let (Some(event), Some(root)) = (settled.get(), root.get_untracked()) {
-            dispatch(&root, &event);
-        }
+    Effect::new(move |_| match settled.get() {
+        Some(Ok(loaded)) => events.loaded(loaded),
+        Some(Err(error)) => events.failed(Failed { view: ViewName::Invoice, error }),
+        None => {}
     });
 }
 
@@ -152,7 +142,7 @@ fn tell_host_when_settled(
 #[derive(Clone)]
 struct Loader {
     client: ApiClient,
-    formatter: Formatter,
+    formatter: Arc<Formatter>,
     slots: RwSignal<Vec<GroupSlot>>,
     /// Lines arrived so far per group, apart from `slots` so that progress does not re-lay the table.
     arrived: RwSignal<Vec<usize>>,

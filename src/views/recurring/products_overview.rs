@@ -3,10 +3,11 @@
 //! changes the API offers on each resource.
 
 use crate::api::{ApiError, Change};
-use crate::embed::{ChangeAction, ChangeNotice};
-use crate::format::{i18n::fill, texts, Formatter, Texts};
+use crate::format::{i18n::fill, Formatter, Texts};
+use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{Cost, CustomerOverview, ProductDraft, ProductStatus, VatRates};
 use crate::views::common::clock::local_today;
+use crate::views::common::i18n::{provide_i18n, use_i18n, I18n};
 use crate::views::common::status::incomplete_note;
 use crate::views::forms::editing::Editing;
 use crate::views::forms::product_actions::{DeleteProductConfirm, EndProductForm};
@@ -39,8 +40,7 @@ enum Editor {
 #[derive(Clone)]
 struct Context {
     t: &'static Texts,
-    f: Formatter,
-    locale: String,
+    f: Arc<Formatter>,
     mode: Mode,
     /// The VAT rates the product forms offer.
     vat_rates: VatRates,
@@ -106,7 +106,8 @@ impl Context {
 /// description, dates) with its own. Ended products are hidden until asked for.
 ///
 /// - `overview`: the loaded products.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the table shows; without it, the
+///   table reads the enclosing view's.
 /// - `mode`: self-service (the default: read-only, plain) or CRM (identifiers, and changes where
 ///   offered).
 /// - `today`: the day statuses are computed for; default: today in the viewer's time zone.
@@ -117,20 +118,33 @@ impl Context {
 #[component]
 pub fn RecurringProductsTable(
     overview: Arc<CustomerOverview>,
-    #[prop(into)] locale: String,
+    #[prop(optional, into)] locale: Option<String>,
     #[prop(optional)] mode: Mode,
     #[prop(optional)] vat_rates: Option<VatRates>,
     #[prop(optional)] today: Option<Date>,
     #[prop(optional)] show_ended: Option<RwSignal<bool>>,
     #[prop(optional_no_strip)] editing: Option<Editing>,
 ) -> impl IntoView {
-    let t = texts(&locale);
+    let i18n = locale.map(|locale| I18n::new(&locale)).unwrap_or_else(use_i18n);
+    provide_i18n(i18n, move || overview_table(overview, mode, vat_rates, today, show_ended, editing))
+}
+
+/// The body of [`RecurringProductsTable`], with the texts and formats of the enclosing view.
+fn overview_table(
+    overview: Arc<CustomerOverview>,
+    mode: Mode,
+    vat_rates: Option<VatRates>,
+    today: Option<Date>,
+    show_ended: Option<RwSignal<bool>>,
+    editing: Option<Editing>,
+) -> AnyView {
+    let i18n = use_i18n();
+    let t = i18n.texts();
     let ctx = Context {
         t,
-        f: Formatter::new(&locale),
-        locale: locale.clone(),
+        f: i18n.formatter(),
         mode,
-        vat_rates: vat_rates.unwrap_or_else(|| VatRates::configured("", "", &locale)),
+        vat_rates: vat_rates.unwrap_or_else(|| VatRates::configured("", "", i18n.locale())),
         today: today.unwrap_or_else(local_today),
         show_ended: show_ended.unwrap_or_else(|| RwSignal::new(false)),
         editing,
@@ -222,12 +236,12 @@ fn add_subscription(ctx: &Context, overview: &CustomerOverview) -> Option<AnyVie
     let editing = ctx.crm()?.clone();
     let operation = find_operation(&overview.customer.operations, OperationRel::AddSubscription)?.clone();
     let is_open = ctx.is_open(Editor::AddSubscription);
-    let (cancel, saved, locale, today) = (ctx.cancel(), ctx.saved(&editing), ctx.locale.clone(), ctx.today);
+    let (cancel, saved, today) = (ctx.cancel(), ctx.saved(&editing), ctx.today);
     let form = move || {
         is_open().then(|| {
             view! {
                 <SubscriptionForm operation=operation.clone() start=today editing=editing.clone()
-                    on_saved=saved on_cancel=cancel locale=locale.clone() />
+                    on_saved=saved on_cancel=cancel />
             }
         })
     };
@@ -281,14 +295,14 @@ fn section(
 ) -> AnyView {
     let table = match failed {
         // Its products could not be loaded: said in the section, while the others show.
-        Some(error) => view! { <ErrorView error=error.clone() locale=ctx.locale.clone() /> }.into_any(),
+        Some(error) => view! { <ErrorView error=error.clone() /> }.into_any(),
         None => products_table(ctx, &title, subscription_no.as_deref(), products),
     };
     let add = ctx.crm().cloned().and_then(|editing| {
         let operation = find_operation(operations, OperationRel::AddRecurringProduct)?.clone();
         let editor = Editor::AddProduct(parent.clone());
         let is_open = ctx.is_open(editor.clone());
-        let (cancel, saved, locale, today) = (ctx.cancel(), ctx.saved(&editing), ctx.locale.clone(), ctx.today);
+        let (cancel, saved, today) = (ctx.cancel(), ctx.saved(&editing), ctx.today);
         let (vat_rates, decimal) = (ctx.vat_rates.clone(), ctx.f.decimal_separator());
         let (add_label, form_title) = match subscription_no {
             Some(_) => (fill(ctx.t.add_product_to, &[&title]), fill(ctx.t.new_product_on, &[&title])),
@@ -310,7 +324,7 @@ fn section(
                     <ProductForm title=form_title.clone()
                         initial=ProductDraft::new_product(today, &vat_rates, decimal)
                         make_change=make_change.clone() editing=editing.clone()
-                        on_saved=saved on_cancel=cancel locale=locale.clone() vat_rates=vat_rates.clone() />
+                        on_saved=saved on_cancel=cancel vat_rates=vat_rates.clone() />
                 }
             })
         };
@@ -506,7 +520,7 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
     let update = find_operation(&p.operations, OperationRel::UpdateRecurringProduct).cloned();
     let delete = find_operation(&p.operations, OperationRel::DeleteRecurringProduct).cloned();
     let (open, id, product) = (ctx.open, p.id.clone(), p.clone());
-    let (cancel, saved, locale, t, today) = (ctx.cancel(), ctx.saved(editing), ctx.locale.clone(), ctx.t, ctx.today);
+    let (cancel, saved, t, today) = (ctx.cancel(), ctx.saved(editing), ctx.t, ctx.today);
     let decimal_separator = ctx.f.decimal_separator();
     // The product's own rate is offered even when the ledger's list does not have it.
     let vat_rates = ctx.vat_rates.with(p.vat_rate);
@@ -530,7 +544,7 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
                     <ProductForm title=fill(t.editing, &[&product.description])
                         initial=ProductDraft::of_product(&product, decimal_separator)
                         make_change=make_change editing=editing.clone()
-                        on_saved=saved on_cancel=cancel locale=locale.clone() vat_rates=vat_rates.clone() />
+                        on_saved=saved on_cancel=cancel vat_rates=vat_rates.clone() />
                 }
                 .into_any()
             }
@@ -540,7 +554,7 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
                 view! {
                     <EndProductForm product=product.clone() operation=operation end=from.end_of_month()
                         notice=notice.clone() editing=editing.clone()
-                        on_saved=saved on_cancel=cancel locale=locale.clone() />
+                        on_saved=saved on_cancel=cancel />
                 }
                 .into_any()
             }
@@ -549,7 +563,7 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
                 view! {
                     <DeleteProductConfirm description=product.description.clone() operation=operation
                         notice=notice.clone() editing=editing.clone()
-                        on_saved=saved on_cancel=cancel locale=locale.clone() />
+                        on_saved=saved on_cancel=cancel />
                 }
                 .into_any()
             }

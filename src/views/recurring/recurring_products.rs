@@ -2,9 +2,11 @@
 //! loaded from the API, with the changes CRM staff may make.
 
 use crate::api::ApiClient;
-use crate::embed::{dispatch, ChangeAction, ChangeNotice, Detail, HostEvent};
-use crate::format::{i18n::fill, texts, Texts};
+use crate::format::{i18n::fill, Texts};
+use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{CustomerOverview, VatRates};
+use crate::views::common::events::{use_view_events, AuthRequired, Failed, Loaded, ViewName};
+use crate::views::common::i18n::{provide_i18n, I18n};
 use crate::views::forms::editing::Editing;
 use crate::views::forms::form_parts::session_expired;
 use crate::views::{use_load, Load, LoadState, Mode, RecurringProductsTable};
@@ -14,14 +16,14 @@ use std::sync::Arc;
 /// Loads and shows a customer's recurring products.
 ///
 /// In CRM mode, each change the API offers can be made; after a change is saved the products
-/// are read again (the view shows the server's state), the change is announced, and a
-/// `payex-recurring-products-changed` event goes to the host page. A 401 from the API sends
-/// `payex-authentication-required`. See [`crate::embed`] for the events' details.
+/// are read again (the view shows the server's state), the change is announced and reported
+/// to [`ViewEvents::on_changed`](crate::views::ViewEvents). A 401 from the API is reported to
+/// `on_auth_required`.
 ///
 /// - `client`: the API client.
 /// - `owner_no`: the ledger.
 /// - `customer_no`: the customer; a new number reloads.
-/// - `locale`: the viewer's locale.
+/// - `locale`: the viewer's locale, provided to everything the view shows.
 /// - `mode`: self-service (default: read-only) or CRM.
 /// - `vat_rates`: the rates the product forms offer (see [`RecurringProductsTable`]).
 ///
@@ -44,8 +46,8 @@ pub fn RecurringProductsView(
     #[prop(optional)] mode: Mode,
     #[prop(optional)] vat_rates: Option<VatRates>,
 ) -> impl IntoView {
-    let t = texts(&locale);
-    let root = NodeRef::<leptos::html::Div>::new();
+    let i18n = I18n::new(&locale);
+    let t = i18n.texts();
     let status_ref = NodeRef::<leptos::html::P>::new();
     let announcement = RwSignal::new(String::new());
     let show_ended = RwSignal::new(false);
@@ -70,26 +72,20 @@ pub fn RecurringProductsView(
         customer_no.track();
         announcement.set(String::new());
     });
-    let tell_host = move |event: HostEvent| {
-        if let Some(root) = root.get_untracked() {
-            dispatch(&root, &event);
-        }
-    };
-    // The host hears when the products are there, and why not when they are not; a read
-    // refused for an expired session also asks it to renew the session.
+    let events = use_view_events();
+    // Whoever mounted the view hears when the products are there, and why not when they are
+    // not; a read refused for an expired session also asks it to renew the session.
     Effect::new(move |_| match state.get() {
-        Load::Ready(overview) => tell_host(HostEvent::Loaded(
-            Detail::new()
-                .with("view", "recurring-products")
-                .with("customerNo", overview.customer.customer_no.as_str())
-                .with("products", overview.all_products().count())
-                .with("subscriptions", overview.subscriptions.len()),
-        )),
+        Load::Ready(overview) => events.loaded(Loaded::RecurringProducts {
+            customer_no: overview.customer.customer_no.clone(),
+            products: overview.all_products().count(),
+            subscriptions: overview.subscriptions.len(),
+        }),
         Load::Failed(error) => {
-            tell_host(HostEvent::error("recurring-products", &error));
-            if error.status() == Some(401) {
-                let instance = error.problem().and_then(|p| p.instance.clone());
-                tell_host(HostEvent::AuthenticationRequired { instance });
+            let instance = (error.status() == Some(401)).then(|| error.problem().and_then(|p| p.instance.clone()));
+            events.failed(Failed { view: ViewName::RecurringProducts, error });
+            if let Some(instance) = instance {
+                events.auth_required(AuthRequired { instance });
             }
         }
         Load::Loading => {}
@@ -105,27 +101,28 @@ pub fn RecurringProductsView(
             if let Some(status) = status_ref.get_untracked() {
                 let _ = status.focus();
             }
-            tell_host(HostEvent::RecurringProductsChanged(notice));
+            events.changed(notice);
             reload.run(());
         }),
-        on_unauthorized: Callback::new(move |instance| tell_host(HostEvent::AuthenticationRequired { instance })),
+        on_unauthorized: Callback::new(move |instance| events.auth_required(AuthRequired { instance })),
     });
-    let table_locale = locale.clone();
     let ready = move |overview: Arc<CustomerOverview>| {
         let shown = overview.customer.customer_no.clone();
         let editing = editing.clone().map(|e| Editing { customer_no: shown, ..e });
         view! {
-            <RecurringProductsTable overview=overview locale=table_locale.clone() mode=mode
-                vat_rates=vat_rates.clone().unwrap_or_else(|| VatRates::configured("", "", &table_locale))
+            <RecurringProductsTable overview=overview mode=mode
+                vat_rates=vat_rates.clone().unwrap_or_else(|| VatRates::configured("", "", &locale))
                 show_ended=show_ended editing=editing />
         }
     };
-    view! {
-        <div class="bw-recurring" part="recurring-products" node_ref=root>
-            <p class="bw-change-status" role="status" tabindex="-1" node_ref=status_ref>{move || announcement.get()}</p>
-            <LoadState state=state retry=reload locale=locale ready=ready />
-        </div>
-    }
+    provide_i18n(i18n, move || {
+        view! {
+            <div class="bw-recurring" part="recurring-products">
+                <p class="bw-change-status" role="status" tabindex="-1" node_ref=status_ref>{move || announcement.get()}</p>
+                <LoadState state=state retry=reload ready=ready />
+            </div>
+        }
+    })
 }
 
 /// The sentence announcing a saved change.
