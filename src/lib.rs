@@ -2,9 +2,10 @@
 //! recurring products on a customer and its subscriptions.
 //!
 //! Data flows one way: [`api`] fetches the contract's resources through the same-origin proxy,
-//! [`model`] groups and sums them (pure Rust), [`views`] renders them with Leptos, and
-//! [`format`] turns values into text for the viewer's locale, and [`embed`] tells the host
-//! page what happened.
+//! [`model`] groups and sums them (pure Rust, no JavaScript), [`views`] renders them with
+//! Leptos and reports what happened through callbacks ([`views::ViewEvents`]), [`format`] turns
+//! values into text for the viewer's locale, and [`embed`], the only layer that knows the
+//! custom elements, mounts the views and turns their reports into the host page's events.
 //!
 //! ```no_run
 //! use billing_widget::{api::ApiClient, views::InvoiceView};
