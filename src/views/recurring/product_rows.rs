@@ -1,5 +1,6 @@
 //! A section's products table: its heading and total rows, each product's row with its Edit,
-//! End and Delete buttons, and the row below a product that holds its open change form.
+//! End and Delete buttons, the row below a product that holds its open change form, and what a
+//! product form sends.
 
 use super::overview_context::{Context, Editor};
 use crate::api::Change;
@@ -11,7 +12,7 @@ use crate::views::forms::product_actions::{DeleteProductConfirm, EndProductForm}
 use crate::views::forms::product_form::{MakeChange, ProductForm};
 use crate::views::Mode;
 use billing_contract::links::find_operation;
-use billing_contract::{OperationRel, RecurringProduct};
+use billing_contract::{OperationRel, RecurringProduct, RecurringProductInput};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -201,14 +202,9 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
         let form = match editor {
             Editor::Edit(_) => {
                 let operation = update.clone()?;
-                let base = notice.clone();
-                let make_change: MakeChange = Arc::new(move |input| {
-                    let notice = ChangeNotice {
-                        product_no: Some(input.product_no.clone()),
-                        description: Some(input.description.clone()),
-                        ..base.clone()
-                    };
-                    (Change::UpdateProduct { operation: operation.clone(), input }, notice)
+                let make_change = product_change(notice.clone(), move |input| Change::UpdateProduct {
+                    operation: operation.clone(),
+                    input,
                 });
                 view! {
                     <ProductForm title=fill(t.editing, &[&product.description])
@@ -242,4 +238,20 @@ fn editor_row(ctx: &Context, editing: &Editing, subscription_no: Option<&str>, p
         Some(view! { <tr class="bw-editor-row"><td colspan=columns>{form}</td></tr> })
     })
     .into_any()
+}
+
+/// What a product form sends: `change` made from the entered product, and the notice `base`
+/// with the entered product's number and description.
+pub(super) fn product_change(
+    base: ChangeNotice,
+    change: impl Fn(RecurringProductInput) -> Change + Send + Sync + 'static,
+) -> MakeChange {
+    Arc::new(move |input| {
+        let notice = ChangeNotice {
+            product_no: Some(input.product_no.clone()),
+            description: Some(input.description.clone()),
+            ..base.clone()
+        };
+        (change(input), notice)
+    })
 }

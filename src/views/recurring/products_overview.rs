@@ -3,7 +3,7 @@
 //! changes the API offers on each resource.
 
 use super::overview_context::{Context, Editor};
-use super::product_rows::products_table;
+use super::product_rows::{product_change, products_table};
 use crate::api::{ApiError, Change};
 use crate::format::i18n::fill;
 use crate::model::change::{ChangeAction, ChangeNotice};
@@ -12,7 +12,7 @@ use crate::views::common::clock::local_today;
 use crate::views::common::i18n::{provide_i18n, use_i18n, I18n};
 use crate::views::common::status::incomplete_note;
 use crate::views::forms::editing::Editing;
-use crate::views::forms::product_form::{MakeChange, ProductForm};
+use crate::views::forms::product_form::ProductForm;
 use crate::views::forms::subscription_form::SubscriptionForm;
 use crate::views::ErrorView;
 use crate::views::Mode;
@@ -229,14 +229,7 @@ fn section(
         };
         let base =
             ChangeNotice { subscription_no: subscription_no.clone(), ..editing.notice(ChangeAction::ProductAdded) };
-        let make_change: MakeChange = Arc::new(move |input| {
-            let notice = ChangeNotice {
-                product_no: Some(input.product_no.clone()),
-                description: Some(input.description.clone()),
-                ..base.clone()
-            };
-            (Change::AddProduct { operation: operation.clone(), input }, notice)
-        });
+        let make_change = product_change(base, move |input| Change::AddProduct { operation: operation.clone(), input });
         let form = move || {
             is_open().then(|| {
                 view! {
