@@ -1,6 +1,7 @@
-//! One customer's recurring products at a glance: the customer's own, then each subscription
-//! with its own, each product's status and price per month and year, and, in CRM mode, the
-//! changes the API offers on each resource.
+//! One customer's recurring products at a glance, laid out: the customer's total and the ended
+//! toggle, the customer's section, then a section for each subscription (title and dates), each
+//! with its products table and, in CRM mode, its add-product form, and the add-subscription form.
+//! The tables themselves are in `product_rows`.
 
 use super::overview_context::{Context, Editor};
 use super::product_rows::{product_change, products_table};
