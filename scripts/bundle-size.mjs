@@ -11,8 +11,9 @@ const BUDGET = 150 * 1024; // brotli bytes; aim for 100 KB
 // with all of issue 18: the tolerant reader, link checks and translated errors, about +11 KB;
 // the panic hook +2.3 KB; the invoice list's filled columns +3.5 KB; checked money arithmetic
 // and CSV neutralising +0.6 KB; amounts read per locale, configurable VAT rates and the forms'
-// translated messages, the rest).
-const CEILING = 272 * 1024;
+// translated messages, the rest; 273.8 KB on 2026-12-05 with issue 20's gloo-net client, +1.4 KB,
+// and the views' report callbacks and locale context, +2.1 KB).
+const CEILING = 274 * 1024;
 const args = process.argv.slice(2);
 const strict = args.includes('--strict');
 const dir = args.find((a) => !a.startsWith('--')) || 'dist/embed';
