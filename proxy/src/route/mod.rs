@@ -7,235 +7,30 @@
 //! `.` and `..` (in any spelling), double encoding (`%25XX`), unknown or repeated query
 //! parameters and methods a route does not have are refused. Nothing the contract does not
 //! describe can reach the upstream.
+//!
+//! This module matches a request against the allowlist ([`ApiRoute::parse`]) and writes its
+//! canonical target; the routes themselves are in `table` and the decoding of segments and
+//! query parameters in `decode`.
+
+mod decode;
+mod table;
+
+pub use decode::MAX_PAGE_SIZE;
+pub use table::RouteKind;
 
 use crate::access::Api;
 use axum::http::Method;
 use billing_contract::ids::{push_segment, IdKind};
-use billing_contract::paths::{CUSTOMER_NO_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM};
-use percent_encoding::percent_decode_str;
+use decode::{decode_once, parse_query, QueryParams};
 use smallvec::SmallVec;
 use std::borrow::Cow;
-use std::fmt::Write as _;
-use std::sync::OnceLock;
+use table::shape_matches;
+use table::Part::{Id, Word};
 
 /// Longest path accepted, in bytes (well above any route with maximal identifiers).
 pub const MAX_PATH_BYTES: usize = 1024;
 /// Longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 512;
-
-/// One part of a route shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Part {
-    /// A fixed word, e.g. `customers`.
-    Word(&'static str),
-    /// An identifier of this kind, one percent-encoded segment.
-    Id(IdKind),
-}
-
-use Part::{Id, Word};
-
-const OWNER: Part = Id(IdKind::Owner);
-const CUSTOMER: Part = Id(IdKind::Customer);
-const SUBSCRIPTION: Part = Id(IdKind::Subscription);
-const INVOICE: Part = Id(IdKind::Invoice);
-const PRODUCT: Part = Id(IdKind::RecurringProduct);
-const CUSTOMERS: Part = Word("customers");
-const SUBSCRIPTIONS: Part = Word("subscriptions");
-const INVOICES: Part = Word("invoices");
-const PRODUCTS: Part = Word("recurring-products");
-
-/// What a route allows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Methods {
-    /// `GET` (and `HEAD`).
-    Read,
-    /// `GET` and `POST` (a collection that can be added to).
-    ReadAdd,
-    /// `POST` only.
-    Add,
-    /// `GET`, `PUT` and `DELETE` (a member that can be replaced and removed).
-    ReadReplaceRemove,
-}
-
-/// The query parameters a route accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Query {
-    /// None at all.
-    None,
-    /// Paging: [`PAGE_PARAM`] and [`PAGE_SIZE_PARAM`].
-    Paged,
-    /// Paging and the [`CUSTOMER_NO_PARAM`] filter (the invoice list).
-    PagedByCustomer,
-}
-
-/// Every route of the two APIs the proxy forwards: the shape after `{api prefix}/`, its
-/// template (for logs and metrics), methods and query parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RouteKind {
-    /// `POST customer/v1/{owner}/customers` [doc].
-    Customers,
-    /// `GET customer/v1/{owner}/customers/{customer}` [doc].
-    Customer,
-    /// `GET, POST .../customers/{customer}/recurring-products`.
-    CustomerProducts,
-    /// `GET, PUT, DELETE .../customers/{customer}/recurring-products/{product}`.
-    CustomerProduct,
-    /// `GET, POST .../customers/{customer}/subscriptions`.
-    Subscriptions,
-    /// `GET .../customers/{customer}/subscriptions/{subscription}`.
-    Subscription,
-    /// `GET, POST .../subscriptions/{subscription}/recurring-products`.
-    SubscriptionProducts,
-    /// `GET, PUT, DELETE .../subscriptions/{subscription}/recurring-products/{product}`.
-    SubscriptionProduct,
-    /// `GET invoice/v1/{owner}/invoices?customerNo=` [doc].
-    Invoices,
-    /// `GET invoice/v1/{owner}/invoices/{invoice}` [doc].
-    Invoice,
-    /// `GET .../invoices/{invoice}/recurring-products`.
-    InvoiceLines,
-    /// `GET .../invoices/{invoice}/recurring-products/{product}`.
-    InvoiceLine,
-    /// `GET .../invoices/{invoice}/subscriptions`.
-    InvoiceSubscriptions,
-    /// `GET .../invoices/{invoice}/subscriptions/{subscription}`.
-    InvoiceSubscription,
-    /// `GET .../invoices/{invoice}/subscriptions/{subscription}/recurring-products`.
-    InvoiceSubscriptionLines,
-    /// `GET .../invoices/{invoice}/subscriptions/{subscription}/recurring-products/{product}`.
-    InvoiceSubscriptionLine,
-}
-
-impl RouteKind {
-    /// Every route.
-    pub const ALL: [RouteKind; 16] = [
-        RouteKind::Customers,
-        RouteKind::Customer,
-        RouteKind::CustomerProducts,
-        RouteKind::CustomerProduct,
-        RouteKind::Subscriptions,
-        RouteKind::Subscription,
-        RouteKind::SubscriptionProducts,
-        RouteKind::SubscriptionProduct,
-        RouteKind::Invoices,
-        RouteKind::Invoice,
-        RouteKind::InvoiceLines,
-        RouteKind::InvoiceLine,
-        RouteKind::InvoiceSubscriptions,
-        RouteKind::InvoiceSubscription,
-        RouteKind::InvoiceSubscriptionLines,
-        RouteKind::InvoiceSubscriptionLine,
-    ];
-
-    /// The API this route belongs to.
-    pub fn api(self) -> Api {
-        match self {
-            RouteKind::Customers
-            | RouteKind::Customer
-            | RouteKind::CustomerProducts
-            | RouteKind::CustomerProduct
-            | RouteKind::Subscriptions
-            | RouteKind::Subscription
-            | RouteKind::SubscriptionProducts
-            | RouteKind::SubscriptionProduct => Api::Customer,
-            _ => Api::Invoice,
-        }
-    }
-
-    fn shape(self) -> &'static [Part] {
-        match self {
-            RouteKind::Customers => &[OWNER, CUSTOMERS],
-            RouteKind::Customer => &[OWNER, CUSTOMERS, CUSTOMER],
-            RouteKind::CustomerProducts => &[OWNER, CUSTOMERS, CUSTOMER, PRODUCTS],
-            RouteKind::CustomerProduct => &[OWNER, CUSTOMERS, CUSTOMER, PRODUCTS, PRODUCT],
-            RouteKind::Subscriptions => &[OWNER, CUSTOMERS, CUSTOMER, SUBSCRIPTIONS],
-            RouteKind::Subscription => &[OWNER, CUSTOMERS, CUSTOMER, SUBSCRIPTIONS, SUBSCRIPTION],
-            RouteKind::SubscriptionProducts => &[OWNER, CUSTOMERS, CUSTOMER, SUBSCRIPTIONS, SUBSCRIPTION, PRODUCTS],
-            RouteKind::SubscriptionProduct => {
-                &[OWNER, CUSTOMERS, CUSTOMER, SUBSCRIPTIONS, SUBSCRIPTION, PRODUCTS, PRODUCT]
-            }
-            RouteKind::Invoices => &[OWNER, INVOICES],
-            RouteKind::Invoice => &[OWNER, INVOICES, INVOICE],
-            RouteKind::InvoiceLines => &[OWNER, INVOICES, INVOICE, PRODUCTS],
-            RouteKind::InvoiceLine => &[OWNER, INVOICES, INVOICE, PRODUCTS, PRODUCT],
-            RouteKind::InvoiceSubscriptions => &[OWNER, INVOICES, INVOICE, SUBSCRIPTIONS],
-            RouteKind::InvoiceSubscription => &[OWNER, INVOICES, INVOICE, SUBSCRIPTIONS, SUBSCRIPTION],
-            RouteKind::InvoiceSubscriptionLines => &[OWNER, INVOICES, INVOICE, SUBSCRIPTIONS, SUBSCRIPTION, PRODUCTS],
-            RouteKind::InvoiceSubscriptionLine => {
-                &[OWNER, INVOICES, INVOICE, SUBSCRIPTIONS, SUBSCRIPTION, PRODUCTS, PRODUCT]
-            }
-        }
-    }
-
-    fn methods(self) -> Methods {
-        match self {
-            RouteKind::Customers => Methods::Add,
-            RouteKind::CustomerProducts | RouteKind::Subscriptions | RouteKind::SubscriptionProducts => {
-                Methods::ReadAdd
-            }
-            RouteKind::CustomerProduct | RouteKind::SubscriptionProduct => Methods::ReadReplaceRemove,
-            _ => Methods::Read,
-        }
-    }
-
-    fn query(self) -> Query {
-        match self {
-            RouteKind::Invoices => Query::PagedByCustomer,
-            RouteKind::CustomerProducts
-            | RouteKind::Subscriptions
-            | RouteKind::SubscriptionProducts
-            | RouteKind::InvoiceLines
-            | RouteKind::InvoiceSubscriptions
-            | RouteKind::InvoiceSubscriptionLines => Query::Paged,
-            _ => Query::None,
-        }
-    }
-
-    /// Whether the route answers `method`. `HEAD` goes with `GET`.
-    pub fn allows(self, method: &Method) -> bool {
-        let read = *method == Method::GET || *method == Method::HEAD;
-        match self.methods() {
-            Methods::Read => read,
-            Methods::ReadAdd => read || *method == Method::POST,
-            Methods::Add => *method == Method::POST,
-            Methods::ReadReplaceRemove => read || *method == Method::PUT || *method == Method::DELETE,
-        }
-    }
-
-    /// The methods the route answers, for an `allow` header.
-    pub fn allow_header(self) -> &'static str {
-        match self.methods() {
-            Methods::Read => "GET, HEAD",
-            Methods::ReadAdd => "GET, HEAD, POST",
-            Methods::Add => "POST",
-            Methods::ReadReplaceRemove => "GET, HEAD, PUT, DELETE",
-        }
-    }
-
-    /// The route's template, e.g. `/billing/invoice/v1/{ownerNo}/invoices/{invoiceNo}`: what
-    /// logs and metrics name it by (no identifiers, so no personal data and few series).
-    pub fn template(self) -> &'static str {
-        static TEMPLATES: OnceLock<Vec<String>> = OnceLock::new();
-        let templates = TEMPLATES.get_or_init(|| RouteKind::ALL.iter().map(|kind| kind.build_template()).collect());
-        let index = RouteKind::ALL.iter().position(|kind| *kind == self).unwrap_or_default();
-        templates.get(index).map_or("", String::as_str)
-    }
-
-    fn build_template(self) -> String {
-        let mut template = self.api().prefix().to_owned();
-        for part in self.shape() {
-            match part {
-                Word(word) => {
-                    let _ = write!(template, "/{word}");
-                }
-                Id(kind) => {
-                    let _ = write!(template, "/{{{}}}", kind.field());
-                }
-            }
-        }
-        template
-    }
-}
 
 /// An API request that matched a route of the allowlist: its identifiers decoded and checked.
 #[derive(Clone, Debug)]
@@ -248,9 +43,6 @@ pub struct ApiRoute<'a> {
     /// The query parameters, decoded, in request order.
     query: QueryParams<'a>,
 }
-
-/// A route's query parameters: each accepted name with its decoded value.
-type QueryParams<'a> = SmallVec<[(&'static str, Cow<'a, str>); 3]>;
 
 /// Why a request target is not on the allowlist (answered 400, or 404 for an unknown shape,
 /// or 405 for a method the route does not have).
@@ -296,10 +88,6 @@ pub enum RouteError {
     #[error("the query parameter `pageSize` must be at most {MAX_PAGE_SIZE}")]
     PageSizeTooLarge,
 }
-
-/// The largest `pageSize` forwarded: a page of this many items is already as much as one
-/// answer should hold (the upstream answer's size is capped as well).
-pub const MAX_PAGE_SIZE: u32 = 1_000;
 
 /// Routes are equal when they are the same route with the same decoded identifiers and query,
 /// whatever text each borrows from.
@@ -392,121 +180,11 @@ impl<'a> ApiRoute<'a> {
     }
 }
 
-/// Decodes one path segment or query value exactly once, refusing what must not pass (and
-/// borrowing `raw` when it holds no escape).
-fn decode_once(raw: &str) -> Result<Cow<'_, str>, RouteError> {
-    if raw.is_empty() {
-        return Err(RouteError::EmptySegment);
-    }
-    // Only characters a browser sends unencoded in a segment may be raw; `%` must start a
-    // valid escape.
-    let bytes = raw.as_bytes();
-    let mut index = 0;
-    let mut escaped = false;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if byte == b'%' {
-            let escape = bytes.get(index + 1..index + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
-            if !escape {
-                return Err(RouteError::BadEncoding);
-            }
-            escaped = true;
-            index += 3;
-        } else if byte.is_ascii_alphanumeric() || b"-._~!$'()*+,;=:@".contains(&byte) {
-            index += 1;
-        } else {
-            return Err(RouteError::BadEncoding);
-        }
-    }
-    // Without an escape there is nothing to decode: the segment is itself (ASCII).
-    let decoded = if escaped {
-        percent_decode_str(raw).decode_utf8().map_err(|_| RouteError::BadEncoding)?
-    } else {
-        Cow::Borrowed(raw)
-    };
-    if decoded == "." || decoded == ".." {
-        return Err(RouteError::DotSegment);
-    }
-    if escaped {
-        if looks_encoded(&decoded) {
-            return Err(RouteError::DoubleEncoded);
-        }
-        // An identifier may hold `/` (`AB/123`), but a hop that decodes `%2F` and removes dot
-        // segments would read `..%2F..%2FX` as a move: no `/`-separated part may be `.` or `..`.
-        // (Only an escape can bring `/` into a segment; control characters fail the identifier
-        // pattern.)
-        if decoded.split('/').any(|part| part == "." || part == "..") {
-            return Err(RouteError::DotSegment);
-        }
-    }
-    Ok(decoded)
-}
-
-/// True if `text` still holds a percent-escape (`%` and two hex digits).
-fn looks_encoded(text: &str) -> bool {
-    text.as_bytes().windows(3).any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
-}
-
-/// Whether the decoded `segments` (of the raw path `rest`) have `shape`. Fixed words must be
-/// sent as themselves, not encoded.
-fn shape_matches(shape: &[Part], rest: &str, segments: &[Cow<'_, str>]) -> bool {
-    shape.len() == segments.len()
-        && shape.iter().zip(rest.split('/')).all(|(part, raw)| match part {
-            Word(word) => raw == *word,
-            Id(_) => true,
-        })
-}
-
-/// The query parameters of `raw` accepted by `allowed`, decoded and checked.
-fn parse_query(allowed: Query, raw: Option<&str>) -> Result<QueryParams<'_>, RouteError> {
-    let Some(raw) = raw else { return Ok(SmallVec::new()) };
-    let names: &[&'static str] = match allowed {
-        Query::None => &[],
-        Query::Paged => &[PAGE_PARAM, PAGE_SIZE_PARAM],
-        Query::PagedByCustomer => &[CUSTOMER_NO_PARAM, PAGE_PARAM, PAGE_SIZE_PARAM],
-    };
-    let mut params = QueryParams::new();
-    if raw.is_empty() {
-        return Ok(params);
-    }
-    for pair in raw.split('&') {
-        let (raw_name, raw_value) = pair.split_once('=').ok_or_else(|| RouteError::UnknownParameter(shown(pair)))?;
-        let name = names
-            .iter()
-            .find(|name| **name == raw_name)
-            .ok_or_else(|| RouteError::UnknownParameter(shown(raw_name)))?;
-        if params.iter().any(|(n, _)| n == name) {
-            return Err(RouteError::UnknownParameter((*name).to_owned()));
-        }
-        // A query value may carry `+` for a space (form encoding), as the API reads it.
-        let value = if raw_value.contains('+') {
-            Cow::Owned(decode_once(&raw_value.replace('+', "%20"))?.into_owned())
-        } else {
-            decode_once(raw_value)?
-        };
-        if *name == CUSTOMER_NO_PARAM {
-            IdKind::Customer.validate(&value)?;
-        } else if !(value.len() <= 9
-            && value.bytes().all(|b| b.is_ascii_digit())
-            && value.parse::<u32>().is_ok_and(|n| n >= 1))
-        {
-            return Err(RouteError::BadNumber(name));
-        } else if *name == PAGE_SIZE_PARAM && value.parse::<u32>().is_ok_and(|n| n > MAX_PAGE_SIZE) {
-            return Err(RouteError::PageSizeTooLarge);
-        }
-        params.push((name, value));
-    }
-    Ok(params)
-}
-
-/// A parameter name fit to echo in an error: short and printable.
-fn shown(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(32).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use billing_contract::paths::CUSTOMER_NO_PARAM;
+    use percent_encoding::percent_decode_str;
 
     fn parse(method: Method, path: &str) -> Result<ApiRoute<'_>, RouteError> {
         let (api, rest) = Api::of_path(path.split('?').next().unwrap()).unwrap();
@@ -579,14 +257,6 @@ mod tests {
             );
         }
         assert!(forwarded > 100, "only {forwarded} identifiers were forwarded");
-    }
-
-    #[test]
-    fn templates_name_no_identifier() {
-        assert_eq!(
-            RouteKind::InvoiceSubscriptionLines.template(),
-            "/billing/invoice/v1/{ownerNo}/invoices/{invoiceNo}/subscriptions/{subscriptionNo}/recurring-products"
-        );
     }
 
     #[test]
