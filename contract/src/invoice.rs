@@ -93,7 +93,9 @@ pub struct InvoiceLine {
     /// The line's own path.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Link>,
-    /// The recurring product that was charged.
+    /// The recurring product that was charged. [assumed] It may be the line's own id instead,
+    /// which differs between invoices: a comparison of invoices trusts it only together with
+    /// the product number (see the widget's `model::comparison`).
     #[serde(default)]
     pub recurring_product_no: String,
     /// The product catalogue number.
@@ -102,7 +104,9 @@ pub struct InvoiceLine {
     /// What was charged.
     #[serde(default)]
     pub description: String,
-    /// First day of the billed period.
+    /// First day of the billed period. [assumed] A whole period runs from the 1st to a month's
+    /// end, or from day `d` to day `d - 1` of a later month; anything shorter is a proration.
+    /// PayEx does not document how periods are anchored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<Date>,
     /// Last day of the billed period.
