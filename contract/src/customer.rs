@@ -87,6 +87,12 @@ pub struct SubscriptionInput {
 }
 
 /// How often a recurring product is billed [assumed].
+///
+/// [assumed] Periods are calendar months counted from the product's start date's month in steps
+/// of [`Periodicity::months`] (a yearly product started in March is billed every March), and
+/// the next invoice bills the month after the current one. PayEx documents neither; the
+/// widget's preview of the next invoice (`model::preview`) rests on this reading and says it is
+/// an estimate.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Periodicity {

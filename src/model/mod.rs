@@ -13,6 +13,7 @@ pub mod invoice;
 pub mod invoice_list;
 pub mod lines;
 pub mod number_input;
+pub mod preview;
 pub mod recurring;
 pub mod rows;
 pub mod text;
