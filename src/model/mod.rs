@@ -9,6 +9,7 @@ pub mod checked;
 pub mod comparison;
 pub mod csv;
 pub mod drafts;
+pub mod folding;
 pub mod invoice;
 pub mod invoice_list;
 pub mod lines;
