@@ -45,9 +45,14 @@ impl Date {
     pub fn end_of_month(self) -> Date {
         Date { day: days_in_month(self.year, self.month), ..self }
     }
+    /// The number of this date's month counted from the year 0's first: a difference of two
+    /// is the number of months between them.
+    pub fn month_number(self) -> i32 {
+        i32::from(self.year) * 12 + i32::from(self.month) - 1
+    }
     /// The first day of the month `months` after this date's month (negative goes back).
     pub fn first_of_month_offset(self, months: i32) -> Date {
-        let index = i32::from(self.year) * 12 + i32::from(self.month) - 1 + months;
+        let index = self.month_number() + months;
         let year = u16::try_from(index.div_euclid(12)).unwrap_or(1).max(1);
         let month = u8::try_from(index.rem_euclid(12) + 1).unwrap_or(1);
         Date { year, month, day: 1 }

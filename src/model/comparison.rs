@@ -212,12 +212,11 @@ impl Comparison {
 /// month (the month's last day when it is shorter). PayEx does not document how periods are
 /// anchored; this reading is [assumed] in `contract/`.
 pub fn is_whole_period(start: Date, end: Date) -> bool {
-    let months = |d: Date| i32::from(d.year()) * 12 + i32::from(d.month());
     if start.day() == 1 {
         return end >= start && end == end.end_of_month();
     }
     let expected_day = (start.day() - 1).min(end.days_in_month());
-    months(end) > months(start) && end.day() == expected_day
+    end.month_number() > start.month_number() && end.day() == expected_day
 }
 
 /// True for a line that covers part of a period or credits (see the module's classes).
@@ -448,6 +447,12 @@ mod tests {
         line
     }
 
+    fn without_period(mut line: InvoiceLine) -> InvoiceLine {
+        line.period_start = None;
+        line.period_end = None;
+        line
+    }
+
     fn customer(lines: Vec<InvoiceLine>) -> Arc<ChargeGroup> {
         Arc::new(ChargeGroup::new(GroupKind::Customer, lines, &StdLowercase))
     }
@@ -567,12 +572,8 @@ mod tests {
 
     #[test]
     fn a_credit_is_a_proration_or_credit_and_a_charge_without_product_or_period_a_one_off() {
-        let mut credit = line("", "C", "Goodwill credit", "1", "-50");
-        credit.period_start = None;
-        credit.period_end = None;
-        let mut fee = line("", "F", "Reminder fee", "1", "60");
-        fee.period_start = None;
-        fee.period_end = None;
+        let credit = without_period(line("", "C", "Goodwill credit", "1", "-50"));
+        let fee = without_period(line("", "F", "Reminder fee", "1", "60"));
         let c = compare(&[customer(vec![])], &[customer(vec![credit, fee])]);
         assert_eq!(
             kinds(&c),

@@ -30,14 +30,6 @@ pub struct Fold {
     pub totals: Totals,
 }
 
-impl Fold {
-    /// A stable key for the fold (for keyed rendering, DOM ids and what is expanded): its first
-    /// line's index.
-    pub fn key(&self) -> usize {
-        self.lines.first().copied().unwrap_or_default()
-    }
-}
-
 /// What makes two charges the same for folding.
 type FoldKey<'a> = (&'a str, &'a str, Decimal, Option<Date>, Option<Date>);
 

@@ -41,7 +41,7 @@ impl BillingPeriod {
         if !self.overlaps(product) {
             return false;
         }
-        let months_since_start = month_index(self.start) - month_index(product.start_date);
+        let months_since_start = self.start.month_number() - product.start_date.month_number();
         months_since_start >= 0 && months_since_start % step == 0
     }
 }
@@ -51,10 +51,6 @@ impl BillingPeriod {
     fn overlaps(&self, product: &RecurringProduct) -> bool {
         product.start_date <= self.end && product.end_date.is_none_or(|end| end >= self.start)
     }
-}
-
-fn month_index(date: Date) -> i32 {
-    i32::from(date.year()) * 12 + i32::from(date.month())
 }
 
 /// One product the period charges.
