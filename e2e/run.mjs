@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import './elements.mjs';
 import './accessibility.mjs';
 import './variants.mjs';
+import './compare.mjs';
 import { test, run, assert, assertEqual, api, allItems, invoiceLines, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';
 
 const OWNER = '100200';

@@ -31,7 +31,7 @@ FUZZ_CASES=100000000 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" \
   cargo test --locked -p billing-widget --test fuzz_model -- --nocapture
 
 step "browser component tests (wasm-bindgen-test, headless chromium)"
-CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web --test recurring
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web --test recurring --test compare
 
 step "release bundle (trunk) and services"
 scripts/build-bundle.sh

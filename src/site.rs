@@ -5,8 +5,9 @@ use billing_widget::api::ApiClient;
 use billing_widget::format::i18n::{fill, language_of};
 use billing_widget::format::{texts, Texts};
 use billing_widget::model::VatRates;
-use billing_widget::views::{ErrorDetails, InvoiceList, InvoiceView, Mode, RecurringProductsView};
+use billing_widget::views::{ErrorDetails, InvoiceList, Mode, OpenedInvoice, RecurringProductsView};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// The sandbox's demo ledger, used when the page's URL names none (`?owner=`).
 pub const DEMO_OWNER_NO: &str = "100200";
@@ -81,21 +82,28 @@ pub(crate) fn DemoSite() -> impl IntoView {
                 let on_open = Callback::new(move |invoice: Invoice| {
                     open_invoice.set(Some(OpenInvoice { number: invoice.invoice_no, link: invoice.id }));
                 });
+                let listed = RwSignal::new(Arc::new(Vec::<Invoice>::new()));
+                let on_listed = Callback::new(move |invoices: Arc<Vec<Invoice>>| listed.set(invoices));
                 let (client, owner_no, locale) = (client.clone(), owner_no.clone(), locale.clone());
                 // Only the selected tab is rendered, so only its data is requested.
                 let panel = move || match tab.get() {
                     Tab::Invoices => {
                         let invoice_view = {
-                            let (client, locale) = (client.clone(), locale.clone());
+                            let (client, locale, owner_no) = (client.clone(), locale.clone(), owner_no.clone());
                             move || match open_invoice.get() {
-                                Some(open) => view! { <InvoiceView client=client.clone() invoice=open.link locale=locale.clone() /> }.into_any(),
+                                Some(open) => view! {
+                                    <OpenedInvoice client=client.clone() owner_no=owner_no.clone() invoice=open.link
+                                        invoice_no=open.number invoices=listed mode=mode.get() locale=locale.clone() />
+                                }
+                                .into_any(),
                                 None => view! { <p class="bw-note">{t.choose_invoice}</p> }.into_any(),
                             }
                         };
                         view! {
                             <div class="bw-site-grid">
                                 <section class="bw-panel bw-panel-list" aria-label=t.invoices>
-                                    <InvoiceList client=client.clone() owner_no=owner_no.clone() customer_no=customer_no selected=selected on_open=on_open locale=locale.clone() />
+                                    <InvoiceList client=client.clone() owner_no=owner_no.clone() customer_no=customer_no selected=selected on_open=on_open
+                                        on_listed=on_listed locale=locale.clone() />
                                 </section>
                                 <div class="bw-panel bw-panel-main">{invoice_view}</div>
                             </div>

@@ -8,7 +8,7 @@ use billing_widget::api::ApiClient;
 use billing_widget::api::{ApiError, Change, Saved, SendChange};
 use billing_widget::embed::{ChangeAction, ChangeNotice, ElementOptions};
 use billing_widget::model::{CustomerOverview, SubscriptionProducts, VatRates};
-use billing_widget::views::{Editing, Loaded, Mode, RecurringProductsTable, RecurringProductsView};
+use billing_widget::views::{Editing, Loaded, Mode, NextInvoicePreview, RecurringProductsTable, RecurringProductsView};
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
@@ -905,4 +905,41 @@ async fn a_saved_subscription_is_reported_changed_and_each_load_reported_loaded(
     wait_until("the products are read again", || heard.loaded.lock().unwrap().len() == 2).await;
     assert_eq!(heard.loaded.lock().unwrap()[1], loaded, "the view shows the server's state again");
     assert!(heard.failed.lock().unwrap().is_empty() && heard.auth_required.lock().unwrap().is_empty());
+}
+
+// ---- next invoice estimate ----------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_next_invoice_estimate_charges_what_is_due_next_month_and_says_it_is_an_estimate() {
+    let mut with_more = (*overview()).clone();
+    // A yearly fee started in March is not due in December; a product ending mid-December is,
+    // and is marked.
+    let mut yearly = product("5", "Årsavgift", "120.00", "2025-03-01", None, &[]);
+    yearly.periodicity = Periodicity::Yearly;
+    with_more.products.push(yearly);
+    with_more.subscriptions[0].products.push(product(
+        "6",
+        "Extra surf",
+        "40.00",
+        "2026-01-01",
+        Some("2026-12-15"),
+        &[],
+    ));
+    let (host, _mount) = mount_with_locale("sv-SE", move || {
+        view! { <NextInvoicePreview overview=Arc::new(with_more) today=today() mode=Mode::Crm /> }
+    });
+    assert_eq!(attribute(&host, ".bw-preview > button", "aria-expanded").as_deref(), Some("false"));
+    assert_eq!(count(&host, ".bw-preview-table"), 0, "closed until asked for");
+    click(&host, ".bw-preview > button");
+    settle().await;
+    assert_eq!(attribute(&host, ".bw-preview > button", "aria-expanded").as_deref(), Some("true"));
+    let note = texts(&host, ".bw-preview .bw-note").join(" ");
+    assert!(
+        note.starts_with("En uppskattning") && note.contains("Förbrukning"),
+        "labelled an estimate without usage: {note}"
+    );
+    let charged: Vec<String> = texts(&host, ".bw-preview-charge td:first-child");
+    assert_eq!(charged, ["Pappersfaktura", "Mobil 20 GB", "Extra surf slutar under perioden"]);
+    // 29.00 + 199.00 + 40.00 = 268.00 excl. VAT, 67.00 VAT, 335.00 incl.
+    assert_eq!(texts(&host, ".bw-preview-table tfoot td"), ["268,00", "67,00", "335,00"]);
 }

@@ -71,6 +71,10 @@ pub const LARGE_INVOICE_20K: &str = "604003";
 /// A business invoice of about 50,000 lines (50,012: 12 at customer level, 100 subscriptions
 /// of 500).
 pub const LARGE_INVOICE_50K: &str = "604004";
+/// The business customer's newest invoice, of about 50,000 lines too (50,012), a month after
+/// [`LARGE_INVOICE_50K`]: the same subscriptions and fees with the next month's usage, so the
+/// two compare line by line at full size.
+pub const LARGE_INVOICE_50K_NEXT: &str = "604005";
 /// The special customer's newest invoice.
 pub const SPECIAL_INVOICE: &str = "605002";
 

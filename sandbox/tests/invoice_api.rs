@@ -7,7 +7,7 @@ use billing_contract::ids::encode_segment;
 use billing_contract::{Collection, Decimal, Invoice, InvoiceLine, InvoiceSubscription, ProblemType};
 use billing_sandbox::{
     BUSINESS_CUSTOMER, BUSINESS_INVOICE_50_LINES, BUSINESS_INVOICE_5K, EMPTY_CUSTOMER, LARGE_INVOICE_20K,
-    LARGE_INVOICE_50K, PRIVATE_CUSTOMER, SPECIAL_CUSTOMER, UNRECONCILED_INVOICE,
+    LARGE_INVOICE_50K, LARGE_INVOICE_50K_NEXT, PRIVATE_CUSTOMER, SPECIAL_CUSTOMER, UNRECONCILED_INVOICE,
 };
 use common::{collect_all, get_ok, invoice_api, sandbox, send};
 use std::collections::HashSet;
@@ -165,6 +165,7 @@ async fn business_invoices_have_the_advertised_sizes() {
         (BUSINESS_INVOICE_5K, 4_900, 5_100),
         (LARGE_INVOICE_20K, 20_000, 21_000),
         (LARGE_INVOICE_50K, 50_000, 51_000),
+        (LARGE_INVOICE_50K_NEXT, 50_000, 51_000),
     ] {
         let invoice: Invoice =
             serde_json::from_value(get_ok(&app, &invoice_api(&format!("/invoices/{invoice_no}"))).await).unwrap();

@@ -15,4 +15,5 @@ pub use billing_contract as contract;
 pub use changes::{Change, Saved, SendChange};
 pub use client::{ApiClient, Listing, PagingFault, MAX_PAGES};
 pub use error::ApiError;
+pub use resources::WholeInvoice;
 pub use scope::ClientScope;

@@ -1,10 +1,23 @@
 //! Loading whole views' worth of resources by following the API's links, concurrently.
 
 use super::{ApiClient, ApiError, Listing};
-use crate::model::{CustomerOverview, SubscriptionProducts};
-use billing_contract::{paths, Customer, Identified, Invoice, Link, RecurringProduct, Subscription};
-use futures::future::join_all;
+use crate::model::{ChargeGroup, CustomerOverview, GroupKind, Lowercase, SubscriptionProducts};
+use billing_contract::{
+    paths, Customer, Identified, Invoice, InvoiceLine, InvoiceSubscription, Link, RecurringProduct, Subscription,
+};
+use futures::future::{join_all, try_join_all};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// An invoice with every group of its charges loaded: the customer level first, then each
+/// subscription in the API's order.
+#[derive(Clone, Debug)]
+pub struct WholeInvoice {
+    /// The invoice.
+    pub invoice: Arc<Invoice>,
+    /// Its groups of charges, each with every line.
+    pub groups: Vec<Arc<ChargeGroup>>,
+}
 
 impl ApiClient {
     /// Every item behind an optional link, each identified (an item without `@id` gets the
@@ -35,6 +48,45 @@ impl ApiClient {
         // The API lists newest first; keep that order even if a page boundary disagrees.
         listing.items.sort_by_key(|i| std::cmp::Reverse(i.invoice_date));
         Ok(listing)
+    }
+
+    /// An invoice and every line of every group on it, for a view that needs all of them at
+    /// once (a comparison). Unlike the invoice view, which shows each group as it arrives, a
+    /// group that fails, or a subscription that cannot be read, fails the whole: a comparison
+    /// without one of its groups would call that group's charges gone.
+    pub async fn whole_invoice(&self, link: &Link, lowercase: &impl Lowercase) -> Result<WholeInvoice, ApiError> {
+        let invoice: Invoice = self.get(link.as_str()).await?;
+        let customer = async {
+            match &invoice.recurring_products {
+                Some(lines) => Ok(Some(self.get_all::<InvoiceLine>(lines).await?)),
+                None => Ok::<_, ApiError>(None),
+            }
+        };
+        let subscriptions = async {
+            let Some(link) = &invoice.subscriptions else { return Ok(Vec::new()) };
+            let listed = self.get_all::<InvoiceSubscription>(link).await?;
+            if let Some(unreadable) = listed.unreadable.into_iter().next() {
+                return Err(ApiError::Decode { url: link.0.clone(), message: unreadable.reason, request_id: None });
+            }
+            try_join_all(listed.items.into_iter().map(|s| async move {
+                let lines = match &s.recurring_products {
+                    Some(lines) => self.get_all::<InvoiceLine>(lines).await?,
+                    None => Listing::default(),
+                };
+                Ok::<_, ApiError>((GroupKind::subscription(&s), lines))
+            }))
+            .await
+        };
+        let (customer, subscriptions) = futures::try_join!(customer, subscriptions)?;
+        let group = |kind, lines: Listing<InvoiceLine>| {
+            Arc::new(ChargeGroup::new(kind, lines.items, lowercase).with_unreadable(lines.unreadable))
+        };
+        let groups = customer
+            .map(|lines| group(GroupKind::Customer, lines))
+            .into_iter()
+            .chain(subscriptions.into_iter().map(|(kind, lines)| group(kind, lines)))
+            .collect();
+        Ok(WholeInvoice { invoice: Arc::new(invoice), groups })
     }
 
     /// A customer's recurring products: its own, then each subscription's.

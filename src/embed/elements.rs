@@ -20,12 +20,15 @@ use crate::api::{ApiClient, ClientScope};
 use crate::format::i18n::{fill, language_of};
 use crate::format::texts;
 use crate::model::VatRates;
-use crate::views::{ErrorDetails, InvoiceList, InvoiceView, Mode, RecurringProductsView, SessionRenewals};
+use crate::views::{
+    ErrorDetails, InvoiceList, InvoiceView, Mode, OpenedInvoice, RecurringProductsView, SessionRenewals,
+};
 use billing_contract::{paths, Invoice, Link};
 use leptos::prelude::*;
 use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 /// A host-signed session token. It is a secret: its `Debug` output is `SessionToken(…)`, so
@@ -254,7 +257,7 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
                 let invoice = Signal::derive(move || Link(paths::invoice(&owner, &invoice_no.get())));
                 view! { <InvoiceView client=client invoice=invoice locale=locale /> }.into_any()
             }
-            ViewKind::InvoiceList => invoice_list(client, owner_no, customer_no, locale).into_any(),
+            ViewKind::InvoiceList => invoice_list(client, owner_no, customer_no, locale, mode).into_any(),
             ViewKind::RecurringProducts => view! {
                 <RecurringProductsView client=client owner_no=owner_no customer_no=customer_no locale=locale mode=mode
                     vat_rates=vat_rates />
@@ -265,9 +268,16 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
     }
 }
 
-/// A customer's invoices; the one opened shows below the list.
-fn invoice_list(client: ApiClient, owner_no: String, customer_no: Signal<String>, locale: String) -> impl IntoView {
+/// A customer's invoices; the one opened shows below the list, with its comparison on demand.
+fn invoice_list(
+    client: ApiClient,
+    owner_no: String,
+    customer_no: Signal<String>,
+    locale: String,
+    mode: Mode,
+) -> impl IntoView {
     let open = RwSignal::new(None::<Invoice>);
+    let listed = RwSignal::new(Arc::new(Vec::<Invoice>::new()));
     // Another customer: the open invoice was the previous customer's.
     Effect::new(move |previous: Option<String>| {
         let current = customer_no.get();
@@ -278,16 +288,22 @@ fn invoice_list(client: ApiClient, owner_no: String, customer_no: Signal<String>
     });
     let selected = Signal::derive(move || open.with(|o| o.as_ref().map(|i| i.invoice_no.clone())));
     let on_open = Callback::new(move |invoice: Invoice| open.set(Some(invoice)));
+    let on_listed = Callback::new(move |invoices: Arc<Vec<Invoice>>| listed.set(invoices));
     let invoice_view = {
-        let (client, locale) = (client.clone(), locale.clone());
+        let (client, locale, owner_no) = (client.clone(), locale.clone(), owner_no.clone());
         move || {
             open.get().map(|invoice| {
-                view! { <InvoiceView client=client.clone() invoice=invoice.id locale=locale.clone() /> }
+                view! {
+                    <OpenedInvoice client=client.clone() owner_no=owner_no.clone() invoice=invoice.id
+                        invoice_no=invoice.invoice_no invoices=listed
+                        mode=mode locale=locale.clone() />
+                }
             })
         }
     };
     view! {
-        <InvoiceList client=client owner_no=owner_no customer_no=customer_no selected=selected on_open=on_open locale=locale />
+        <InvoiceList client=client owner_no=owner_no customer_no=customer_no selected=selected on_open=on_open
+            on_listed=on_listed locale=locale />
         <div class="bw-opened-invoice">{invoice_view}</div>
     }
 }

@@ -27,10 +27,17 @@
 //! document.addEventListener('payex-invoice-opened', (e) => {
 //!   // e.detail: { ownerNo: '100200', customerNo: '15615616', invoiceNo: '603012' }
 //! });
+//! document.addEventListener('payex-invoice-compared', (e) => {
+//!   // e.detail: { ownerNo: '100200', invoiceNo: '603012', comparedWith: '603011', currency: 'SEK',
+//!   //             amount: '1884.92', previousAmount: '1630.50', difference: '254.42',
+//!   //             unexplained: '0.00', changes: 3, newCharges: 1, priceChanges: 2 }
+//!   //   (amounts are exact decimal strings; a kind of change that did not occur is left out)
+//! });
 //! ```
 
 use crate::model::change::ChangeNotice;
-use crate::views::{AuthRequired, Failed, InvoiceOpened, Loaded};
+use crate::model::comparison::ChangeKind;
+use crate::views::{AuthRequired, Failed, InvoiceCompared, InvoiceOpened, Loaded};
 use wasm_bindgen::JsValue;
 
 /// The `detail` of `payex-recurring-products-changed`: what changed, on which customer and
@@ -147,6 +154,8 @@ pub enum HostEvent {
     /// `payex-authentication-required`: the API answered 401; the host should refresh the
     /// session (the view offers to try again).
     AuthenticationRequired { instance: Option<String> },
+    /// `payex-invoice-compared`: two invoices were compared; `detail` has the summary figures.
+    InvoiceCompared(Detail),
 }
 
 impl HostEvent {
@@ -158,13 +167,14 @@ impl HostEvent {
             HostEvent::InvoiceOpened { .. } => "payex-invoice-opened",
             HostEvent::RecurringProductsChanged(_) => "payex-recurring-products-changed",
             HostEvent::AuthenticationRequired { .. } => "payex-authentication-required",
+            HostEvent::InvoiceCompared(_) => "payex-invoice-compared",
         }
     }
 
     /// The event's `detail`.
     pub fn detail(&self) -> Detail {
         match self {
-            HostEvent::Loaded(detail) | HostEvent::Error(detail) => detail.clone(),
+            HostEvent::Loaded(detail) | HostEvent::Error(detail) | HostEvent::InvoiceCompared(detail) => detail.clone(),
             HostEvent::InvoiceOpened { owner_no, customer_no, invoice_no } => Detail::new()
                 .with("ownerNo", owner_no.as_str())
                 .with("customerNo", customer_no.as_str())
@@ -230,6 +240,40 @@ impl From<ChangeNotice> for HostEvent {
     /// `payex-recurring-products-changed`.
     fn from(notice: ChangeNotice) -> HostEvent {
         HostEvent::RecurringProductsChanged(notice)
+    }
+}
+
+/// The `detail` key of a kind of change's count.
+fn change_key(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::New => "newCharges",
+        ChangeKind::Ended => "endedCharges",
+        ChangeKind::PriceChange => "priceChanges",
+        ChangeKind::QuantityChange => "quantityChanges",
+        ChangeKind::ProrationOrCredit => "prorationsOrCredits",
+        ChangeKind::OneOff => "oneOffCharges",
+        ChangeKind::Usage => "usageChanges",
+        ChangeKind::AmountChange => "amountChanges",
+    }
+}
+
+impl From<InvoiceCompared> for HostEvent {
+    /// `payex-invoice-compared`: amounts as exact decimal strings, a count per kind of change
+    /// that occurred.
+    fn from(compared: InvoiceCompared) -> HostEvent {
+        let total: usize = compared.changes.iter().map(|(_, n)| n).sum();
+        let detail = Detail::new()
+            .with("ownerNo", compared.owner_no)
+            .with("invoiceNo", compared.invoice_no)
+            .with("comparedWith", compared.compared_with)
+            .with("currency", compared.currency)
+            .with("amount", compared.amount.to_string())
+            .with("previousAmount", compared.previous_amount.to_string())
+            .with("difference", compared.difference.to_string())
+            .with("unexplained", compared.unexplained.to_string())
+            .with("changes", total);
+        let detail = compared.changes.into_iter().fold(detail, |d, (kind, n)| d.with(change_key(kind), n));
+        HostEvent::InvoiceCompared(detail)
     }
 }
 
@@ -333,6 +377,38 @@ mod tests {
                 .with("customerNo", "15615616")
                 .with("products", 16usize)
                 .with("subscriptions", 4usize)
+        );
+    }
+
+    #[test]
+    fn a_comparison_tells_exact_amounts_and_counts_per_kind() {
+        let dec = |s: &str| s.parse::<billing_contract::Decimal>().unwrap_or_default();
+        let event = HostEvent::from(InvoiceCompared {
+            owner_no: "100200".into(),
+            invoice_no: "603012".into(),
+            compared_with: "603011".into(),
+            currency: "SEK".into(),
+            amount: dec("1884.92"),
+            previous_amount: dec("1630.50"),
+            difference: dec("254.42"),
+            unexplained: dec("0.00"),
+            changes: vec![(ChangeKind::New, 1), (ChangeKind::PriceChange, 2)],
+        });
+        assert_eq!(event.name(), "payex-invoice-compared");
+        assert_eq!(
+            event.detail(),
+            Detail::new()
+                .with("ownerNo", "100200")
+                .with("invoiceNo", "603012")
+                .with("comparedWith", "603011")
+                .with("currency", "SEK")
+                .with("amount", "1884.92")
+                .with("previousAmount", "1630.50")
+                .with("difference", "254.42")
+                .with("unexplained", "0.00")
+                .with("changes", 3usize)
+                .with("newCharges", 1usize)
+                .with("priceChanges", 2usize)
         );
     }
 

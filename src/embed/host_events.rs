@@ -19,6 +19,7 @@ pub fn host_events(target: web_sys::EventTarget) -> ViewEvents {
         on_changed: Some(Callback::new(move |notice| tell(HostEvent::from(notice)))),
         on_invoice_opened: Some(Callback::new(move |opened| tell(HostEvent::from(opened)))),
         on_auth_required: Some(Callback::new(move |required| tell(HostEvent::from(required)))),
+        on_compared: Some(Callback::new(move |compared| tell(HostEvent::from(compared)))),
     }
 }
 

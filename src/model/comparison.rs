@@ -66,6 +66,20 @@ pub enum ChangeKind {
     AmountChange,
 }
 
+impl ChangeKind {
+    /// Every kind, in the order a summary lists them.
+    pub const ALL: [ChangeKind; 8] = [
+        ChangeKind::New,
+        ChangeKind::Ended,
+        ChangeKind::PriceChange,
+        ChangeKind::QuantityChange,
+        ChangeKind::ProrationOrCredit,
+        ChangeKind::OneOff,
+        ChangeKind::Usage,
+        ChangeKind::AmountChange,
+    ];
+}
+
 /// One side of a change: the lines of one invoice it sums.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChargeSum {
@@ -204,6 +218,31 @@ impl Comparison {
     /// The number of changes of `kind` over every group.
     pub fn count(&self, kind: ChangeKind) -> usize {
         self.groups.iter().flat_map(|g| &g.changes).filter(|c| c.kind == kind).count()
+    }
+
+    /// Per kind of change that occurs, in [`ChangeKind::ALL`]'s order: how many changes and
+    /// what they add up to.
+    pub fn by_kind(&self) -> Result<Vec<(ChangeKind, usize, Decimal)>, TooLarge> {
+        let mut summary = Vec::new();
+        for kind in ChangeKind::ALL {
+            let changes: Vec<&LineChange> =
+                self.groups.iter().flat_map(|g| &g.changes).filter(|c| c.kind == kind).collect();
+            if !changes.is_empty() {
+                let sum = checked::sum(changes.iter().map(|c| c.difference()).collect::<Result<Vec<_>, _>>()?)?;
+                summary.push((kind, changes.len(), sum));
+            }
+        }
+        Ok(summary)
+    }
+
+    /// The newer invoice's amount: its `invoiceAmount`, else the sum of its lines.
+    pub fn amount_now(&self) -> Decimal {
+        self.invoice_amounts.1.unwrap_or(self.now.total)
+    }
+
+    /// The older invoice's amount: its `invoiceAmount`, else the sum of its lines.
+    pub fn amount_before(&self) -> Decimal {
+        self.invoice_amounts.0.unwrap_or(self.before.total)
     }
 }
 
@@ -476,6 +515,11 @@ mod tests {
         assert_eq!(Ok(changes), c.lines_difference());
         let groups: Decimal = c.groups.iter().map(|g| g.difference().unwrap_or(Decimal::MAX)).sum();
         assert_eq!(Ok(groups), c.lines_difference());
+        let summary = c.by_kind().unwrap_or_default();
+        assert_eq!(Ok(summary.iter().map(|(_, _, sum)| *sum).sum::<Decimal>()), c.lines_difference());
+        let counted: usize = summary.iter().map(|(_, n, _)| n).sum();
+        assert_eq!(counted, c.groups.iter().map(|g| g.changes.len()).sum::<usize>(), "every change in one kind");
+        assert!(summary.iter().all(|(kind, n, _)| c.count(*kind) == *n && *n > 0));
     }
 
     fn kinds(c: &Comparison) -> Vec<(ChangeKind, String)> {

@@ -1,4 +1,5 @@
-//! The shown lines as CSV that a spreadsheet opens with the right decimals.
+//! The shown lines, or a comparison of two invoices, as CSV that a spreadsheet opens with the
+//! right decimals.
 //!
 //! Where the viewer's locale writes decimals with a comma (sv, nb, da, fi), fields are separated
 //! by semicolons and decimals use commas, as spreadsheets in those locales expect; elsewhere,
@@ -11,6 +12,7 @@
 //! cells are the widget's own digits and stay numbers (`-12,50`). Unit prices keep every decimal
 //! the API sent, so quantity × unit price is the amount.
 
+use super::comparison::{ChangeKind, ChargeSum, Comparison};
 use super::invoice::{is_credit, is_proration, GroupKind};
 use super::lines::ShownGroup;
 use billing_contract::Decimal;
@@ -28,22 +30,96 @@ pub struct CsvLabels {
     pub proration: &'static str,
 }
 
+/// Column headings and change words of a comparison's CSV, in the viewer's language.
+#[derive(Clone, Copy)]
+pub struct ComparisonCsvLabels<'a> {
+    /// Headings of the 12 columns: group, subscription, change, product, description, then
+    /// quantity, unit price and amount including VAT before, the same now, and the difference.
+    pub headings: [&'static str; 12],
+    /// The group name of customer-level charges.
+    pub customer_level: &'static str,
+    /// The word for a kind of change.
+    pub kind: &'a dyn Fn(ChangeKind) -> &'static str,
+}
+
+/// How numbers and fields are separated for a locale's decimal separator.
+struct Separators {
+    decimal: char,
+    delimiter: char,
+}
+
+impl Separators {
+    fn new(decimal: char) -> Separators {
+        Separators { decimal, delimiter: if decimal == ',' { ';' } else { ',' } }
+    }
+
+    fn number(&self, d: Decimal) -> Cell {
+        let text = d.to_string();
+        Cell::Number(if self.decimal == ',' { text.replace('.', ",") } else { text })
+    }
+}
+
+/// The group and subscription columns of a group.
+fn group_cells(kind: &GroupKind, customer_level: &str) -> (String, String) {
+    match kind {
+        GroupKind::Customer => (customer_level.to_owned(), String::new()),
+        GroupKind::Subscription { subscription_no, description } => {
+            (subscription_no.clone(), description.clone().unwrap_or_default())
+        }
+    }
+}
+
+/// Writes every change of a comparison, group by group, largest difference first; a side
+/// without lines leaves its cells empty.
+pub fn comparison_csv(comparison: &Comparison, labels: &ComparisonCsvLabels<'_>, decimal_separator: char) -> String {
+    let s = Separators::new(decimal_separator);
+    let mut out = String::from("\u{feff}");
+    push_record(&mut out, s.delimiter, labels.headings.iter().map(|h| Cell::Text(h.to_string())));
+    let side = |sum: &Option<ChargeSum>| match sum {
+        Some(sum) => [
+            s.number(sum.quantity),
+            sum.unit_price.map_or(Cell::Text(String::new()), |p| s.number(p)),
+            s.number(sum.totals.total),
+        ],
+        None => [Cell::Text(String::new()), Cell::Text(String::new()), Cell::Text(String::new())],
+    };
+    for group in &comparison.groups {
+        let (name, subscription) = group_cells(&group.kind, labels.customer_level);
+        for change in &group.changes {
+            let [quantity_before, price_before, total_before] = side(&change.before);
+            let [quantity_now, price_now, total_now] = side(&change.now);
+            let difference = change.difference().map_or(Cell::Text(String::new()), |d| s.number(d));
+            push_record(
+                &mut out,
+                s.delimiter,
+                [
+                    Cell::Text(name.clone()),
+                    Cell::Text(subscription.clone()),
+                    Cell::Text((labels.kind)(change.kind).to_owned()),
+                    Cell::Text(change.product_no.clone()),
+                    Cell::Text(change.description.clone()),
+                    quantity_before,
+                    price_before,
+                    total_before,
+                    quantity_now,
+                    price_now,
+                    total_now,
+                    difference,
+                ],
+            );
+        }
+    }
+    out
+}
+
 /// Writes the shown lines, group by group, in display order.
 pub fn lines_csv(groups: &[ShownGroup], labels: &CsvLabels, decimal_separator: char) -> String {
-    let delimiter = if decimal_separator == ',' { ';' } else { ',' };
-    let number = |d: Decimal| {
-        let text = d.to_string();
-        Cell::Number(if decimal_separator == ',' { text.replace('.', ",") } else { text })
-    };
+    let s = Separators::new(decimal_separator);
+    let (delimiter, number) = (s.delimiter, |d: Decimal| s.number(d));
     let mut out = String::from("\u{feff}");
     push_record(&mut out, delimiter, labels.headings.iter().map(|h| Cell::Text(h.to_string())));
     for shown in groups {
-        let (group, subscription) = match &shown.group.kind {
-            GroupKind::Customer => (labels.customer_level.to_owned(), String::new()),
-            GroupKind::Subscription { subscription_no, description } => {
-                (subscription_no.clone(), description.clone().unwrap_or_default())
-            }
-        };
+        let (group, subscription) = group_cells(&shown.group.kind, labels.customer_level);
         for line in shown.lines() {
             let kind = [is_credit(line).then_some(labels.credit), is_proration(line).then_some(labels.proration)]
                 .into_iter()
@@ -218,5 +294,31 @@ mod tests {
         let csv = lines_csv(&[show(&group, &LineQuery::default(), &StdLowercase)], &labels(), ',');
         let row = csv.split("\r\n").nth(1).unwrap();
         assert_eq!(row, "Customer;;P;SMS;;;100;0,0125;1,25;25;0,31;1,56;");
+    }
+
+    #[test]
+    fn a_comparison_lists_each_change_with_both_sides_and_its_difference() {
+        let mut plan = line("Mobil 5 GB", "200", "25");
+        plan.product_no = "MOB-5".into();
+        let mut raised = plan.clone();
+        raised.unit_price = dec("250");
+        raised.amount = dec("250");
+        raised.vat_amount = dec("62.50");
+        raised.total_amount = dec("312.50");
+        let mut extra = line("=Extra", "10", "25");
+        extra.product_no = "EXTRA".into();
+        extra.recurring_product_no = "9".into();
+        let customer = |lines| Arc::new(ChargeGroup::new(GroupKind::Customer, lines, &StdLowercase));
+        let comparison =
+            Comparison::new((&[customer(vec![plan])], None), (&[customer(vec![raised, extra])], None)).unwrap();
+        let kind = |k: ChangeKind| if k == ChangeKind::New { "New" } else { "Price" };
+        let headings = ["G", "S", "C", "P", "D", "QB", "UB", "TB", "QN", "UN", "TN", "Diff"];
+        let labels = ComparisonCsvLabels { headings, customer_level: "Customer", kind: &kind };
+        let csv = comparison_csv(&comparison, &labels, ',');
+        let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(rows[0], "G;S;C;P;D;QB;UB;TB;QN;UN;TN;Diff");
+        assert_eq!(rows[1], "Customer;;Price;MOB-5;Mobil 5 GB;1;200;250;1;250;312,50;62,50");
+        assert_eq!(rows[2], "Customer;;New;EXTRA;\"'=Extra\";;;;1;10;12,50;12,50");
+        assert_eq!(rows.len(), 4, "header, two changes and the final line break");
     }
 }

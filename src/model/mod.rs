@@ -7,6 +7,7 @@ pub mod change;
 pub mod charges_table;
 pub mod checked;
 pub mod comparison;
+pub mod comparison_rows;
 pub mod csv;
 pub mod drafts;
 pub mod folding;

@@ -14,16 +14,22 @@ mod recurring;
 
 pub use crate::api::invoice_loader::{GroupSlot, SlotState};
 pub use common::clock::local_today;
-pub use common::events::{use_view_events, AuthRequired, Failed, InvoiceOpened, Loaded, ViewEvents, ViewName};
+pub use common::events::{
+    use_view_events, AuthRequired, Failed, InvoiceCompared, InvoiceOpened, Loaded, ViewEvents, ViewName,
+};
 pub use common::i18n::{provide_i18n, use_i18n, I18n};
 pub use common::load::{use_load, Load, LoadState};
 pub use common::mode::Mode;
 pub use common::session::SessionRenewals;
 pub use common::status::{describe, Described, ErrorDetails, ErrorView, Loading, QUIET_LOAD};
 pub use forms::editing::Editing;
+pub use invoice::comparison_table::{summary_sentence, Compared, ComparisonTable};
 pub use invoice::invoice_charges::{InvoiceCharges, InvoiceTable};
+pub use invoice::invoice_comparison::{previous_invoice, InvoiceComparison, MARK_LOADED, MARK_PAINTED};
 pub use invoice::invoice_header::InvoiceHeader;
 pub use invoice::invoice_list::{FetchInvoice, InvoiceList, InvoiceListTable, FILL_CONCURRENCY};
 pub use invoice::invoice_view::InvoiceView;
+pub use invoice::opened_invoice::OpenedInvoice;
+pub use recurring::next_invoice::NextInvoicePreview;
 pub use recurring::products_overview::RecurringProductsTable;
 pub use recurring::recurring_products::RecurringProductsView;

@@ -181,6 +181,7 @@ pub struct Heard {
     pub changed: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::model::change::ChangeNotice>>>,
     pub opened: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::views::InvoiceOpened>>>,
     pub auth_required: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::views::AuthRequired>>>,
+    pub compared: std::sync::Arc<std::sync::Mutex<Vec<billing_widget::views::InvoiceCompared>>>,
 }
 
 impl Heard {
@@ -207,6 +208,10 @@ impl Heard {
             })),
             on_auth_required: Some(Callback::new({
                 let list = heard.auth_required.clone();
+                move |v| list.lock().unwrap().push(v)
+            })),
+            on_compared: Some(Callback::new({
+                let list = heard.compared.clone();
                 move |v| list.lock().unwrap().push(v)
             })),
         });

@@ -1,11 +1,14 @@
 //! The business customer: a hundred mobile subscriptions and usage-heavy invoices of 50, about
-//! 5,000, about 20,000 and about 50,000 lines.
+//! 5,000, about 20,000 and (twice, a month apart) about 50,000 lines.
 
 use super::billing::{self, add_days, date, Plan, DAYS_TO_PAY};
 use super::rng::Rng;
 use super::{seed_customer, SubscriptionSeed};
 use crate::store::{CustomerRecord, InvoiceRecord, InvoiceSubscriptionRecord, Ledger, LineRecord, ProductRecord};
-use crate::{BUSINESS_CUSTOMER, BUSINESS_INVOICE_50_LINES, BUSINESS_INVOICE_5K, LARGE_INVOICE_20K, LARGE_INVOICE_50K};
+use crate::{
+    BUSINESS_CUSTOMER, BUSINESS_INVOICE_50_LINES, BUSINESS_INVOICE_5K, LARGE_INVOICE_20K, LARGE_INVOICE_50K,
+    LARGE_INVOICE_50K_NEXT,
+};
 use billing_contract::{Date, Decimal};
 use std::collections::HashSet;
 
@@ -25,7 +28,7 @@ struct InvoiceSpec {
     lines_per_subscription: usize,
 }
 
-const INVOICES: [InvoiceSpec; 4] = [
+const INVOICES: [InvoiceSpec; 5] = [
     InvoiceSpec {
         invoice_no: BUSINESS_INVOICE_50_LINES,
         invoice_date: "2026-08-01",
@@ -50,6 +53,13 @@ const INVOICES: [InvoiceSpec; 4] = [
     InvoiceSpec {
         invoice_no: LARGE_INVOICE_50K,
         invoice_date: "2026-11-01",
+        customer_lines: 12,
+        subscriptions: 100,
+        lines_per_subscription: 500,
+    },
+    InvoiceSpec {
+        invoice_no: LARGE_INVOICE_50K_NEXT,
+        invoice_date: "2026-12-01",
         customer_lines: 12,
         subscriptions: 100,
         lines_per_subscription: 500,
@@ -146,7 +156,7 @@ const COMPANY_USAGE: [Usage; 5] = [
     usage("ADMIN", "Administrativ avgift", 4500, 25, Amount::Whole(1, 1)),
 ];
 
-/// Seeds the business customer and its four invoices.
+/// Seeds the business customer and its five invoices.
 pub fn seed(ledger: &mut Ledger) {
     let plans = [
         Plan::monthly("FTG-AVTAL", "Företagsavtal Bas", 49500, 25).from(START),

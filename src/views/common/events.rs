@@ -1,5 +1,5 @@
-//! What a view reports to whoever mounted it: loaded, failed, changed, an invoice opened, a
-//! session to renew. The views call these callbacks and know nothing of who listens; the
+//! What a view reports to whoever mounted it: loaded, failed, changed, an invoice opened, two
+//! invoices compared, a session to renew. The views call these callbacks and know nothing of who listens; the
 //! embedding layer turns them into the host page's DOM events.
 //!
 //! # Usage
@@ -15,6 +15,8 @@
 
 use crate::api::ApiError;
 use crate::model::change::ChangeNotice;
+use crate::model::comparison::ChangeKind;
+use billing_contract::Decimal;
 use leptos::prelude::*;
 
 /// Which view reports.
@@ -107,6 +109,29 @@ pub struct AuthRequired {
     pub instance: Option<String>,
 }
 
+/// Two invoices were compared: the summary figures (amounts including VAT, exact decimals).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvoiceCompared {
+    /// The ledger.
+    pub owner_no: String,
+    /// The newer invoice.
+    pub invoice_no: String,
+    /// The older invoice it was compared with.
+    pub compared_with: String,
+    /// The currency of both amounts.
+    pub currency: String,
+    /// The newer invoice's amount.
+    pub amount: Decimal,
+    /// The older invoice's amount.
+    pub previous_amount: Decimal,
+    /// How much more (negative: less) the newer invoice is.
+    pub difference: Decimal,
+    /// The part of the difference no listed change explains.
+    pub unexplained: Decimal,
+    /// How many changes of each kind, for the kinds that occur.
+    pub changes: Vec<(ChangeKind, usize)>,
+}
+
 /// The callbacks a view reports through, provided as a context by whoever mounts the view;
 /// each is optional, and none provided means nobody listens.
 #[derive(Clone, Copy, Debug, Default)]
@@ -121,6 +146,8 @@ pub struct ViewEvents {
     pub on_invoice_opened: Option<Callback<InvoiceOpened>>,
     /// The session has to be renewed (the view offers to try again).
     pub on_auth_required: Option<Callback<AuthRequired>>,
+    /// Two invoices were compared.
+    pub on_compared: Option<Callback<InvoiceCompared>>,
 }
 
 /// Runs `callback`, if there is one and it is still alive.
@@ -154,6 +181,11 @@ impl ViewEvents {
     /// Reports that the session has to be renewed.
     pub fn auth_required(&self, required: AuthRequired) {
         report(self.on_auth_required, required);
+    }
+
+    /// Reports a comparison of two invoices.
+    pub fn compared(&self, compared: InvoiceCompared) {
+        report(self.on_compared, compared);
     }
 }
 

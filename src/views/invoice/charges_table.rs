@@ -11,12 +11,11 @@ use crate::model::{GroupKind, LineQuery, SortColumn, SortDirection};
 use crate::views::common::i18n::use_i18n;
 use crate::views::common::shared::Shared;
 use crate::views::common::status::{describe, raw_details, Described};
+use crate::views::common::virtual_rows::{observe_height, set_if_changed, spacer};
 use billing_contract::{Invoice, InvoiceLine};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 /// Row height assumed until one is measured, in pixels.
 const DEFAULT_ROW_HEIGHT: f64 = 33.0;
@@ -103,7 +102,7 @@ pub(crate) fn ChargesTable(
         let ctx = RowContext { t, f: &formatter, model: &m, slots: &slots, arrived, collapsed, on_retry, filtered };
         let mut views: Vec<AnyView> = Vec::new();
         if virtualized.get() && rows.start > 0 {
-            views.push(spacer(rows.start as f64 * height));
+            views.push(spacer(rows.start as f64 * height, COLUMNS));
         }
         let mut index = rows.start;
         while index < rows.end {
@@ -118,7 +117,7 @@ pub(crate) fn ChargesTable(
             views.push(view! { <tbody class="bw-group" part="charge-group">{segment}</tbody> }.into_any());
         }
         if virtualized.get() && rows.end < m.rows.len() {
-            views.push(spacer((m.rows.len() - rows.end) as f64 * height));
+            views.push(spacer((m.rows.len() - rows.end) as f64 * height, COLUMNS));
         }
         views
     };
@@ -148,50 +147,12 @@ pub(crate) fn ChargesTable(
     }
 }
 
-fn set_if_changed(signal: RwSignal<f64>, value: f64) {
-    if value > 0.0 && signal.try_get_untracked().is_some_and(|old| (old - value).abs() > 0.5) {
-        signal.try_set(value);
-    }
-}
-
-/// Keeps `height` equal to the element's visible height, whatever resizes it (the window, the
-/// host page's layout, print).
-fn observe_height(element: NodeRef<leptos::html::Div>, height: RwSignal<f64>) {
-    type Observer = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
-    let observer = StoredValue::new_local(None::<Observer>);
-    Effect::new(move |_| {
-        let Some(target) = element.get() else { return };
-        let measured = target.clone();
-        let callback = Closure::<dyn FnMut()>::new(move || set_if_changed(height, f64::from(measured.client_height())));
-        if let Ok(resize) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
-            resize.observe(&target);
-            observer.set_value(Some((resize, callback)));
-        }
-    });
-    on_cleanup(move || {
-        observer.try_with_value(|o| {
-            if let Some((resize, _)) = o {
-                resize.disconnect();
-            }
-        });
-    });
-}
-
 fn row_group(row: &Row) -> usize {
     match *row {
         Row::GroupHead { group } | Row::Line { group, .. } | Row::GroupStatus { group } | Row::Subtotal { group } => {
             group
         }
     }
-}
-
-fn spacer(height: f64) -> AnyView {
-    view! {
-        <tbody aria-hidden="true" class="bw-spacer">
-            <tr style:height=format!("{}px", height.round() as i64)><td colspan=COLUMNS></td></tr>
-        </tbody>
-    }
-    .into_any()
 }
 
 fn column_label(t: &Texts, column: SortColumn) -> &'static str {

@@ -29,6 +29,7 @@ pub type FetchInvoice = Arc<dyn Fn(Link) -> LocalBoxFuture<'static, Result<Invoi
 /// - `customer_no`: the customer; a new number reloads.
 /// - `selected`: the number of the invoice shown elsewhere, marked `aria-current`.
 /// - `on_open`: called with the invoice the user opens.
+/// - `on_listed`: called with the invoices listed, newest first, each time the list loads.
 /// - `locale`: the viewer's locale, provided to everything the list shows.
 #[component]
 pub fn InvoiceList(
@@ -37,6 +38,7 @@ pub fn InvoiceList(
     #[prop(into)] customer_no: Signal<String>,
     #[prop(into)] selected: Signal<Option<String>>,
     on_open: Callback<Invoice>,
+    #[prop(optional)] on_listed: Option<Callback<Arc<Vec<Invoice>>>>,
     #[prop(into)] locale: String,
 ) -> impl IntoView {
     let (state, retry) = {
@@ -53,8 +55,15 @@ pub fn InvoiceList(
     };
     let events = use_view_events();
     Effect::new(move |_| match state.get() {
-        Load::Ready(invoices) => events
-            .loaded(Loaded::InvoiceList { customer_no: customer_no.get_untracked(), invoices: invoices.items.len() }),
+        Load::Ready(invoices) => {
+            if let Some(listed) = on_listed {
+                listed.run(Arc::new(invoices.items.clone()));
+            }
+            events.loaded(Loaded::InvoiceList {
+                customer_no: customer_no.get_untracked(),
+                invoices: invoices.items.len(),
+            })
+        }
         Load::Failed(error) => events.failed(Failed { view: ViewName::InvoiceList, error }),
         Load::Loading => {}
     });

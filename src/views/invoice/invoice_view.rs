@@ -7,6 +7,7 @@ use crate::format::case::BrowserLowercase;
 use crate::format::Formatter;
 use crate::model::{ChargeGroup, GroupKind};
 use crate::views::common::events::{use_view_events, Failed, Loaded, ViewName};
+use crate::views::common::frames::after_next_paint;
 use crate::views::common::i18n::{provide_i18n, I18n};
 use crate::views::common::status::QUIET_LOAD;
 use crate::views::{ErrorView, InvoiceCharges, InvoiceHeader, Loading};
@@ -14,21 +15,6 @@ use billing_contract::{Invoice, InvoiceLine, InvoiceSubscription, Link};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
-
-/// Resolves once the next frame has been painted: its animation-frame callback queues a task,
-/// and tasks run after the frame is done.
-async fn after_next_paint() {
-    let (sender, receiver) = futures::channel::oneshot::channel::<()>();
-    request_animation_frame(move || {
-        set_timeout(
-            move || {
-                let _ = sender.send(());
-            },
-            std::time::Duration::ZERO,
-        );
-    });
-    let _ = receiver.await;
-}
 
 /// Where the invoice itself is.
 #[derive(Clone, Debug, PartialEq)]

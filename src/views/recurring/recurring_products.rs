@@ -9,7 +9,8 @@ use crate::views::common::events::{use_view_events, AuthRequired, Failed, Loaded
 use crate::views::common::i18n::{provide_i18n, I18n};
 use crate::views::forms::editing::Editing;
 use crate::views::forms::form_parts::session_expired;
-use crate::views::{use_load, Load, LoadState, Mode, RecurringProductsTable};
+use crate::views::recurring::next_invoice::NextInvoicePreview;
+use crate::views::{local_today, use_load, Load, LoadState, Mode, RecurringProductsTable};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -110,6 +111,7 @@ pub fn RecurringProductsView(
         let shown = overview.customer.customer_no.clone();
         let editing = editing.clone().map(|e| Editing { customer_no: shown, ..e });
         view! {
+            <NextInvoicePreview overview=overview.clone() today=local_today() mode=mode />
             <RecurringProductsTable overview=overview mode=mode
                 vat_rates=vat_rates.clone().unwrap_or_else(|| VatRates::configured("", "", &locale))
                 show_ended=show_ended editing=editing />
