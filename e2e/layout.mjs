@@ -13,6 +13,8 @@ const OWNER = '100200';
 const PRIVATE = '15615616';
 /** The invoice the accessibility scan opens too: four groups, credits and prorations. */
 const INVOICE = '603007';
+/** 5,012 lines: virtualized (only the rows in view are in the DOM). */
+const LARGE = '604002';
 
 /** A host page with one element and nothing else around it (served by the test itself). */
 const HOST = '/embed/demo/layout-host.html';
@@ -27,6 +29,7 @@ const VIEWS = [
   { name: 'invoice', url: element('payex-invoice', { 'invoice-no': INVOICE, locale: 'en-GB', mode: 'crm' }), ready: '.bw-summary', targets: 24 },
   { name: 'invoice-nb', url: element('payex-invoice', { 'invoice-no': INVOICE, locale: 'nb-NO', mode: 'crm' }), ready: '.bw-summary', targets: 24 },
   { name: 'invoice-self-service', url: element('payex-invoice', { 'invoice-no': INVOICE, locale: 'sv-SE' }), ready: '.bw-summary', targets: 44 },
+  { name: 'invoice-virtualized-nb', url: element('payex-invoice', { 'invoice-no': LARGE, locale: 'nb-NO', mode: 'crm' }), ready: '.bw-virtual tr.bw-line', targets: 24 },
   { name: 'invoice-list', url: element('payex-invoice-list', { 'customer-no': PRIVATE, locale: 'en-GB', mode: 'crm' }), ready: 'tbody tr', targets: 24 },
   { name: 'recurring-crm', url: element('payex-recurring-products', { 'customer-no': PRIVATE, locale: 'en-GB', mode: 'crm' }), ready: '.bw-overview', targets: 24 },
   { name: 'recurring-self-service', url: element('payex-recurring-products', { 'customer-no': PRIVATE, locale: 'sv-SE', mode: 'self-service' }), ready: '.bw-overview', targets: 44 },
@@ -122,3 +125,27 @@ for (const view of VIEWS) {
     assertEqual(found, [], 'layout problems');
   });
 }
+
+test('a virtualized invoice stacked at 320 px: one row height, the DOM holds the rows in view, the end is reachable', async (page) => {
+  await serveHost(page);
+  await page.setViewportSize({ width: 320, height: 900 });
+  await page.goto(BASE + element('payex-invoice', { 'invoice-no': LARGE, locale: 'nb-NO', mode: 'crm' }));
+  await waitReady(page, '.bw-virtual tr.bw-line');
+  const table = page.locator('payex-invoice table.bw-charges');
+  const before = await table.evaluate((t) => ({
+    display: getComputedStyle(t.querySelector('tr.bw-line td')).display,
+    heights: [...new Set([...t.querySelectorAll('tbody:not(.bw-spacer) tr')].map((r) => Math.round(r.getBoundingClientRect().height)))],
+    overflowing: [...t.querySelectorAll('tr.bw-line')].filter((r) => r.scrollHeight > r.clientHeight + 1).length,
+  }));
+  assertEqual(before.display === 'table-cell', false, 'the lines are stacked cards');
+  assertEqual(before.heights.length, 1, `every rendered row one height (${before.heights} px)`);
+  assertEqual(before.overflowing, 0, 'no card is taller than its row');
+  const rows = Number(await table.getAttribute('aria-rowcount'));
+  await page.locator('payex-invoice .bw-charges-scroll').evaluate((s) => { s.scrollTop = s.scrollHeight; });
+  await page.waitForFunction((n) => {
+    const t = document.querySelector('payex-invoice').shadowRoot.querySelector('table.bw-charges');
+    return Math.max(...[...t.querySelectorAll('tr[aria-rowindex]')].map((r) => Number(r.getAttribute('aria-rowindex')))) === n;
+  }, rows, { timeout: 10000 });
+  const dom = await table.evaluate((t) => t.querySelectorAll('tbody tr').length);
+  assertEqual(dom < 100, true, `the DOM holds the rows in view (${dom} of ${rows})`);
+});
