@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import './elements.mjs';
 import './accessibility.mjs';
+import './layout.mjs';
 import './variants.mjs';
 import './compare.mjs';
 import { test, run, assert, assertEqual, api, allItems, invoiceLines, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';

@@ -31,6 +31,13 @@ for (const other of precompressOnly) {
 }
 
 const read = (name) => readFileSync(path.join(dir, name));
+
+// The stylesheet ships without its comments, the whitespace around braces, semicolons, commas
+// and child combinators, and after colons (the source keeps them); refused if a string in it holds
+// one of those.
+const css = read(CSS).toString().replace(/\/\*[\s\S]*?\*\//g, '');
+if ((css.match(/"[^"]*"/g) || []).some((s) => /[{};,:>]/.test(s))) throw new Error(`${CSS}: a string holds { } ; , : or >`);
+writeFileSync(path.join(dir, CSS), css.replace(/\s*([{};,>])\s*/g, '$1').replace(/:\s+/g, ':').replace(/;}/g, '}').trim() + '\n');
 const hash = (data) => createHash('sha256').update(data).digest('hex').slice(0, 16);
 
 /** Writes `data` under `stem-<hash><ext>` and returns that name. */

@@ -264,7 +264,8 @@ fn element_view(kind: ViewKind, options: RwSignal<ElementOptions>, scope: Client
             }
             .into_any(),
         };
-        view! { <div lang=lang>{inner}</div> }.into_any()
+        // The mode is on the view's root for the stylesheet (larger touch targets in self-service).
+        view! { <div lang=lang data-mode=mode.as_str()>{inner}</div> }.into_any()
     }
 }
 

@@ -310,10 +310,10 @@ impl RowContext<'_> {
                     {unreadable}
                     <tr class="bw-subtotal" aria-rowindex=row_index>
                         <th scope="row" colspan="5">{label}" – "{group_title(t, &slot.kind)}</th>
-                        <td class="bw-num">{self.f.amount(totals.amount)}</td>
+                        <td class="bw-num" data-label=t.col_amount_excl>{self.f.amount(totals.amount)}</td>
                         <td></td>
-                        <td class="bw-num">{self.f.amount(totals.vat)}</td>
-                        <td class="bw-num">{self.f.amount(totals.total)}</td>
+                        <td class="bw-num" data-label=t.col_vat>{self.f.amount(totals.vat)}</td>
+                        <td class="bw-num" data-label=t.col_amount_incl>{self.f.amount(totals.total)}</td>
                     </tr>
                 }
                 .into_any()
@@ -333,19 +333,19 @@ fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: Str
     };
     view! {
         <tr class="bw-line" class:bw-credit=credit aria-rowindex=row_index>
-            <td class="bw-product">{line.product_no.clone()}</td>
-            <td class="bw-description" title=line.description.clone()>
+            <td class="bw-product" data-label=t.col_product>{line.product_no.clone()}</td>
+            <td class="bw-description" data-label=t.col_description title=line.description.clone()>
                 {line.description.clone()}
                 {credit.then(|| view! { " "<span class="bw-tag">{t.credit}</span> })}
                 {proration.then(|| view! { " "<span class="bw-tag bw-tag-muted">{t.proration}</span> })}
             </td>
-            <td class="bw-period">{period}</td>
-            <td class="bw-num">{f.quantity(line.quantity)}</td>
-            <td class="bw-num">{f.price(line.unit_price)}</td>
-            <td class="bw-num">{f.amount(line.amount)}</td>
-            <td class="bw-num">{f.rate(line.vat_rate)}</td>
-            <td class="bw-num">{f.amount(line.vat_amount)}</td>
-            <td class="bw-num">{f.amount(line.total_amount)}</td>
+            <td class="bw-period" data-label=t.col_period>{period}</td>
+            <td class="bw-num" data-label=t.col_quantity>{f.quantity(line.quantity)}</td>
+            <td class="bw-num" data-label=t.col_unit_price>{f.price(line.unit_price)}</td>
+            <td class="bw-num" data-label=t.col_amount_excl>{f.amount(line.amount)}</td>
+            <td class="bw-num" data-label=t.col_vat_rate>{f.rate(line.vat_rate)}</td>
+            <td class="bw-num" data-label=t.col_vat>{f.amount(line.vat_amount)}</td>
+            <td class="bw-num" data-label=t.col_amount_incl>{f.amount(line.total_amount)}</td>
         </tr>
     }
 }

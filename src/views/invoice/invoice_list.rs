@@ -189,10 +189,10 @@ fn invoice_list_table(
     });
     // A column no row can fill is hidden (`hidden` on its cells).
     let hidden = move |column: usize| cells.with(|(_, shown)| !shown[column]);
-    let cell = move |index: usize, column: usize, class: &'static str| {
+    let cell = move |index: usize, column: usize, class: &'static str, label: &'static str| {
         let part = move || cells.with(|(rows, _)| rows.get(index).map(|row| row[column].clone()).unwrap_or_default());
         view! {
-            <td class=move || format!("{class} {}", part().1) hidden=move || hidden(column)>
+            <td class=move || format!("{class} {}", part().1) data-label=label hidden=move || hidden(column)>
                 {move || part().0}
             </td>
         }
@@ -221,9 +221,9 @@ fn invoice_list_table(
                             {number.clone()}
                         </button>
                     </th>
-                    <td>{date}</td>
-                    {cell(index, 0, "bw-due")}
-                    {cell(index, 1, "bw-num bw-amount")}
+                    <td data-label=t.invoice_date>{date}</td>
+                    {cell(index, 0, "bw-due", t.due_date)}
+                    {cell(index, 1, "bw-num bw-amount", t.amount)}
                 </tr>
             }
         })

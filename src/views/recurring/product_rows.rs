@@ -78,8 +78,8 @@ pub(super) fn products_table(
             <th scope="row" colspan=label_span>{total_label}</th>
             {match cost {
                 Ok(cost) => view! {
-                    <td class="bw-num">{ctx.f.amount(cost.per_month)}</td>
-                    <td class="bw-num">{ctx.f.amount(cost.per_year)}</td>
+                    <td class="bw-num" data-label=t.col_per_month>{ctx.f.amount(cost.per_month)}</td>
+                    <td class="bw-num" data-label=t.col_per_year>{ctx.f.amount(cost.per_year)}</td>
                 }
                 .into_any(),
                 Err(_) => view! { <td colspan="2" class="bw-error" role="alert">{t.too_large}</td> }.into_any(),
@@ -117,29 +117,29 @@ fn product_rows(ctx: &Context, subscription_no: Option<&str>, p: &RecurringProdu
     let end = p.end_date.map(|d| f.date(d)).unwrap_or_else(|| t.until_further_notice.to_owned());
     let cells = if ctx.mode == Mode::SelfService {
         view! {
-            <td>{p.description.clone()}</td>
-            <td class="bw-num">{f.quantity(p.quantity)}</td>
-            <td class="bw-num">{per_month}</td>
-            <td class="bw-num">{per_year}</td>
-            <td>{t.periodicity(p.periodicity)}</td>
-            <td>{f.date(p.start_date)}</td>
-            <td>{end}</td>
-            <td><span class=status_class>{status_text}</span></td>
+            <td class="bw-name" data-label=t.ss_col_service>{p.description.clone()}</td>
+            <td class="bw-num" data-label=t.col_quantity>{f.quantity(p.quantity)}</td>
+            <td class="bw-num" data-label=t.col_per_month>{per_month}</td>
+            <td class="bw-num" data-label=t.col_per_year>{per_year}</td>
+            <td data-label=t.ss_col_billed>{t.periodicity(p.periodicity)}</td>
+            <td data-label=t.ss_col_from>{f.date(p.start_date)}</td>
+            <td data-label=t.ss_col_until>{end}</td>
+            <td data-label=t.col_status><span class=status_class>{status_text}</span></td>
         }
         .into_any()
     } else {
         view! {
-            <td>{p.product_no.clone()}</td>
-            <td>{p.description.clone()}</td>
-            <td class="bw-num">{f.quantity(p.quantity)}</td>
-            <td class="bw-num">{f.price(p.unit_price)}</td>
-            <td class="bw-num">{f.rate(p.vat_rate)}</td>
-            <td>{t.periodicity(p.periodicity)}</td>
-            <td>{f.date(p.start_date)}</td>
-            <td>{end}</td>
-            <td><span class=status_class>{status_text}</span></td>
-            <td class="bw-num">{per_month}</td>
-            <td class="bw-num">{per_year}</td>
+            <td data-label=t.col_product>{p.product_no.clone()}</td>
+            <td class="bw-name" data-label=t.col_description>{p.description.clone()}</td>
+            <td class="bw-num" data-label=t.col_quantity>{f.quantity(p.quantity)}</td>
+            <td class="bw-num" data-label=t.col_unit_price_excl>{f.price(p.unit_price)}</td>
+            <td class="bw-num" data-label=t.col_vat_rate>{f.rate(p.vat_rate)}</td>
+            <td data-label=t.col_periodicity>{t.periodicity(p.periodicity)}</td>
+            <td data-label=t.col_start>{f.date(p.start_date)}</td>
+            <td data-label=t.col_end>{end}</td>
+            <td data-label=t.col_status><span class=status_class>{status_text}</span></td>
+            <td class="bw-num" data-label=t.col_per_month>{per_month}</td>
+            <td class="bw-num" data-label=t.col_per_year>{per_year}</td>
             {ctx.crm().map(|_| view! { <td class="bw-row-actions">{row_buttons(ctx, p)}</td> })}
         }
         .into_any()

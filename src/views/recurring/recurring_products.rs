@@ -119,7 +119,7 @@ pub fn RecurringProductsView(
     };
     provide_i18n(i18n, move || {
         view! {
-            <div class="bw-recurring" part="recurring-products">
+            <div class="bw-recurring" part="recurring-products" data-mode=mode.as_str()>
                 <p class="bw-change-status" role="status" tabindex="-1" node_ref=status_ref>{move || announcement.get()}</p>
                 <LoadState state=state retry=reload ready=ready />
             </div>
