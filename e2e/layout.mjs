@@ -16,6 +16,20 @@ const INVOICE = '603007';
 /** 5,012 lines: virtualized (only the rows in view are in the DOM). */
 const LARGE = '604002';
 
+/** Opens the newest invoice of the list and its comparison with the one before it. */
+async function openComparison(page) {
+  await page.click('.bw-invoice-list tbody tr:first-child button');
+  await page.click('.bw-compare-toggle button');
+  await page.waitForSelector('.bw-compare-summary', { timeout: 30000 });
+  await page.waitForSelector('.bw-summary', { timeout: 30000 });
+}
+
+/** Opens the next invoice's estimate. */
+async function openEstimate(page) {
+  await page.click('.bw-preview > button');
+  await page.waitForSelector('.bw-preview-table', { timeout: 10000 });
+}
+
 /** A host page with one element and nothing else around it (served by the test itself). */
 const HOST = '/embed/demo/layout-host.html';
 const element = (tag, attributes) => `${HOST}?${new URLSearchParams({ tag, ...attributes })}`;
@@ -31,8 +45,10 @@ const VIEWS = [
   { name: 'invoice-self-service', url: element('payex-invoice', { 'invoice-no': INVOICE, locale: 'sv-SE' }), ready: '.bw-summary', targets: 44 },
   { name: 'invoice-virtualized-nb', url: element('payex-invoice', { 'invoice-no': LARGE, locale: 'nb-NO', mode: 'crm' }), ready: '.bw-virtual tr.bw-line', targets: 24 },
   { name: 'invoice-list', url: element('payex-invoice-list', { 'customer-no': PRIVATE, locale: 'en-GB', mode: 'crm' }), ready: 'tbody tr', targets: 24 },
-  { name: 'recurring-crm', url: element('payex-recurring-products', { 'customer-no': PRIVATE, locale: 'en-GB', mode: 'crm' }), ready: '.bw-overview', targets: 24 },
-  { name: 'recurring-self-service', url: element('payex-recurring-products', { 'customer-no': PRIVATE, locale: 'sv-SE', mode: 'self-service' }), ready: '.bw-overview', targets: 44 },
+  { name: 'recurring-crm', url: element('payex-recurring-products', { 'customer-no': PRIVATE, locale: 'en-GB', mode: 'crm' }), ready: '.bw-overview', targets: 24, setup: openEstimate },
+  { name: 'recurring-self-service', url: element('payex-recurring-products', { 'customer-no': PRIVATE, locale: 'sv-SE', mode: 'self-service' }), ready: '.bw-overview', targets: 44, setup: openEstimate },
+  { name: 'comparison', url: element('payex-invoice-list', { 'customer-no': PRIVATE, locale: 'en-GB', mode: 'crm' }), ready: 'tbody tr', targets: 24, setup: openComparison },
+  { name: 'comparison-self-service', url: element('payex-invoice-list', { 'customer-no': PRIVATE, locale: 'fi-FI', mode: 'self-service' }), ready: 'tbody tr', targets: 44, setup: openComparison },
 ];
 
 /** Serves the bare host page: `tag` with the demo ledger and the other query parameters as attributes. */

@@ -291,9 +291,9 @@ impl ChangeRows<'_> {
                             <span class="bw-group-title">{group_title(t, &group.kind)}</span>
                             {presence.map(|p| view! { " "<span class="bw-tag">{p}</span> })}
                         </th>
-                        <td class="bw-num">{f.money(group.before.total, self.currency)}</td>
-                        <td class="bw-num">{f.money(group.now.total, self.currency)}</td>
-                        <td class="bw-num">{difference}</td>
+                        <td class="bw-num" data-label=t.col_before>{f.money(group.before.total, self.currency)}</td>
+                        <td class="bw-num" data-label=t.col_now>{f.money(group.now.total, self.currency)}</td>
+                        <td class="bw-num" data-label=t.col_difference>{difference}</td>
                     </tr>
                 }
                 .into_any()
@@ -324,16 +324,18 @@ impl ChangeRows<'_> {
             })
         };
         let difference = change.difference().map(|d| signed(f, d, self.currency)).unwrap_or_default();
-        let product =
-            (self.mode == Mode::Crm).then(|| view! { <td class="bw-product">{change.product_no.clone()}</td> });
+        let product = (self.mode == Mode::Crm)
+            .then(|| view! { <td class="bw-product" data-label=t.col_product>{change.product_no.clone()}</td> });
         view! {
             <tr class="bw-change" data-kind=change_kind_name(change.kind) aria-rowindex=row_index>
                 <td class="bw-change-kind">{change_label(t, change.kind)}</td>
                 {product}
-                <td class="bw-description" title=change.description.clone()>{change.description.clone()}</td>
-                <td class="bw-num">{side(&change.before)}</td>
-                <td class="bw-num">{side(&change.now)}</td>
-                <td class="bw-num">{difference}</td>
+                <td class="bw-description" data-label=t.col_description title=change.description.clone()>
+                    {change.description.clone()}
+                </td>
+                <td class="bw-num" data-label=t.col_before>{side(&change.before)}</td>
+                <td class="bw-num" data-label=t.col_now>{side(&change.now)}</td>
+                <td class="bw-num" data-label=t.col_difference>{difference}</td>
             </tr>
         }
     }

@@ -87,7 +87,7 @@ fn preview_panel(t: &'static Texts, f: &Formatter, preview: &InvoicePreview, mod
                     </tr>
                 </thead>
                 {groups}
-                <tfoot>{totals_row(f, t.preview_total, preview.totals, "bw-total")}</tfoot>
+                <tfoot>{totals_row(t, f, t.preview_total, preview.totals, "bw-total")}</tfoot>
             </table>
         </div>
     }
@@ -104,11 +104,11 @@ fn group_rows(t: &'static Texts, f: &Formatter, group: &PreviewGroup, ordinal: u
             let ends = c.ends_in_period.then(|| view! { " "<span class="bw-tag bw-tag-muted">{t.preview_ends}</span> });
             view! {
                 <tr class="bw-preview-charge">
-                    <td>{c.description.clone()}{starts}{ends}</td>
-                    <td>{t.periodicity(c.periodicity)}</td>
-                    <td class="bw-num">{f.amount(c.amount)}</td>
-                    <td class="bw-num">{f.amount(c.vat)}</td>
-                    <td class="bw-num">{f.amount(c.total)}</td>
+                    <td class="bw-name">{c.description.clone()}{starts}{ends}</td>
+                    <td data-label=t.col_periodicity>{t.periodicity(c.periodicity)}</td>
+                    <td class="bw-num" data-label=t.col_amount_excl>{f.amount(c.amount)}</td>
+                    <td class="bw-num" data-label=t.col_vat>{f.amount(c.vat)}</td>
+                    <td class="bw-num" data-label=t.col_amount_incl>{f.amount(c.total)}</td>
                 </tr>
             }
         })
@@ -118,18 +118,18 @@ fn group_rows(t: &'static Texts, f: &Formatter, group: &PreviewGroup, ordinal: u
         <tbody>
             <tr class="bw-group-head"><th scope="rowgroup" colspan="5">{title.clone()}</th></tr>
             {charges}
-            {totals_row(f, &format!("{} – {title}", t.subtotal), group.totals, "bw-subtotal")}
+            {totals_row(t, f, &format!("{} – {title}", t.subtotal), group.totals, "bw-subtotal")}
         </tbody>
     }
 }
 
-fn totals_row(f: &Formatter, label: &str, totals: Totals, class: &'static str) -> impl IntoView {
+fn totals_row(t: &'static Texts, f: &Formatter, label: &str, totals: Totals, class: &'static str) -> impl IntoView {
     view! {
         <tr class=class>
             <th scope="row" colspan="2">{label.to_owned()}</th>
-            <td class="bw-num">{f.amount(totals.amount)}</td>
-            <td class="bw-num">{f.amount(totals.vat)}</td>
-            <td class="bw-num">{f.amount(totals.total)}</td>
+            <td class="bw-num" data-label=t.col_amount_excl>{f.amount(totals.amount)}</td>
+            <td class="bw-num" data-label=t.col_vat>{f.amount(totals.vat)}</td>
+            <td class="bw-num" data-label=t.col_amount_incl>{f.amount(totals.total)}</td>
         </tr>
     }
 }
