@@ -2,6 +2,7 @@
 //! report to whoever mounted them, the viewer's language, virtualized rows, helpers.
 
 pub(crate) mod clock;
+pub(crate) mod disclosure;
 pub(crate) mod download;
 pub(crate) mod events;
 pub(crate) mod frames;

@@ -3,6 +3,7 @@
 
 use crate::api::ApiClient;
 use crate::format::texts;
+use crate::views::common::disclosure::DisclosureButton;
 use crate::views::common::mode::Mode;
 use crate::views::common::shared::unique_id;
 use crate::views::invoice::invoice_comparison::InvoiceComparison;
@@ -42,16 +43,7 @@ pub fn OpenedInvoice(
             can_compare().then(|| {
                 view! {
                     <div class="bw-compare-toggle">
-                        <button
-                            type="button"
-                            class="bw-button bw-secondary"
-                            aria-expanded=move || comparing.get().to_string()
-                            aria-controls=region.clone()
-                            on:click=move |_| comparing.update(|c| *c = !*c)
-                        >
-                            <span class="bw-chevron" aria-hidden="true">{move || if comparing.get() { "▾" } else { "▸" }}</span>
-                            {t.compare_open}
-                        </button>
+                        <DisclosureButton open=comparing controls=region.clone() label=t.compare_open />
                     </div>
                 }
             })

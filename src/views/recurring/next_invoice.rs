@@ -5,6 +5,7 @@ use crate::format::{i18n::fill, Formatter, Texts};
 use crate::model::invoice::Totals;
 use crate::model::preview::{BillingPeriod, InvoicePreview, PreviewGroup};
 use crate::model::{CustomerOverview, GroupKind};
+use crate::views::common::disclosure::DisclosureButton;
 use crate::views::common::i18n::use_i18n;
 use crate::views::common::mode::Mode;
 use crate::views::common::shared::unique_id;
@@ -33,16 +34,7 @@ pub fn NextInvoicePreview(overview: Arc<CustomerOverview>, today: Date, #[prop(o
     };
     view! {
         <section class="bw-preview" part="preview">
-            <button
-                type="button"
-                class="bw-button bw-secondary"
-                aria-expanded=move || open.get().to_string()
-                aria-controls=region.clone()
-                on:click=move |_| open.update(|o| *o = !*o)
-            >
-                <span class="bw-chevron" aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
-                {t.preview_open}
-            </button>
+            <DisclosureButton open=open controls=region.clone() label=t.preview_open />
             <div id=region>{panel}</div>
         </section>
     }
