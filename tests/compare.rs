@@ -150,6 +150,11 @@ async fn a_comparison_of_thousands_of_changes_keeps_only_the_rows_in_view() {
 
 /// Serves a customer's three invoices, each with customer-level lines, as the API would.
 fn serve_invoices() -> FakeFetch {
+    serve_invoices_without(None)
+}
+
+/// The same, without the page at `missing` (a 404).
+fn serve_invoices_without(missing: Option<&str>) -> FakeFetch {
     let base = "/billing/invoice/v1/100200/invoices";
     let invoice = |no: &str, date: &str, amount: &str| {
         format!(
@@ -172,7 +177,8 @@ fn serve_invoices() -> FakeFetch {
         (format!("{base}/603011/recurring-products"), page(&[line("Plan", "80", "100")])),
         (format!("{base}/603010/recurring-products"), page(&[line("Plan", "64", "80")])),
     ];
-    let pages: Vec<(&str, &str)> = pages.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let pages: Vec<(&str, &str)> =
+        pages.iter().filter(|(a, _)| Some(a.as_str()) != missing).map(|(a, b)| (a.as_str(), b.as_str())).collect();
     FakeFetch::serve(&pages)
 }
 
@@ -227,4 +233,19 @@ async fn the_oldest_invoice_has_nothing_before_it_and_says_so() {
     });
     wait_until("the note shows", || !texts(&host, ".bw-compare .bw-note").is_empty()).await;
     assert_eq!(texts(&host, ".bw-compare .bw-note"), ["There is no earlier invoice to compare with."]);
+}
+
+#[wasm_bindgen_test]
+async fn a_group_that_cannot_be_loaded_fails_the_comparison_with_a_retry_instead_of_calling_its_charges_gone() {
+    let _fake = serve_invoices_without(Some("/billing/invoice/v1/100200/invoices/603011/recurring-products"));
+    let heard = Heard::default();
+    let provided = heard.clone();
+    let (host, _mount) = mount(move || {
+        provided.provide();
+        view! { <InvoiceComparison client=ApiClient::new("") owner_no="100200" invoices=listed() shown="603012" locale="en-GB" /> }
+    });
+    wait_until("the error shows", || count(&host, ".bw-compare .bw-error") > 0).await;
+    assert!(texts(&host, ".bw-compare-summary").is_empty(), "no comparison from part of an invoice");
+    assert!(count(&host, ".bw-compare .bw-error button") > 0, "it can be retried");
+    assert!(heard.compared.lock().unwrap().is_empty(), "the host hears of no comparison");
 }
