@@ -424,10 +424,13 @@ impl RowContext<'_> {
     }
 }
 
-/// Puts the focus on the disclosure button of the fold `key`, if it is drawn.
+/// Puts the focus on the disclosure button of the fold `key`, if it is drawn (and the table
+/// still there: it may have gone before the frame).
 fn focus_fold(container: NodeRef<leptos::html::Div>, key: &str) {
-    let button =
-        container.get_untracked().and_then(|c| c.query_selector(&format!("[data-fold=\"{key}\"]")).ok().flatten());
+    let button = container
+        .try_get_untracked()
+        .flatten()
+        .and_then(|c| c.query_selector(&format!("[data-fold=\"{key}\"]")).ok().flatten());
     if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = button.focus();
     }
