@@ -285,7 +285,7 @@ impl RowContext<'_> {
             Row::Line { line, .. } | Row::FoldLine { line, .. } => {
                 let in_fold = matches!(row, Row::FoldLine { .. });
                 match shown.and_then(|s| s.group.lines.get(line)) {
-                    Some(line) => line_row(t, self.f, line, row_index, in_fold).into_any(),
+                    Some(line) => line_row(t, self.f, line, row_index, in_fold),
                     None => ().into_any(),
                 }
             }
@@ -399,28 +399,25 @@ impl RowContext<'_> {
         };
         let credit = fold.totals.total < billing_contract::Decimal::ZERO;
         let proration = fold.lines.iter().filter_map(|&i| lines.get(i)).all(is_proration);
-        view! {
-            <tr class="bw-fold" class:bw-credit=credit aria-rowindex=row_index>
-                <td class="bw-product">{first.product_no.clone()}</td>
-                <td class="bw-description" title=first.description.clone()>
-                    <button type="button" class="bw-fold-toggle" data-fold=key aria-expanded=open.to_string() on:click=toggle>
-                        <span class="bw-chevron" aria-hidden="true">{if open { "▾" } else { "▸" }}</span>
-                        {fill(t.fold_row, &[&count, &first.description])}
-                        <span class="bw-visually-hidden">", "{fill(t.fold_lines, &[&count])}</span>
-                    </button>
-                    {credit.then(|| view! { " "<span class="bw-tag">{t.credit}</span> })}
-                    {proration.then(|| view! { " "<span class="bw-tag bw-tag-muted">{t.proration}</span> })}
-                </td>
-                <td class="bw-period">{period(f, first)}</td>
-                <td class="bw-num">{f.quantity(fold.quantity)}</td>
-                <td class="bw-num">{f.price(first.unit_price)}</td>
-                <td class="bw-num">{f.amount(fold.totals.amount)}</td>
-                <td class="bw-num">{fold.vat_rate.map(|r| f.rate(r))}</td>
-                <td class="bw-num">{f.amount(fold.totals.vat)}</td>
-                <td class="bw-num">{f.amount(fold.totals.total)}</td>
-            </tr>
-        }
-        .into_any()
+        let description = view! {
+            <button type="button" class="bw-fold-toggle" data-fold=key aria-expanded=open.to_string() on:click=toggle>
+                <span class="bw-chevron" aria-hidden="true">{if open { "▾" } else { "▸" }}</span>
+                {fill(t.fold_row, &[&count, &first.description])}
+                <span class="bw-visually-hidden">", "{fill(t.fold_lines, &[&count])}</span>
+            </button>
+        };
+        let cells = [
+            first.product_no.clone(),
+            period(f, first),
+            f.quantity(fold.quantity),
+            f.price(first.unit_price),
+            f.amount(fold.totals.amount),
+            fold.vat_rate.map(|r| f.rate(r)).unwrap_or_default(),
+            f.amount(fold.totals.vat),
+            f.amount(fold.totals.total),
+        ];
+        let row = Charge { class: "bw-fold", credit, proration, title: first.description.clone(), row_index };
+        charge_row(t, row, description.into_any(), cells)
     }
 }
 
@@ -446,25 +443,58 @@ fn period(f: &Formatter, line: &InvoiceLine) -> String {
 }
 
 /// A line's row; `in_fold` marks a line shown under its open fold.
-fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: String, in_fold: bool) -> impl IntoView {
-    let credit = is_credit(line);
-    let proration = is_proration(line);
-    let period = period(f, line);
+fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: String, in_fold: bool) -> AnyView {
+    let cells = [
+        line.product_no.clone(),
+        period(f, line),
+        f.quantity(line.quantity),
+        f.price(line.unit_price),
+        f.amount(line.amount),
+        f.rate(line.vat_rate),
+        f.amount(line.vat_amount),
+        f.amount(line.total_amount),
+    ];
+    let class = if in_fold { "bw-line bw-fold-line" } else { "bw-line" };
+    let row = Charge {
+        class,
+        credit: is_credit(line),
+        proration: is_proration(line),
+        title: line.description.clone(),
+        row_index,
+    };
+    charge_row(t, row, line.description.clone().into_any(), cells)
+}
+
+/// What a charge's row (a line or a fold) is besides its cells.
+struct Charge {
+    class: &'static str,
+    credit: bool,
+    proration: bool,
+    title: String,
+    row_index: String,
+}
+
+/// A charge's row: `description`, then its tags, in the description cell; `cells` are product,
+/// period, quantity, unit price, amount, VAT rate, VAT and total.
+fn charge_row(t: &'static Texts, row: Charge, description: AnyView, cells: [String; 8]) -> AnyView {
+    let [product, period, quantity, price, amount, rate, vat, total] = cells;
+    let Charge { class, credit, proration, title, row_index } = row;
     view! {
-        <tr class="bw-line" class:bw-credit=credit class:bw-fold-line=in_fold aria-rowindex=row_index>
-            <td class="bw-product">{line.product_no.clone()}</td>
-            <td class="bw-description" title=line.description.clone()>
-                {line.description.clone()}
+        <tr class=class class:bw-credit=credit aria-rowindex=row_index>
+            <td class="bw-product">{product}</td>
+            <td class="bw-description" title=title>
+                {description}
                 {credit.then(|| view! { " "<span class="bw-tag">{t.credit}</span> })}
                 {proration.then(|| view! { " "<span class="bw-tag bw-tag-muted">{t.proration}</span> })}
             </td>
             <td class="bw-period">{period}</td>
-            <td class="bw-num">{f.quantity(line.quantity)}</td>
-            <td class="bw-num">{f.price(line.unit_price)}</td>
-            <td class="bw-num">{f.amount(line.amount)}</td>
-            <td class="bw-num">{f.rate(line.vat_rate)}</td>
-            <td class="bw-num">{f.amount(line.vat_amount)}</td>
-            <td class="bw-num">{f.amount(line.total_amount)}</td>
+            <td class="bw-num">{quantity}</td>
+            <td class="bw-num">{price}</td>
+            <td class="bw-num">{amount}</td>
+            <td class="bw-num">{rate}</td>
+            <td class="bw-num">{vat}</td>
+            <td class="bw-num">{total}</td>
         </tr>
     }
+    .into_any()
 }
