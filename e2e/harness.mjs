@@ -227,6 +227,26 @@ export async function invoiceLines(invoice) {
   return { customerLines, subscriptions, perSubscription, groups, all: customerLines.concat(...perSubscription) };
 }
 
+/**
+ * The widget's folds of one group's lines: lines with the same product, description, unit
+ * price and period are one row. Returns the rows as arrays of lines (one line: a plain row).
+ */
+export function foldGroup(lines) {
+  const rows = new Map();
+  for (const l of lines) {
+    const key = JSON.stringify([l.productNo, l.description, Number(l.unitPrice), l.periodStart ?? null, l.periodEnd ?? null]);
+    if (!rows.has(key)) rows.set(key, []);
+    rows.get(key).push(l);
+  }
+  return [...rows.values()];
+}
+
+/** Rows, folds and unfolded lines of an invoice's groups as the widget shows them, all expanded folds closed. */
+export function foldedRows({ customerLines, perSubscription }) {
+  const rows = [customerLines, ...perSubscription].flatMap(foldGroup);
+  return { rows: rows.length, folds: rows.filter((r) => r.length > 1), single: rows.filter((r) => r.length === 1).length };
+}
+
 /** Money as integer cents: JSON amounts have at most two decimals, so rounding each is exact. */
 export const cents = (amount) => Math.round(amount * 100);
 export const sumCents = (lines, field) => lines.reduce((s, l) => s + cents(l[field]), 0);

@@ -8,7 +8,7 @@ import './accessibility.mjs';
 import './layout.mjs';
 import './variants.mjs';
 import './compare.mjs';
-import { test, run, assert, assertEqual, api, allItems, invoiceLines, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';
+import { test, run, assert, assertEqual, api, allItems, invoiceLines, foldedRows, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';
 
 const OWNER = '100200';
 const PRIVATE = '15615616';
@@ -64,8 +64,15 @@ test('opening an invoice shows every line, grouped, with a total that reconciles
     .concat(subscriptions.filter((_, i) => perSubscription[i].length).map((s) => `Subscription ${s.subscriptionNo} – ${s.description}`));
   assertEqual(await texts(page, '.bw-group-title'), expectedGroups, 'customer-level group first, then one per subscription');
   // Groups arrive progressively: wait for every line, then check nothing more arrives.
-  await page.waitForFunction((n) => document.querySelectorAll('.bw-charges tr.bw-line').length >= n && !document.querySelector('.bw-progress'), all.length, { timeout: 20000 }).catch(() => {});
-  assertEqual((await page.$$('.bw-charges tr.bw-line')).length, all.length, 'one row per invoice line');
+  // Identical charges (same product, description, unit price and period) are one fold row.
+  const folded = foldedRows({ customerLines, perSubscription });
+  await page.waitForFunction((n) => document.querySelectorAll('.bw-charges tr.bw-line, .bw-charges tr.bw-fold').length >= n && !document.querySelector('.bw-progress'), folded.rows, { timeout: 20000 }).catch(() => {});
+  assertEqual((await page.$$('.bw-charges tr.bw-line')).length, folded.single, 'one row per line with no identical sibling');
+  assertEqual((await page.$$('.bw-charges tr.bw-fold')).length, folded.folds.length, 'one row per fold of identical lines');
+  // Opened, every fold shows its lines: then every invoice line has its row.
+  for (const button of await page.$$('.bw-charges tr.bw-fold button[aria-expanded=false]')) await button.click();
+  await page.waitForFunction((n) => document.querySelectorAll('.bw-charges tr.bw-line').length === n, all.length, { timeout: 5000 }).catch(() => {});
+  assertEqual((await page.$$('.bw-charges tr.bw-line')).length, all.length, 'one row per invoice line once the folds are open');
 
   const total = textCents((await texts(page, '.bw-summary .bw-total td'))[0]);
   assertEqual(total, sumCents(all, 'totalAmount'), 'total incl. VAT = sum of the lines');
@@ -107,13 +114,14 @@ test("business customer's 20,000-line invoice: every page loaded, only the rows 
   const allLoaded = Date.now() - started;
   assertEqual(await texts(page, '.bw-status'), [`${all.length.toLocaleString('en-GB')} lines in ${groups} groups.`], 'the lines of every page of every group');
   assertEqual(textCents((await texts(page, '.bw-summary .bw-total td'))[0]), sumCents(all, 'totalAmount'), 'total of all lines');
-  assertEqual(await page.getAttribute('table.bw-charges', 'aria-rowcount'), String(all.length + 2 * groups + 1), 'aria-rowcount counts every row');
+  const { rows: foldedCount } = foldedRows(await invoiceLines(large));
+  assertEqual(await page.getAttribute('table.bw-charges', 'aria-rowcount'), String(foldedCount + 2 * groups + 1), 'aria-rowcount counts every row (a fold is one)');
   const domRows = await page.$$eval('.bw-charges tbody tr', (r) => r.length);
   assert(domRows < 200, `the DOM holds the rows in view, not 20,000 (${domRows})`);
   // Scroll to the end: the last group's subtotal comes into view.
   await page.$eval('.bw-charges-scroll', (el) => { el.scrollTop = el.scrollHeight; });
   await page.waitForFunction((rows) => Math.max(...[...document.querySelectorAll('.bw-charges tr[aria-rowindex]')].map((r) => Number(r.getAttribute('aria-rowindex')))) === rows,
-    all.length + 2 * groups + 1);
+    foldedCount + 2 * groups + 1);
   console.log(`     ${all.length} lines: first lines ${firstLines} ms, all loaded ${allLoaded} ms after navigation; ${domRows} rows in the DOM`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'large-invoice.png') });
 });
@@ -173,6 +181,58 @@ test('a Swedish viewer gets a CSV with semicolons and decimal commas', async (pa
   assertEqual(record.length, 13, 'semicolon-separated');
   assert(/^-?\d+,\d{2}$/.test(record[11]), `decimal comma in ${record[11]}`);
 }, { locale: 'sv-SE' });
+
+test('keyboard: a fold of identical charges opens and closes with Enter and Space, its lines adding up to it', async (page) => {
+  const invoice = await api(`/billing/invoice/v1/${OWNER}/invoices/604002`);
+  const lines = await invoiceLines(invoice);
+  const { folds } = foldedRows(lines);
+  assert(folds.length > 0, 'the demo invoice has identical charges');
+  await openInvoice(page, BUSINESS, invoice.invoiceNo);
+  await page.waitForSelector('.bw-summary + .bw-note:not(:has-text("Still loading"))', { timeout: 60000 });
+  const total = textCents((await texts(page, '.bw-summary .bw-total td'))[0]);
+  // Scroll until a fold is drawn, then bring it to the top, so its lines will be drawn too.
+  for (let i = 0; i < 400 && !(await page.$('.bw-charges tr.bw-fold')); i++) {
+    await page.$eval('.bw-charges-scroll', (el) => { el.scrollTop += el.clientHeight; el.dispatchEvent(new Event('scroll')); });
+    await page.waitForTimeout(20);
+  }
+  const key = await page.locator('.bw-charges tr.bw-fold button.bw-fold-toggle').first().getAttribute('data-fold');
+  const toggle = page.locator(`button[data-fold="${key}"]`);
+  const row = page.locator('.bw-charges tr.bw-fold', { has: toggle });
+  await row.evaluate((tr) => tr.scrollIntoView({ block: 'center' }));
+  await page.waitForTimeout(100);
+  const cells = (await row.locator('td').allTextContents()).map((c) => c.replace(/\u00a0/g, ' ').trim());
+  const count = Number(cells[1].match(/(\d+) ×/)[1]);
+  // Columns: product, description, period, qty, unit price, excl. VAT, VAT rate, VAT, incl. VAT.
+  const same = folds.filter((f) => f.length === count && f[0].productNo === cells[0] && cells[1].includes(f[0].description)
+    && sumCents(f, 'totalAmount') === textCents(cells[8]) && sumCents(f, 'amount') === textCents(cells[5]));
+  assert(same.length > 0, `the fold ${cells.join(' | ')} is ${count} identical lines of the API with their sums`);
+  assertEqual(await toggle.getAttribute('aria-expanded'), 'false', 'closed at first');
+
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`button[data-fold="${key}"][aria-expanded=true]`);
+  const focused = await page.evaluate(() => {
+    let e = document.activeElement;
+    while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+    return e && e.getAttribute('data-fold');
+  });
+  assertEqual(focused, key, 'the keyboard stays on the button');
+  const opened = await row.evaluate((tr) => {
+    const rows = [];
+    for (let next = tr.nextElementSibling; next && next.classList.contains('bw-fold-line'); next = next.nextElementSibling) {
+      rows.push([...next.querySelectorAll('td')].map((td) => td.textContent.replace(/\u00a0/g, ' ').trim()));
+    }
+    return rows;
+  });
+  assertEqual(opened.length, count, 'its lines follow it');
+  for (const r of opened) assertEqual([r[0], r[1].startsWith(same[0][0].description)], [cells[0], true], 'each one of the identical lines');
+  assertEqual(opened.reduce((s, r) => s + textCents(r[8]), 0), textCents(cells[8]), 'the lines add up to the fold');
+  assertEqual(textCents((await texts(page, '.bw-summary .bw-total td'))[0]), total, 'the totals do not change');
+
+  await page.keyboard.press(' ');
+  await page.waitForSelector(`button[data-fold="${key}"][aria-expanded=false]`);
+  assertEqual(await page.$$eval('.bw-charges tr.bw-fold-line', (r) => r.length), 0, 'Space closes it');
+});
 
 test('printing renders every line, not the scroll window', async (page) => {
   const invoice = await api(`/billing/invoice/v1/${OWNER}/invoices/604002`);

@@ -245,6 +245,85 @@ async fn the_filter_is_stated_and_subtotals_cover_what_is_shown() {
     assert_eq!(texts(&host, "tr.bw-line td:nth-child(2)"), ["Mobilförsäkring"]);
 }
 
+/// Customer level: 3 × "SMS till utlandet" at 1.49 (25 %) and "Pappersfaktura" 29.00.
+fn repeated_sms() -> Arc<InvoiceDetails> {
+    let sms = || {
+        let mut l = line("SMS till utlandet", "1.49", "25");
+        l.product_no = "SMS-UTL".into();
+        l
+    };
+    let lines = vec![sms(), line("Pappersfaktura", "29.00", "25"), sms(), sms()];
+    Arc::new(InvoiceDetails::new(invoice("41.83"), lines, vec![], &BrowserLowercase))
+}
+
+#[wasm_bindgen_test]
+async fn repeated_identical_charges_fold_into_one_row_that_expands_and_collapses() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=repeated_sms() locale="en-GB" /> });
+    assert_eq!(texts(&host, ".bw-status"), ["4 lines in 1 groups."], "lines, not rows, are counted");
+    assert_eq!(texts(&host, ".bw-count"), ["4 lines"]);
+    assert_eq!(count(&host, "tr.bw-fold"), 1);
+    assert_eq!(texts(&host, "tr.bw-line td:nth-child(2)"), ["Pappersfaktura"], "the single line stays a line");
+    // Columns: product, description, period, qty, unit price, excl. VAT, VAT rate, VAT, incl. VAT.
+    let cells = texts(&host, "tr.bw-fold td");
+    assert_eq!(cells[0], "SMS-UTL");
+    assert_eq!(cells[1], "▸3 × SMS till utlandet, 3 identical lines", "count and description, and what it folds");
+    assert_eq!(cells[3..], ["3", "1.49", "4.47", "25%", "1.11", "5.58"], "shared price and rate, summed amounts");
+    assert_eq!(texts(&host, "tr.bw-subtotal td:last-child"), ["41.83"], "the subtotal sums every line once");
+    let rows_before = attribute(&host, "table.bw-charges", "aria-rowcount");
+    assert_eq!(rows_before.as_deref(), Some("5"), "header, head, fold, line, subtotal");
+
+    let button = "tr.bw-fold button.bw-fold-toggle";
+    assert_eq!(attribute(&host, button, "type").as_deref(), Some("button"));
+    assert_eq!(attribute(&host, button, "aria-expanded").as_deref(), Some("false"));
+    click(&host, button);
+    settle().await;
+    assert_eq!(attribute(&host, button, "aria-expanded").as_deref(), Some("true"));
+    assert_eq!(count(&host, "tr.bw-fold-line"), 3, "its lines follow it");
+    assert_eq!(texts(&host, "tr.bw-fold-line td:nth-child(6)"), ["1.49", "1.49", "1.49"]);
+    assert_eq!(count(&host, "tr.bw-line"), 4, "every line shows");
+    assert_eq!(attribute(&host, "table.bw-charges", "aria-rowcount").as_deref(), Some("8"));
+    let indexes: Vec<String> = (0..count(&host, "tbody tr"))
+        .filter_map(|i| host.query_selector_all("tbody tr").unwrap().item(i))
+        .filter_map(|r| r.unchecked_into::<web_sys::Element>().get_attribute("aria-rowindex"))
+        .collect();
+    assert_eq!(indexes, ["2", "3", "4", "5", "6", "7", "8"], "row indexes follow the rows");
+    wait_until("the keyboard stays on the fold's button", || {
+        let active = web_sys::window().unwrap().document().unwrap().active_element();
+        active.is_some_and(|a| a.class_list().contains("bw-fold-toggle"))
+    })
+    .await;
+
+    // Sorting and filtering keep the fold, open, and its sums.
+    sort_by(&host, "Incl. VAT");
+    settle().await;
+    assert_eq!(texts(&host, "tbody tr td:nth-child(2)")[0], "▾3 × SMS till utlandet, 3 identical lines");
+    type_into(&host, "input[type=search]", "sms");
+    settle().await;
+    assert_eq!(texts(&host, ".bw-status"), ["Showing 3 of 4 lines matching “sms”."]);
+    assert_eq!((count(&host, "tr.bw-fold"), count(&host, "tr.bw-fold-line")), (1, 3));
+    assert_eq!(texts(&host, ".bw-summary tr.bw-total td"), ["SEK 5.58"]);
+    type_into(&host, "input[type=search]", "pappers");
+    settle().await;
+    assert_eq!(
+        (count(&host, "tr.bw-fold"), count(&host, "tr.bw-line")),
+        (0, 1),
+        "a filter hides a fold's lines together"
+    );
+    type_into(&host, "input[type=search]", "");
+    settle().await;
+
+    click(&host, button);
+    settle().await;
+    assert_eq!(attribute(&host, button, "aria-expanded").as_deref(), Some("false"));
+    assert_eq!(count(&host, "tr.bw-fold-line"), 0, "collapsed again");
+}
+
+#[wasm_bindgen_test]
+fn the_fold_buttons_name_is_in_the_viewers_language() {
+    let (host, _handle) = mount(|| view! { <InvoiceTable details=repeated_sms() locale="sv-SE" /> });
+    assert_eq!(texts(&host, "tr.bw-fold .bw-fold-toggle"), ["▸3 × SMS till utlandet, 3 likadana rader"]);
+}
+
 /// The browser lower-cases as the standard library does, which the model's native tests use:
 /// Nordic letters, final sigma, dotted capital I, in one batch and (with the batch separator in
 /// a text) one by one.
@@ -1137,7 +1216,7 @@ async fn an_invoice_view_reports_loaded_with_its_line_count_to_the_callbacks_pro
         [Loaded::Invoice { invoice_no: "603012".into(), lines: 3, failed_groups: 0 }],
         "loaded once, with every line shown"
     );
-    assert_eq!(count(&host, "tr.bw-line"), 3);
+    assert_eq!(texts(&host, "tr.bw-fold .bw-fold-toggle"), ["▸3 × Mobil, 3 identical lines"], "identical: one fold");
     assert!(heard.failed.lock().unwrap().is_empty(), "no failure reported");
 }
 

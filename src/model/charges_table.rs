@@ -1,9 +1,10 @@
-//! What the charges table shows for the groups loaded so far, a query and the collapsed groups:
-//! each group's shown lines (filtered and sorted once per group and query), the rows of the
-//! table, the counts the status and progress line say, the totals of what is shown, and which
-//! rows a scroll position renders.
+//! What the charges table shows for the groups loaded so far, a query, the collapsed groups and
+//! the open folds: each group's shown lines (filtered, sorted and folded once per group and
+//! query), the rows of the table, the counts the status and progress line say (of lines, never
+//! of folds), the totals of what is shown, and which rows a scroll position renders.
 
 use super::checked::{self, TooLarge};
+use super::folding::{fold, unfolded, Fold, FoldedRow};
 use super::invoice::{vat_by_rate, ChargeGroup, Reconciliation, Totals, VatLine};
 use super::lines::{show, LineQuery, ShownGroup};
 use super::rows::{flatten, window, GroupShape, Row};
@@ -29,11 +30,42 @@ pub enum GroupStatus<'a> {
     Failed,
 }
 
-/// What the table shows for the current groups, query and collapsed groups.
+/// Which fold is open: the index of its group among all groups (as in `collapsed`) and its
+/// [`Fold::anchor`]. Both stay the same when the lines are sorted again or filtered, so a fold
+/// that was open is open again when a filter that hid it is cleared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FoldId {
+    /// The group's index.
+    pub group: usize,
+    /// The fold's anchor.
+    pub anchor: usize,
+}
+
+/// Which folds show their lines.
+#[derive(Clone, Copy, Debug)]
+pub enum OpenFolds<'a> {
+    /// Those the viewer opened.
+    These(&'a HashSet<FoldId>),
+    /// Every fold (a print shows every line).
+    Every,
+}
+
+impl OpenFolds<'_> {
+    fn contains(&self, id: FoldId) -> bool {
+        match self {
+            OpenFolds::These(open) => open.contains(&id),
+            OpenFolds::Every => true,
+        }
+    }
+}
+
+/// What the table shows for the current groups, query, collapsed groups and open folds.
 #[derive(Debug, Default)]
 pub struct TableModel {
     /// Per group: the shown lines, once the group has loaded.
     pub shown: Vec<Option<ShownGroup>>,
+    /// Per group: its shown lines with identical charges folded, once the group has loaded.
+    pub folded: Vec<Option<Arc<[FoldedRow]>>>,
     /// The groups that appear, in order (a loaded group with no shown line is left out).
     pub visible: Vec<usize>,
     /// The rows of the table body; `Row` group numbers index `visible`.
@@ -66,22 +98,33 @@ pub struct ShownTotals {
 }
 
 /// Shown groups computed for one query, by group identity: a group that has not changed is not
-/// filtered and sorted again when another group arrives. An entry holds its group, so a group's
-/// address cannot be reused by another while it is cached.
+/// filtered, sorted and folded again when another group arrives or a fold opens. An entry holds
+/// its group, so a group's address cannot be reused by another while it is cached.
 #[derive(Debug, Default)]
 pub struct ShownCache {
     query: LineQuery,
-    groups: HashMap<usize, ShownGroup>,
+    groups: HashMap<usize, (ShownGroup, Arc<[FoldedRow]>)>,
 }
 
 impl ShownCache {
-    fn show(&mut self, group: &Arc<ChargeGroup>, query: &LineQuery, lowercase: &impl Lowercase) -> ShownGroup {
+    fn show(
+        &mut self,
+        group: &Arc<ChargeGroup>,
+        query: &LineQuery,
+        lowercase: &impl Lowercase,
+    ) -> (ShownGroup, Arc<[FoldedRow]>) {
         if self.query != *query {
             self.query = query.clone();
             self.groups.clear();
         }
         let key = Arc::as_ptr(group) as usize;
-        self.groups.entry(key).or_insert_with(|| show(group, query, lowercase)).clone()
+        let (shown, folded) = self.groups.entry(key).or_insert_with(|| {
+            let shown = show(group, query, lowercase);
+            // Folds too large to add up are shown as their lines, whose sums say so.
+            let folded = fold(&shown).unwrap_or_else(|TooLarge| unfolded(&shown));
+            (shown, folded.into())
+        });
+        (shown.clone(), folded.clone())
     }
 
     /// Forgets groups no longer present (a reloaded invoice, a retried group).
@@ -99,31 +142,32 @@ impl ShownCache {
 
 impl TableModel {
     /// The table for `groups`, in order, shown as `query` asks, with the groups at the indexes
-    /// in `collapsed` collapsed; `cache` keeps the shown lines of groups that have not changed;
-    /// `lowercase` folds the filter's words.
+    /// in `collapsed` collapsed and the folds `open` says open; `cache` keeps the shown lines of
+    /// groups that have not changed; `lowercase` folds the filter's words.
     pub fn build(
         groups: &[GroupStatus<'_>],
         query: &LineQuery,
         collapsed: &HashSet<usize>,
+        open: OpenFolds<'_>,
         cache: &mut ShownCache,
         lowercase: &impl Lowercase,
     ) -> TableModel {
         cache.retain(groups);
         let mut model = TableModel { groups: groups.len(), ..TableModel::default() };
-        let mut shapes = Vec::new();
         for (index, status) in groups.iter().enumerate() {
-            let shown = match status {
+            let (shown, folded) = match status {
                 GroupStatus::Ready(group) => {
                     model.ready_groups += 1;
                     model.loaded_lines += group.lines.len();
                     model.unreadable_lines += group.unreadable.len();
-                    Some(cache.show(group, query, lowercase))
+                    let (shown, folded) = cache.show(group, query, lowercase);
+                    (Some(shown), Some(folded))
                 }
                 GroupStatus::Failed => {
                     model.failed_groups += 1;
-                    None
+                    (None, None)
                 }
-                GroupStatus::Loading => None,
+                GroupStatus::Loading => (None, None),
             };
             let shown_lines = shown.as_ref().map(|s| s.lines.len());
             model.shown_lines += shown_lines.unwrap_or(0);
@@ -131,12 +175,33 @@ impl TableModel {
             let has_unreadable = shown.as_ref().is_some_and(|s| !s.group.unreadable.is_empty());
             if shown_lines != Some(0) || has_unreadable {
                 model.visible.push(index);
-                shapes.push(GroupShape { shown_lines, expanded: !collapsed.contains(&index) });
             }
             model.shown.push(shown);
+            model.folded.push(folded);
         }
-        model.rows = flatten(&shapes);
+        let shapes: Vec<GroupShape<'_>> = model
+            .visible
+            .iter()
+            .map(|&index| GroupShape {
+                rows: model.folded.get(index).and_then(|f| f.as_deref()),
+                expanded: !collapsed.contains(&index),
+            })
+            .collect();
+        let rows = flatten(&shapes, |group, fold| {
+            let group = model.visible.get(group).copied().unwrap_or_default();
+            open.contains(FoldId { group, anchor: fold.anchor() })
+        });
+        model.rows = rows;
         model
+    }
+
+    /// The fold at `fold` among the folded rows of the group at `group` (an index among all
+    /// groups), if there is one.
+    pub fn fold(&self, group: usize, fold: usize) -> Option<&Fold> {
+        match self.folded.get(group)?.as_deref()?.get(fold)? {
+            FoldedRow::Fold(fold) => Some(fold),
+            FoldedRow::Line(_) => None,
+        }
     }
 
     /// The shown groups that have loaded, in order.
@@ -225,7 +290,14 @@ mod tests {
     }
 
     fn build(groups: &[GroupStatus<'_>], query: &LineQuery) -> TableModel {
-        TableModel::build(groups, query, &HashSet::new(), &mut ShownCache::default(), &StdLowercase)
+        TableModel::build(
+            groups,
+            query,
+            &HashSet::new(),
+            OpenFolds::These(&HashSet::new()),
+            &mut ShownCache::default(),
+            &StdLowercase,
+        )
     }
 
     fn descriptions(model: &TableModel, index: usize) -> Vec<String> {
@@ -307,7 +379,7 @@ mod tests {
             model.rows,
             [
                 Row::GroupHead { group: 0 },
-                Row::Line { group: 0, index: 0 },
+                Row::Line { group: 0, line: 1 },
                 Row::Subtotal { group: 0 },
                 Row::GroupHead { group: 1 },
                 Row::Subtotal { group: 1 },
@@ -320,8 +392,15 @@ mod tests {
         let loaded = group(GroupKind::Customer, vec![line("a", "1.00", "25"), line("b", "2.00", "25")]);
         let groups = [GroupStatus::Ready(&loaded), GroupStatus::Loading, GroupStatus::Failed];
         let collapsed: HashSet<usize> = [0].into();
-        let model =
-            TableModel::build(&groups, &LineQuery::default(), &collapsed, &mut ShownCache::default(), &StdLowercase);
+        let none = HashSet::new();
+        let model = TableModel::build(
+            &groups,
+            &LineQuery::default(),
+            &collapsed,
+            OpenFolds::These(&none),
+            &mut ShownCache::default(),
+            &StdLowercase,
+        );
         assert_eq!(
             model.rows,
             [
@@ -396,32 +475,145 @@ mod tests {
     #[test]
     fn the_cache_reuses_an_unchanged_groups_lines_and_recomputes_on_a_new_query_or_group() {
         let g = group(GroupKind::Customer, vec![line("a", "1.00", "25"), line("b", "2.00", "25")]);
-        let (query, collapsed) = (LineQuery::default(), HashSet::new());
+        let (query, collapsed, none) = (LineQuery::default(), HashSet::new(), HashSet::new());
+        let open = OpenFolds::These(&none);
         let mut cache = ShownCache::default();
-        TableModel::build(&[GroupStatus::Ready(&g)], &query, &collapsed, &mut cache, &StdLowercase);
+        TableModel::build(&[GroupStatus::Ready(&g)], &query, &collapsed, open, &mut cache, &StdLowercase);
         // Mark the cached entry: a build that reuses it shows the mark.
-        for shown in cache.groups.values_mut() {
+        for (shown, folded) in cache.groups.values_mut() {
             shown.lines = vec![1];
+            *folded = vec![FoldedRow::Line(1)].into();
         }
         let model = TableModel::build(
             &[GroupStatus::Ready(&g), GroupStatus::Loading],
             &query,
             &collapsed,
+            open,
             &mut cache,
             &StdLowercase,
         );
         assert_eq!(descriptions(&model, 0), ["b"], "reused, not filtered again");
+        assert_eq!(model.rows[1], Row::Line { group: 0, line: 1 }, "nor folded again");
 
-        let model = TableModel::build(&[GroupStatus::Ready(&g)], &filter("a"), &collapsed, &mut cache, &StdLowercase);
+        let model =
+            TableModel::build(&[GroupStatus::Ready(&g)], &filter("a"), &collapsed, open, &mut cache, &StdLowercase);
         assert_eq!(descriptions(&model, 0), ["a"], "a new query computes again");
 
         let retried = group(GroupKind::Customer, vec![line("a again", "3.00", "25")]);
-        let model =
-            TableModel::build(&[GroupStatus::Ready(&retried)], &filter("a"), &collapsed, &mut cache, &StdLowercase);
+        let model = TableModel::build(
+            &[GroupStatus::Ready(&retried)],
+            &filter("a"),
+            &collapsed,
+            open,
+            &mut cache,
+            &StdLowercase,
+        );
         assert_eq!(descriptions(&model, 0), ["a again"], "a new group computes again");
         assert_eq!(cache.groups.len(), 1, "the group no longer shown is forgotten");
-        TableModel::build(&[GroupStatus::Failed], &filter("a"), &collapsed, &mut cache, &StdLowercase);
+        TableModel::build(&[GroupStatus::Failed], &filter("a"), &collapsed, open, &mut cache, &StdLowercase);
         assert!(cache.groups.is_empty());
+    }
+
+    /// Customer level: 3 × SMS at 1.49, a subscription fee; subscription 1: 2 × SMS and data.
+    fn with_repeats() -> (Arc<ChargeGroup>, Arc<ChargeGroup>) {
+        let sms = || {
+            let mut l = line("SMS till utlandet", "1.49", "25");
+            l.product_no = "SMS".into();
+            l
+        };
+        let customer = group(GroupKind::Customer, vec![sms(), line("Abonnemang", "299.00", "25"), sms(), sms()]);
+        let subscribed = group(subscription("1"), vec![sms(), line("Data", "5.00", "25"), sms()]);
+        (customer, subscribed)
+    }
+
+    fn build_open(groups: &[GroupStatus<'_>], query: &LineQuery, open: OpenFolds<'_>) -> TableModel {
+        TableModel::build(groups, query, &HashSet::new(), open, &mut ShownCache::default(), &StdLowercase)
+    }
+
+    #[test]
+    fn repeated_charges_are_one_row_and_counts_and_totals_stay_those_of_the_lines() {
+        let (customer, subscribed) = with_repeats();
+        let groups = [GroupStatus::Ready(&customer), GroupStatus::Ready(&subscribed)];
+        let none = HashSet::new();
+        let model = build_open(&groups, &LineQuery::default(), OpenFolds::These(&none));
+        assert_eq!(
+            model.rows,
+            [
+                Row::GroupHead { group: 0 },
+                Row::Fold { group: 0, fold: 0, open: false },
+                Row::Line { group: 0, line: 1 },
+                Row::Subtotal { group: 0 },
+                Row::GroupHead { group: 1 },
+                Row::Fold { group: 1, fold: 0, open: false },
+                Row::Line { group: 1, line: 1 },
+                Row::Subtotal { group: 1 },
+            ]
+        );
+        let fold = model.fold(0, 0).unwrap();
+        assert_eq!((fold.lines.len(), fold.quantity, fold.totals.amount), (3, dec("3"), dec("4.47")));
+        assert_eq!(model.fold(0, 1), None, "a single line is no fold");
+        assert_eq!((model.shown_lines, model.loaded_lines), (7, 7), "lines, not rows");
+        let totals = model.totals(None).unwrap();
+        assert_eq!((totals.shown.lines, totals.shown.amount), (7, dec("311.45")), "every line summed once");
+        assert_eq!(model.shown[0].as_ref().map(|s| s.lines.len()), Some(4), "the group head counts 4 lines");
+    }
+
+    #[test]
+    fn an_open_fold_stays_open_through_a_sort_and_a_filter_and_a_print_opens_every_fold() {
+        let (customer, subscribed) = with_repeats();
+        let groups = [GroupStatus::Ready(&customer), GroupStatus::Ready(&subscribed)];
+        let open: HashSet<FoldId> = [FoldId { group: 1, anchor: 0 }].into();
+        let model = build_open(&groups, &LineQuery::default(), OpenFolds::These(&open));
+        assert_eq!(
+            model.rows[4..9],
+            [
+                Row::GroupHead { group: 1 },
+                Row::Fold { group: 1, fold: 0, open: true },
+                Row::FoldLine { group: 1, line: 0 },
+                Row::FoldLine { group: 1, line: 2 },
+                Row::Line { group: 1, line: 1 },
+            ],
+            "only the subscription's fold is open"
+        );
+        assert_eq!(model.rows[1], Row::Fold { group: 0, fold: 0, open: false });
+
+        let by_amount = LineQuery::default().toggled(SortColumn::Amount).toggled(SortColumn::Amount);
+        let sorted = build_open(&groups, &by_amount, OpenFolds::These(&open));
+        assert_eq!(
+            sorted.rows[4..9],
+            [
+                Row::GroupHead { group: 1 },
+                Row::Line { group: 1, line: 1 },
+                Row::Fold { group: 1, fold: 1, open: true },
+                Row::FoldLine { group: 1, line: 0 },
+                Row::FoldLine { group: 1, line: 2 },
+            ],
+            "resorted, still open"
+        );
+
+        // A filter keeps or hides a fold's lines together: the open one stays open.
+        let sms = build_open(&groups, &filter("sms"), OpenFolds::These(&open));
+        assert_eq!(sms.shown_lines, 5);
+        assert_eq!(sms.rows[3..7], model.rows[4..8], "the subscription's fold, open, with its 2 lines");
+        assert_eq!(sms.rows[1], Row::Fold { group: 0, fold: 0, open: false });
+        let data = build_open(&groups, &filter("data"), OpenFolds::These(&open));
+        assert!(data.rows.iter().all(|r| !matches!(r, Row::Fold { .. } | Row::FoldLine { .. })), "no fold matches");
+
+        let printed = build_open(&groups, &LineQuery::default(), OpenFolds::Every);
+        assert_eq!(printed.rows.iter().filter(|r| matches!(r, Row::Line { .. } | Row::FoldLine { .. })).count(), 7);
+        assert_eq!(printed.rows.len(), 7 + 2 + 2 * 2, "every line, each fold row above its lines");
+    }
+
+    #[test]
+    fn folds_too_large_to_add_up_show_as_their_lines() {
+        let huge = || {
+            let mut l = line("big", "1.00", "25");
+            (l.amount, l.total_amount) = (Decimal::MAX, Decimal::MAX);
+            l
+        };
+        let g = group(GroupKind::Customer, vec![huge(), huge()]);
+        let model = build(&[GroupStatus::Ready(&g)], &LineQuery::default());
+        assert_eq!(model.rows[1..3], [Row::Line { group: 0, line: 0 }, Row::Line { group: 0, line: 1 }]);
     }
 
     #[test]

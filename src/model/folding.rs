@@ -28,6 +28,17 @@ pub struct Fold {
     pub quantity: Decimal,
     /// Their sums excluding and including VAT, and their number.
     pub totals: Totals,
+    /// Their VAT rate when they all have the same one.
+    pub vat_rate: Option<Decimal>,
+}
+
+impl Fold {
+    /// Which fold this is, whatever the sort or filter: the smallest index of its lines. A
+    /// filter matches product and description, which a fold's lines share, so it keeps or
+    /// hides them together, and a sort only reorders them.
+    pub fn anchor(&self) -> usize {
+        self.lines.iter().copied().min().unwrap_or_default()
+    }
 }
 
 /// What makes two charges the same for folding.
@@ -38,7 +49,7 @@ fn fold_key(line: &InvoiceLine) -> FoldKey<'_> {
 }
 
 /// The shown lines of `shown`, with identical charges folded; [`TooLarge`] when a fold's sums
-/// leave `Decimal`'s range.
+/// leave `Decimal`'s range (then [`unfolded`] shows them).
 pub fn fold(shown: &ShownGroup) -> Result<Vec<FoldedRow>, TooLarge> {
     let group_lines = &shown.group.lines;
     // Per key, the shown lines that carry it, in shown order; then the keys in order of first
@@ -66,9 +77,15 @@ pub fn fold(shown: &ShownGroup) -> Result<Vec<FoldedRow>, TooLarge> {
         let charged: Vec<&InvoiceLine> = lines.iter().filter_map(|&i| group_lines.get(i)).collect();
         let quantity = super::checked::sum(charged.iter().map(|l| l.quantity))?;
         let totals = Totals::of(charged.iter().copied())?;
-        rows.push(FoldedRow::Fold(Fold { lines, quantity, totals }));
+        let vat_rate = charged.first().map(|l| l.vat_rate).filter(|r| charged.iter().all(|l| l.vat_rate == *r));
+        rows.push(FoldedRow::Fold(Fold { lines, quantity, totals, vat_rate }));
     }
     Ok(rows)
+}
+
+/// The shown lines of `shown`, one row each, none folded.
+pub fn unfolded(shown: &ShownGroup) -> Vec<FoldedRow> {
+    shown.lines.iter().map(|&i| FoldedRow::Line(i)).collect()
 }
 
 #[cfg(test)]
@@ -118,6 +135,7 @@ mod tests {
                     lines: vec![0, 2],
                     quantity: dec("2"),
                     totals: Totals { amount: dec("2.98"), vat: dec("0.74"), total: dec("3.72"), lines: 2 },
+                    vat_rate: Some(dec("25")),
                 }),
                 FoldedRow::Line(1),
                 FoldedRow::Line(3),
@@ -146,5 +164,22 @@ mod tests {
         let lines = vec![sms("1.49"), line("Mobile", "299", "25"), sms("1.49")];
         let filtered = LineQuery { filter: "mobile".into(), ..LineQuery::default() };
         assert_eq!(folded(&shown(lines, &filtered)), vec![FoldedRow::Line(1)]);
+    }
+
+    #[test]
+    fn a_folds_rate_shows_only_when_shared_and_its_anchor_survives_a_sort() {
+        let mut zero = sms("1.49");
+        zero.vat_rate = dec("0");
+        let lines = vec![line("Mobile", "299", "25"), sms("1.49"), zero, sms("1.49")];
+        let fold_in = |query: &LineQuery| match &folded(&shown(lines.clone(), query))[..] {
+            [FoldedRow::Line(0), FoldedRow::Fold(f)] | [FoldedRow::Fold(f), FoldedRow::Line(0)] => f.clone(),
+            rows => panic!("a line and a fold, got {rows:?}"),
+        };
+        let mixed = fold_in(&LineQuery::default());
+        assert_eq!((mixed.vat_rate, mixed.anchor()), (None, 1), "25 % and 0 %: no one rate");
+        let by_vat = LineQuery::default().toggled(SortColumn::VatRate);
+        let sorted = fold_in(&by_vat);
+        assert_eq!(sorted.lines, [2, 1, 3], "the 0 % line first");
+        assert_eq!(sorted.anchor(), 1, "the same fold");
     }
 }

@@ -1,13 +1,15 @@
 //! The charges table as one list of rows (group heads, lines, subtotals), and the window of it
 //! that a scroll container shows, so a 50,000-line invoice keeps only what is visible in the DOM.
 
+use super::folding::{Fold, FoldedRow};
 use std::ops::Range;
 
 /// How one group appears in the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct GroupShape {
-    /// The number of shown lines once the group is loaded; `None` while loading or failed.
-    pub shown_lines: Option<usize>,
+pub struct GroupShape<'a> {
+    /// Its shown lines with identical charges folded, once the group is loaded; `None` while
+    /// loading or failed.
+    pub rows: Option<&'a [FoldedRow]>,
     /// Whether its lines are expanded.
     pub expanded: bool,
 }
@@ -17,24 +19,55 @@ pub struct GroupShape {
 pub enum Row {
     /// The group's heading, with its toggle.
     GroupHead { group: usize },
-    /// The `index`-th shown line of the group.
-    Line { group: usize, index: usize },
+    /// A shown line of the group that folds with no other: `line` indexes the group's lines.
+    Line { group: usize, line: usize },
+    /// Identical charges folded into one row: `fold` indexes the group's folded rows; `open`
+    /// when its lines follow it.
+    Fold { group: usize, fold: usize, open: bool },
+    /// A line of an open fold: `line` indexes the group's lines.
+    FoldLine { group: usize, line: usize },
     /// A loading or failure notice in place of the group's lines.
     GroupStatus { group: usize },
     /// The group's subtotal.
     Subtotal { group: usize },
 }
 
-/// Lays the groups out as rows: each group's head, then its lines (if expanded and loaded) or
-/// its status (if not loaded), then its subtotal (if loaded).
-pub fn flatten(groups: &[GroupShape]) -> Vec<Row> {
-    let mut rows = Vec::with_capacity(groups.iter().map(|g| g.shown_lines.unwrap_or(0) + 2).sum());
+impl Row {
+    /// The group the row belongs to (an index into the shapes given to [`flatten`]).
+    pub fn group(&self) -> usize {
+        match *self {
+            Row::GroupHead { group }
+            | Row::Line { group, .. }
+            | Row::Fold { group, .. }
+            | Row::FoldLine { group, .. }
+            | Row::GroupStatus { group }
+            | Row::Subtotal { group } => group,
+        }
+    }
+}
+
+/// Lays the groups out as rows: each group's head, then its rows (if expanded and loaded), each
+/// fold followed by its lines when `open(group, fold)` says so, or its status (if not loaded),
+/// then its subtotal (if loaded).
+pub fn flatten(groups: &[GroupShape<'_>], open: impl Fn(usize, &Fold) -> bool) -> Vec<Row> {
+    let mut rows = Vec::with_capacity(groups.iter().map(|g| g.rows.map_or(0, <[_]>::len) + 2).sum());
     for (group, shape) in groups.iter().enumerate() {
         rows.push(Row::GroupHead { group });
-        match shape.shown_lines {
-            Some(count) => {
+        match shape.rows {
+            Some(folded) => {
                 if shape.expanded {
-                    rows.extend((0..count).map(|index| Row::Line { group, index }));
+                    for (index, row) in folded.iter().enumerate() {
+                        match row {
+                            FoldedRow::Line(line) => rows.push(Row::Line { group, line: *line }),
+                            FoldedRow::Fold(fold) => {
+                                let is_open = open(group, fold);
+                                rows.push(Row::Fold { group, fold: index, open: is_open });
+                                if is_open {
+                                    rows.extend(fold.lines.iter().map(|&line| Row::FoldLine { group, line }));
+                                }
+                            }
+                        }
+                    }
                 }
                 rows.push(Row::Subtotal { group });
             }
@@ -65,25 +98,74 @@ pub fn window(rows: usize, row_height: f64, scroll_top: f64, viewport: f64, over
 mod tests {
     use super::*;
 
+    fn lines(range: Range<usize>) -> Vec<FoldedRow> {
+        range.map(FoldedRow::Line).collect()
+    }
+
+    fn fold_of(lines: Vec<usize>) -> FoldedRow {
+        let totals = crate::model::invoice::Totals::default();
+        FoldedRow::Fold(Fold { lines, quantity: Default::default(), totals, vat_rate: None })
+    }
+
     #[test]
     fn groups_become_head_lines_and_subtotal_or_a_status() {
-        let rows = flatten(&[
-            GroupShape { shown_lines: Some(2), expanded: true },
-            GroupShape { shown_lines: Some(5), expanded: false },
-            GroupShape { shown_lines: None, expanded: true },
-        ]);
+        let (two, five) = (lines(0..2), lines(0..5));
+        let rows = flatten(
+            &[
+                GroupShape { rows: Some(&two), expanded: true },
+                GroupShape { rows: Some(&five), expanded: false },
+                GroupShape { rows: None, expanded: true },
+            ],
+            |_, _| true,
+        );
         assert_eq!(
             rows,
             [
                 Row::GroupHead { group: 0 },
-                Row::Line { group: 0, index: 0 },
-                Row::Line { group: 0, index: 1 },
+                Row::Line { group: 0, line: 0 },
+                Row::Line { group: 0, line: 1 },
                 Row::Subtotal { group: 0 },
                 Row::GroupHead { group: 1 },
                 Row::Subtotal { group: 1 },
                 Row::GroupHead { group: 2 },
                 Row::GroupStatus { group: 2 },
             ]
+        );
+        assert!(rows.iter().enumerate().all(|(i, r)| r.group() == [0, 0, 0, 0, 1, 1, 2, 2][i]));
+    }
+
+    #[test]
+    fn a_fold_is_one_row_followed_by_its_lines_only_when_open() {
+        let folded = vec![FoldedRow::Line(1), fold_of(vec![2, 0, 3]), fold_of(vec![4, 5])];
+        let shapes = [GroupShape { rows: Some(&folded), expanded: true }];
+        let closed = flatten(&shapes, |_, _| false);
+        assert_eq!(
+            closed,
+            [
+                Row::GroupHead { group: 0 },
+                Row::Line { group: 0, line: 1 },
+                Row::Fold { group: 0, fold: 1, open: false },
+                Row::Fold { group: 0, fold: 2, open: false },
+                Row::Subtotal { group: 0 },
+            ]
+        );
+        let open = flatten(&shapes, |_, fold| fold.anchor() == 0);
+        assert_eq!(
+            open[2..7],
+            [
+                Row::Fold { group: 0, fold: 1, open: true },
+                Row::FoldLine { group: 0, line: 2 },
+                Row::FoldLine { group: 0, line: 0 },
+                Row::FoldLine { group: 0, line: 3 },
+                Row::Fold { group: 0, fold: 2, open: false },
+            ],
+            "its lines in shown order, right after it"
+        );
+        let collapsed = flatten(&[GroupShape { rows: Some(&folded), expanded: false }], |_, _| true);
+        assert_eq!(
+            collapsed,
+            [Row::GroupHead { group: 0 }, Row::Subtotal { group: 0 }],
+            "a collapsed group hides its folds"
         );
     }
 
@@ -99,8 +181,9 @@ mod tests {
 
     #[test]
     fn a_50000_line_invoice_keeps_under_200_rows_in_view() {
-        let shapes: Vec<GroupShape> = (0..101).map(|_| GroupShape { shown_lines: Some(495), expanded: true }).collect();
-        let rows = flatten(&shapes);
+        let group = lines(0..495);
+        let shapes: Vec<GroupShape> = (0..101).map(|_| GroupShape { rows: Some(&group), expanded: true }).collect();
+        let rows = flatten(&shapes, |_, _| true);
         assert_eq!(rows.len(), 101 * 497);
         let w = window(rows.len(), 33.0, 400_000.0, 1000.0, 20);
         assert!(w.len() < 200, "{w:?}");

@@ -65,6 +65,8 @@ pub static DA: Texts = Texts {
     collapse_all: "Fold alle sammen",
     download_csv: "Hent CSV",
     print: "Udskriv",
+    fold_row: "{} × {}",
+    fold_lines: "{} ens linjer",
     loading_progress: "Indlæser poster: {} af {} grupper, {} indtil nu",
     loading_lines_so_far: "Indlæser… {} linjer indtil nu",
     group_failed: "Disse poster kunne ikke indlæses:",

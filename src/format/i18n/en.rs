@@ -65,6 +65,8 @@ pub static EN: Texts = Texts {
     collapse_all: "Collapse all",
     download_csv: "Download CSV",
     print: "Print",
+    fold_row: "{} × {}",
+    fold_lines: "{} identical lines",
     loading_progress: "Loading charges: {} of {} groups, {} so far",
     loading_lines_so_far: "Loading… {} lines so far",
     group_failed: "These charges could not be loaded:",

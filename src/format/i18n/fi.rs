@@ -65,6 +65,8 @@ pub static FI: Texts = Texts {
     collapse_all: "Tiivistä kaikki",
     download_csv: "Lataa CSV",
     print: "Tulosta",
+    fold_row: "{} × {}",
+    fold_lines: "{} samanlaista riviä",
     loading_progress: "Ladataan veloituksia: {} / {} ryhmää, tähän mennessä {}",
     loading_lines_so_far: "Ladataan… {} riviä tähän mennessä",
     group_failed: "Näitä veloituksia ei voitu ladata:",

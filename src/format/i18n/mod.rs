@@ -113,6 +113,8 @@ define_texts! {
     collapse_all,
     download_csv,
     print,
+    fold_row,
+    fold_lines,
     loading_progress,
     loading_lines_so_far,
     group_failed,

@@ -65,6 +65,8 @@ pub static NB: Texts = Texts {
     collapse_all: "Slå sammen alle",
     download_csv: "Last ned CSV",
     print: "Skriv ut",
+    fold_row: "{} × {}",
+    fold_lines: "{} like linjer",
     loading_progress: "Laster inn poster: {} av {} grupper, {} så langt",
     loading_lines_so_far: "Laster inn… {} linjer så langt",
     group_failed: "Disse postene kunne ikke lastes inn:",

@@ -65,6 +65,8 @@ pub static SV: Texts = Texts {
     collapse_all: "Fäll ihop alla",
     download_csv: "Ladda ner CSV",
     print: "Skriv ut",
+    fold_row: "{} × {}",
+    fold_lines: "{} likadana rader",
     loading_progress: "Laddar poster: {} av {} grupper, {} hittills",
     loading_lines_so_far: "Laddar… {} rader hittills",
     group_failed: "De här posterna gick inte att ladda:",

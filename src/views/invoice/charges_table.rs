@@ -1,10 +1,12 @@
 //! The charges table: one row group per group of charges, sortable columns (APG sortable
-//! table), and, for large invoices, a sized scroll container that keeps only the rows in view
-//! in the DOM (with `aria-rowcount` and `aria-rowindex`).
+//! table), repeated identical charges folded into one row with a disclosure button (APG
+//! disclosure), and, for large invoices, a sized scroll container that keeps only the rows in
+//! view in the DOM (with `aria-rowcount` and `aria-rowindex`).
 
 use crate::api::invoice_loader::{GroupSlot, SlotState};
 use crate::format::{i18n::fill, Formatter, Texts};
-use crate::model::charges_table::{is_virtualized, rendered_rows, TableModel};
+use crate::model::charges_table::{is_virtualized, rendered_rows, FoldId, TableModel};
+use crate::model::folding::Fold;
 use crate::model::invoice::{is_credit, is_proration};
 use crate::model::rows::Row;
 use crate::model::{GroupKind, LineQuery, SortColumn, SortDirection};
@@ -16,6 +18,7 @@ use billing_contract::{Invoice, InvoiceLine};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// Row height assumed until one is measured, in pixels.
 const DEFAULT_ROW_HEIGHT: f64 = 33.0;
@@ -31,6 +34,7 @@ pub(crate) fn ChargesTable(
     model: Memo<Shared<TableModel>>,
     query: RwSignal<LineQuery>,
     collapsed: RwSignal<HashSet<usize>>,
+    open_folds: RwSignal<HashSet<FoldId>>,
     printing: RwSignal<bool>,
     on_retry: Option<Callback<usize>>,
 ) -> impl IntoView {
@@ -52,7 +56,7 @@ pub(crate) fn ChargesTable(
         if !virtualized.get() {
             return;
         }
-        if let Some(Ok(Some(row))) = container.get().map(|c| c.query_selector("tr.bw-line")) {
+        if let Some(Ok(Some(row))) = container.get().map(|c| c.query_selector("tr.bw-line, tr.bw-fold")) {
             set_if_changed(row_height, row.get_bounding_client_rect().height());
         }
     });
@@ -99,16 +103,27 @@ pub(crate) fn ChargesTable(
         let filtered = query.with(LineQuery::is_filtered);
         let rows = range.get();
         let height = row_height.get_untracked();
-        let ctx = RowContext { t, f: &formatter, model: &m, slots: &slots, arrived, collapsed, on_retry, filtered };
+        let ctx = RowContext {
+            t,
+            f: &formatter,
+            model: &m,
+            slots: &slots,
+            arrived,
+            collapsed,
+            open_folds,
+            container,
+            on_retry,
+            filtered,
+        };
         let mut views: Vec<AnyView> = Vec::new();
         if virtualized.get() && rows.start > 0 {
             views.push(spacer(rows.start as f64 * height, COLUMNS));
         }
         let mut index = rows.start;
         while index < rows.end {
-            let group = m.rows.get(index).map(row_group);
+            let group = m.rows.get(index).map(Row::group);
             let mut segment = Vec::new();
-            while index < rows.end && m.rows.get(index).map(row_group) == group {
+            while index < rows.end && m.rows.get(index).map(Row::group) == group {
                 if let Some(row) = m.rows.get(index) {
                     segment.push(ctx.render(*row, index));
                 }
@@ -144,14 +159,6 @@ pub(crate) fn ChargesTable(
                 {body}
             </table>
         </div>
-    }
-}
-
-fn row_group(row: &Row) -> usize {
-    match *row {
-        Row::GroupHead { group } | Row::Line { group, .. } | Row::GroupStatus { group } | Row::Subtotal { group } => {
-            group
-        }
     }
 }
 
@@ -191,6 +198,8 @@ struct RowContext<'a> {
     slots: &'a [GroupSlot],
     arrived: Signal<Vec<usize>>,
     collapsed: RwSignal<HashSet<usize>>,
+    open_folds: RwSignal<HashSet<FoldId>>,
+    container: NodeRef<leptos::html::Div>,
     on_retry: Option<Callback<usize>>,
     filtered: bool,
 }
@@ -198,7 +207,7 @@ struct RowContext<'a> {
 impl RowContext<'_> {
     fn render(&self, row: Row, index: usize) -> AnyView {
         let row_index = (index + 2).to_string();
-        let slot_index = self.model.visible.get(row_group(&row)).copied().unwrap_or_default();
+        let slot_index = self.model.visible.get(row.group()).copied().unwrap_or_default();
         let Some(slot) = self.slots.get(slot_index) else { return ().into_any() };
         let shown = self.model.shown.get(slot_index).and_then(Option::as_ref);
         let t = self.t;
@@ -235,11 +244,18 @@ impl RowContext<'_> {
                 }
                 .into_any()
             }
-            Row::Line { index: position, .. } => {
-                let line = shown.and_then(|s| s.lines.get(position).and_then(|&i| s.group.lines.get(i)));
-                match line {
-                    Some(line) => line_row(t, self.f, line, row_index).into_any(),
+            Row::Line { line, .. } | Row::FoldLine { line, .. } => {
+                let in_fold = matches!(row, Row::FoldLine { .. });
+                match shown.and_then(|s| s.group.lines.get(line)) {
+                    Some(line) => line_row(t, self.f, line, row_index, in_fold),
                     None => ().into_any(),
+                }
+            }
+            Row::Fold { fold, open, .. } => {
+                let fold = self.model.fold(slot_index, fold);
+                match (fold, shown) {
+                    (Some(fold), Some(shown)) => self.fold_row(fold, &shown.group.lines, slot_index, open, row_index),
+                    _ => ().into_any(),
                 }
             }
             Row::GroupStatus { .. } => {
@@ -322,30 +338,125 @@ impl RowContext<'_> {
     }
 }
 
-fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: String) -> impl IntoView {
-    let credit = is_credit(line);
-    let proration = is_proration(line);
-    let period = match (line.period_start, line.period_end) {
+impl RowContext<'_> {
+    /// A fold of identical charges: "41 × description" on its disclosure button, their shared
+    /// unit price, rate (if shared) and period, and their summed quantity and amounts.
+    fn fold_row(&self, fold: &Fold, lines: &[InvoiceLine], group: usize, open: bool, row_index: String) -> AnyView {
+        let (t, f) = (self.t, self.f);
+        let Some(first) = fold.lines.first().and_then(|&i| lines.get(i)) else { return ().into_any() };
+        let id = FoldId { group, anchor: fold.anchor() };
+        let key = format!("{group}-{}", id.anchor);
+        let count = f.count(fold.lines.len());
+        let (open_folds, container) = (self.open_folds, self.container);
+        let refocus = key.clone();
+        let toggle = move |_| {
+            open_folds.update(|o| {
+                if !o.remove(&id) {
+                    o.insert(id);
+                }
+            });
+            // The rows are drawn again: keep the keyboard on this fold's button.
+            let refocus = refocus.clone();
+            request_animation_frame(move || focus_fold(container, &refocus));
+        };
+        let credit = fold.totals.total < billing_contract::Decimal::ZERO;
+        let proration = fold.lines.iter().filter_map(|&i| lines.get(i)).all(is_proration);
+        let description = view! {
+            <button type="button" class="bw-fold-toggle" data-fold=key aria-expanded=open.to_string() on:click=toggle>
+                <span class="bw-chevron" aria-hidden="true">{if open { "▾" } else { "▸" }}</span>
+                {fill(t.fold_row, &[&count, &first.description])}
+                <span class="bw-visually-hidden">", "{fill(t.fold_lines, &[&count])}</span>
+            </button>
+        };
+        let cells = [
+            first.product_no.clone(),
+            period(f, first),
+            f.quantity(fold.quantity),
+            f.price(first.unit_price),
+            f.amount(fold.totals.amount),
+            fold.vat_rate.map(|r| f.rate(r)).unwrap_or_default(),
+            f.amount(fold.totals.vat),
+            f.amount(fold.totals.total),
+        ];
+        let row = Charge { class: "bw-fold", credit, proration, title: first.description.clone(), row_index };
+        charge_row(t, row, description.into_any(), cells)
+    }
+}
+
+/// Puts the focus on the disclosure button of the fold `key`, if it is drawn (and the table
+/// still there: it may have gone before the frame).
+fn focus_fold(container: NodeRef<leptos::html::Div>, key: &str) {
+    let button = container
+        .try_get_untracked()
+        .flatten()
+        .and_then(|c| c.query_selector(&format!("[data-fold=\"{key}\"]")).ok().flatten());
+    if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = button.focus();
+    }
+}
+
+fn period(f: &Formatter, line: &InvoiceLine) -> String {
+    match (line.period_start, line.period_end) {
         (Some(a), Some(b)) if a == b => f.date(a),
         (Some(a), Some(b)) => format!("{} – {}", f.date(a), f.date(b)),
         (Some(d), None) | (None, Some(d)) => f.date(d),
         (None, None) => String::new(),
+    }
+}
+
+/// A line's row; `in_fold` marks a line shown under its open fold.
+fn line_row(t: &'static Texts, f: &Formatter, line: &InvoiceLine, row_index: String, in_fold: bool) -> AnyView {
+    let cells = [
+        line.product_no.clone(),
+        period(f, line),
+        f.quantity(line.quantity),
+        f.price(line.unit_price),
+        f.amount(line.amount),
+        f.rate(line.vat_rate),
+        f.amount(line.vat_amount),
+        f.amount(line.total_amount),
+    ];
+    let class = if in_fold { "bw-line bw-fold-line" } else { "bw-line" };
+    let row = Charge {
+        class,
+        credit: is_credit(line),
+        proration: is_proration(line),
+        title: line.description.clone(),
+        row_index,
     };
+    charge_row(t, row, line.description.clone().into_any(), cells)
+}
+
+/// What a charge's row (a line or a fold) is besides its cells.
+struct Charge {
+    class: &'static str,
+    credit: bool,
+    proration: bool,
+    title: String,
+    row_index: String,
+}
+
+/// A charge's row: `description`, then its tags, in the description cell; `cells` are product,
+/// period, quantity, unit price, amount, VAT rate, VAT and total.
+fn charge_row(t: &'static Texts, row: Charge, description: AnyView, cells: [String; 8]) -> AnyView {
+    let [product, period, quantity, price, amount, rate, vat, total] = cells;
+    let Charge { class, credit, proration, title, row_index } = row;
     view! {
-        <tr class="bw-line" class:bw-credit=credit aria-rowindex=row_index>
-            <td class="bw-product" data-label=t.col_product>{line.product_no.clone()}</td>
-            <td class="bw-description" data-label=t.col_description title=line.description.clone()>
-                {line.description.clone()}
+        <tr class=class class:bw-credit=credit aria-rowindex=row_index>
+            <td class="bw-product" data-label=t.col_product>{product}</td>
+            <td class="bw-description" data-label=t.col_description title=title>
+                {description}
                 {credit.then(|| view! { " "<span class="bw-tag">{t.credit}</span> })}
                 {proration.then(|| view! { " "<span class="bw-tag bw-tag-muted">{t.proration}</span> })}
             </td>
             <td class="bw-period" data-label=t.col_period>{period}</td>
-            <td class="bw-num" data-label=t.col_quantity>{f.quantity(line.quantity)}</td>
-            <td class="bw-num" data-label=t.col_unit_price>{f.price(line.unit_price)}</td>
-            <td class="bw-num" data-label=t.col_amount_excl>{f.amount(line.amount)}</td>
-            <td class="bw-num" data-label=t.col_vat_rate>{f.rate(line.vat_rate)}</td>
-            <td class="bw-num" data-label=t.col_vat>{f.amount(line.vat_amount)}</td>
-            <td class="bw-num" data-label=t.col_amount_incl>{f.amount(line.total_amount)}</td>
+            <td class="bw-num" data-label=t.col_quantity>{quantity}</td>
+            <td class="bw-num" data-label=t.col_unit_price>{price}</td>
+            <td class="bw-num" data-label=t.col_amount_excl>{amount}</td>
+            <td class="bw-num" data-label=t.col_vat_rate>{rate}</td>
+            <td class="bw-num" data-label=t.col_vat>{vat}</td>
+            <td class="bw-num" data-label=t.col_amount_incl>{total}</td>
         </tr>
     }
+    .into_any()
 }

@@ -4,7 +4,7 @@
 use crate::api::invoice_loader::GroupSlot;
 use crate::format::case::BrowserLowercase;
 use crate::format::{i18n::fill, Formatter, Texts};
-use crate::model::charges_table::{GroupStatus, ShownCache, TableModel};
+use crate::model::charges_table::{FoldId, GroupStatus, OpenFolds, ShownCache, TableModel};
 use crate::model::csv::{lines_csv, CsvLabels};
 use crate::model::{InvoiceDetails, LineQuery};
 use crate::views::common::download::save_text_file;
@@ -40,16 +40,20 @@ pub fn InvoiceCharges(
     let (t, f) = (i18n.texts(), i18n.formatter());
     let query = RwSignal::new(LineQuery::default());
     let collapsed = RwSignal::new(HashSet::<usize>::new());
+    // The folds of identical charges the viewer opened, by group and anchor (see `FoldId`), so
+    // they stay open through a sort or a filter; a print opens every fold.
+    let open_folds = RwSignal::new(HashSet::<FoldId>::new());
     let printing = RwSignal::new(false);
     let cache = StoredValue::new(ShownCache::default());
     let model = Memo::new(move |_| {
-        let build = |s: &Vec<GroupSlot>, q: &LineQuery, c: &HashSet<usize>| {
+        let build = |s: &Vec<GroupSlot>, q: &LineQuery, c: &HashSet<usize>, o: &HashSet<FoldId>| {
             let groups: Vec<GroupStatus<'_>> = s.iter().map(|slot| slot.state.status()).collect();
+            let open = if printing.get() { OpenFolds::Every } else { OpenFolds::These(o) };
             cache
-                .try_update_value(|cache| TableModel::build(&groups, q, c, cache, &BrowserLowercase))
+                .try_update_value(|cache| TableModel::build(&groups, q, c, open, cache, &BrowserLowercase))
                 .unwrap_or_default()
         };
-        Shared::new(slots.with(|s| query.with(|q| collapsed.with(|c| build(s, q, c)))))
+        Shared::new(slots.with(|s| query.with(|q| collapsed.with(|c| open_folds.with(|o| build(s, q, c, o))))))
     });
     watch_print_mode(printing);
 
@@ -114,7 +118,7 @@ pub fn InvoiceCharges(
                 view! { <p class="bw-empty" role="status">{t.no_charges}</p> }.into_any()
             } else {
                 view! {
-                    <ChargesTable invoice=invoice.clone() slots=slots arrived=arrived model=model query=query collapsed=collapsed printing=printing on_retry=on_retry />
+                    <ChargesTable invoice=invoice.clone() slots=slots arrived=arrived model=model query=query collapsed=collapsed open_folds=open_folds printing=printing on_retry=on_retry />
                     <InvoiceSummary invoice=invoice.clone() model=model query=query />
                 }
                 .into_any()
