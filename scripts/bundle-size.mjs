@@ -15,8 +15,8 @@ const BUDGET = 150 * 1024; // brotli bytes; aim for 100 KB
 // and the views' report callbacks and locale context, +2.1 KB; 308.4 KB on 2026-12-05 with issue
 // 21's comparison and estimate, +34.6 KB, most of it Leptos's reactive and view code instantiated
 // for the new components (reactive_graph, tachys and core +78 KB before wasm-opt, the widget's own
-// code +26 KB), and the narrow layouts' CSS).
-const CEILING = 309 * 1024;
+// code +26 KB), and the narrow layouts' CSS; 313.3 KB with the folded charges, +4.9 KB).
+const CEILING = 314 * 1024;
 const args = process.argv.slice(2);
 const strict = args.includes('--strict');
 const dir = args.find((a) => !a.startsWith('--')) || 'dist/embed';
