@@ -140,7 +140,8 @@ test('My Pages in Swedish: the nearest lang decides, amounts in Swedish format, 
   assert(amounts.length > 0 && amounts.every((a) => /^-?\d{1,3}( \d{3})*,\d{2} kr$/.test(a)), `Swedish money: ${amounts.slice(0, 3)}`);
   const accent = await page.locator('payex-recurring-products').evaluate((h) => getComputedStyle(h.shadowRoot.querySelector('.bw-root')).getPropertyValue('--bw-color-accent').trim());
   assertEqual(accent, '#0b5d3b', 'the portal brand colour reaches the widget');
-  const buttons = await texts(page, 'payex-recurring-products button');
+  // The estimate's disclosure reads only; in the overview, nothing but the ended-products toggle.
+  const buttons = await texts(page, 'payex-recurring-products .bw-overview button');
   assertEqual(buttons.length, 1, `self-service: only the ended-products toggle, no edit controls: ${buttons}`);
   assertEqual(await page.evaluate(() => window.cspViolations), [], 'the page CSP allows the widget');
 });
@@ -224,7 +225,7 @@ test('least privilege: an element without mode="crm" offers no changes; a sessio
   });
   for (const id of ['no-mode', 'typo-mode']) {
     await page.waitForSelector(`#${id} .bw-overview`);
-    const buttons = await texts(page, `#${id} button`);
+    const buttons = await texts(page, `#${id} .bw-overview button`);
     assertEqual(buttons.length, 1, `${id}: only the ended-products toggle, no edit controls: ${buttons}`);
   }
   assert(!sessions.includes('in-the-dom'), `the attribute's token is not sent: ${sessions}`);

@@ -447,7 +447,8 @@ test('self-service: the same overview, read-only, without internal identifiers',
   await page.goto(`${BASE}/?customer=${PRIVATE}&tab=recurring&mode=self-service`);
   await page.waitForSelector('.bw-recurring h3');
   assertEqual(await texts(page, '.bw-recurring h3'), ['On your account', ...subscriptions.map((s) => s.description)], 'subscriptions by what they are');
-  assertEqual(await texts(page, '.bw-recurring button'), [(await texts(page, '.bw-ended-toggle'))[0]], 'no change controls, only the ended toggle');
+  assertEqual(await texts(page, '.bw-recurring .bw-overview button'), [(await texts(page, '.bw-ended-toggle'))[0]], 'no change controls, only the ended toggle');
+  assertEqual(await texts(page, '.bw-recurring .bw-preview > button'), ['▸Next invoice: estimate'], 'and the estimate, which only reads');
   const text = await page.textContent('.bw-recurring');
   for (const s of subscriptions) assert(!text.includes(s.subscriptionNo), `no subscription number ${s.subscriptionNo}`);
   assert(!text.includes('INV-PAPER'), 'no product numbers');
