@@ -30,9 +30,9 @@ setup_tools() {
     cargo install wasm-bindgen-cli --version "$wb_version" --force
   fi
   if [ ! -x "$SETUP_ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$SETUP_ROOT/node_modules/playwright-core" ] || [ ! -d "$SETUP_ROOT/node_modules/axe-core" ] \
-     || [ ! -d "$SETUP_ROOT/node_modules/jose" ] \
+     || [ ! -d "$SETUP_ROOT/node_modules/jose" ] || [ ! -x "$SETUP_ROOT/node_modules/.bin/tsc" ] \
      || [ "$SETUP_ROOT/package-lock.json" -nt "$SETUP_ROOT/node_modules/.package-lock.json" ]; then
-    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core, axe-core, jose)"
+    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core, axe-core, jose, typescript)"
     (cd "$SETUP_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   # proxy/tests/session_minting.rs runs proxy/examples/mint_session.py, which mints with PyJWT
