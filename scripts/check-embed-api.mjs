@@ -72,6 +72,10 @@ const typeBlock = (name) => types.slice(types.indexOf(`interface ${name}`), type
 check('types: HTMLElementTagNameMap', all(typeBlock('HTMLElementTagNameMap'), /'(payex-[a-z-]+)'/g), source.elements);
 check('types: PayexEventMap', all(typeBlock('PayexEventMap'), /'(payex-[a-z-]+)'/g), source.events);
 check('types: mount() options', [...all(typeBlock('PayexOptions'), /^\s*([a-zA-Z]+)\??:/gm), 'customerNo', 'invoiceNo'].filter((o) => o !== 'sessionToken'), source.options);
+const jsx = read('embed/payex-billing-jsx.d.ts');
+const jsxProps = jsx.slice(jsx.indexOf('interface PayexElementProps'), jsx.indexOf('}', jsx.indexOf('interface PayexElementProps')));
+check('JSX types: the attributes', [...all(jsxProps, /^\s*'?([a-z-]+)'?\??:/gm).filter((a) => !['id', 'class', 'style', 'lang', 'ref', 'key'].includes(a)), ...all(jsx, /& \{ '([a-z-]+)': string \}/g)], source.attributes);
+check('JSX types: the elements', all(jsx.slice(jsx.indexOf('interface PayexIntrinsicElements')), /'(payex-[a-z-]+)'/g), source.elements);
 check('README: the events table', all(embedding, /^\| `(payex-[a-z-]+)` \|/gm), source.events);
 const partsSentence = embedding.slice(embedding.indexOf('`::part()` names:'), embedding.indexOf('.', embedding.indexOf('`::part()` names:') + 20));
 check('README: the ::part names', all(partsSentence, /`([a-z-]+)`/g), source.parts);

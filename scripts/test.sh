@@ -17,7 +17,7 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p billing-widget --all-targets -- -D warnings
 
 step "embedding API: the TypeScript declarations compile, with their wrong uses refused (tsc), and the manifest, types and README agree with the code"
-node_modules/.bin/tsc -p e2e/types/tsconfig.json && echo "tsc: e2e/types/usage.ts compiles, its 4 wrong uses refused"
+node_modules/.bin/tsc -p e2e/types/tsconfig.json && echo "tsc: e2e/types/ (plain TypeScript, React 19 and Preact JSX) compiles, its 7 wrong uses refused"
 node scripts/check-embed-api.mjs
 
 step "native tests (contract, model, sandbox, proxy)"
