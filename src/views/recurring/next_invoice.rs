@@ -9,6 +9,7 @@ use crate::views::common::disclosure::DisclosureButton;
 use crate::views::common::i18n::use_i18n;
 use crate::views::common::mode::Mode;
 use crate::views::common::shared::unique_id;
+use crate::views::recurring::products_overview::subscription_name;
 use billing_contract::Date;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -132,17 +133,8 @@ fn group_title(t: &Texts, kind: &GroupKind, ordinal: usize, mode: Mode) -> Strin
     match (kind, mode) {
         (GroupKind::Customer, Mode::Crm) => t.customer_products.to_owned(),
         (GroupKind::Customer, Mode::SelfService) => t.ss_own_products.to_owned(),
-        (GroupKind::Subscription { subscription_no, description }, Mode::Crm) => {
-            let number = fill(t.subscription, &[subscription_no]);
-            description
-                .as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .map_or(number.clone(), |d| format!("{number} – {d}"))
+        (GroupKind::Subscription { subscription_no, description }, mode) => {
+            subscription_name(t, mode, subscription_no, description.as_deref(), ordinal)
         }
-        (GroupKind::Subscription { description, .. }, Mode::SelfService) => description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .map(str::to_owned)
-            .unwrap_or_else(|| fill(t.ss_subscription, &[&ordinal.to_string()])),
     }
 }

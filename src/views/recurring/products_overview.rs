@@ -7,6 +7,7 @@ use super::overview_context::{Context, Editor};
 use super::product_rows::{product_change, products_table};
 use crate::api::{ApiError, Change};
 use crate::format::i18n::fill;
+use crate::format::Texts;
 use crate::model::change::{ChangeAction, ChangeNotice};
 use crate::model::{CustomerOverview, ProductDraft, VatRates};
 use crate::views::common::clock::local_today;
@@ -177,14 +178,26 @@ fn add_subscription(ctx: &Context, overview: &CustomerOverview) -> Option<AnyVie
 }
 
 fn subscription_title(ctx: &Context, subscription: &Subscription, index: usize) -> String {
-    let description = subscription.description.as_deref().filter(|d| !d.trim().is_empty());
-    match ctx.mode {
-        // The customer knows a subscription by what it is, not by an internal number.
+    subscription_name(ctx.t, ctx.mode, &subscription.subscription_no, subscription.description.as_deref(), index + 1)
+}
+
+/// A subscription's name in the viewer's words: in CRM its number and description; in
+/// self-service what it is (the customer knows it by that, not by an internal number), else its
+/// `ordinal` among the customer's subscriptions.
+pub(crate) fn subscription_name(
+    t: &Texts,
+    mode: Mode,
+    number: &str,
+    description: Option<&str>,
+    ordinal: usize,
+) -> String {
+    let description = description.filter(|d| !d.trim().is_empty());
+    match mode {
         Mode::SelfService => {
-            description.map(str::to_owned).unwrap_or_else(|| fill(ctx.t.ss_subscription, &[&(index + 1).to_string()]))
+            description.map(str::to_owned).unwrap_or_else(|| fill(t.ss_subscription, &[&ordinal.to_string()]))
         }
         Mode::Crm => {
-            let number = fill(ctx.t.subscription, &[&subscription.subscription_no]);
+            let number = fill(t.subscription, &[number]);
             description.map(|d| format!("{number} – {d}")).unwrap_or(number)
         }
     }
