@@ -52,6 +52,9 @@ use tower_http::compression::CompressionLayer;
 /// Connections the admin listener serves at once (probes and a metrics scraper).
 const ADMIN_MAX_CONNECTIONS: usize = 16;
 
+/// Upstream connections the admin listener's `/readyz` keeps open at most.
+const ADMIN_UPSTREAM_CONNECTIONS: usize = 2;
+
 /// What every worker thread of the process shares.
 #[derive(Debug)]
 pub struct Proxy {
@@ -64,6 +67,8 @@ pub struct Proxy {
     static_dir: PathBuf,
     security: SecurityHeaders,
     max_upstream_body_bytes: usize,
+    /// Upstream connections a worker keeps open at most: as many as may be in flight.
+    max_upstream_connections: usize,
     limits: ServeLimits,
 }
 
@@ -83,7 +88,10 @@ impl Proxy {
     pub fn new(config: &Config) -> Result<Proxy, StartupError> {
         let (upstream_tls, certificate_expires) = tls::upstream_tls(config)?;
         let metrics = Arc::new(Metrics::default());
-        let pool = UpstreamPool::new(upstream_tls.connector()).with_max_body_bytes(config.max_upstream_body_bytes);
+        let max_upstream_connections = config.max_upstream_concurrency as usize;
+        let pool = UpstreamPool::new(upstream_tls.connector())
+            .with_max_body_bytes(config.max_upstream_body_bytes)
+            .with_max_connections(max_upstream_connections);
         let forwarder = Forwarder::new(config, Arc::new(pool), metrics.shard())?;
         Ok(Proxy {
             upstream_tls,
@@ -95,6 +103,7 @@ impl Proxy {
             static_dir: config.static_dir.clone(),
             security: SecurityHeaders::new(&config.static_dir, &config.frame_ancestors).with_hsts(config.hsts_max_age),
             max_upstream_body_bytes: config.max_upstream_body_bytes,
+            max_upstream_connections,
             limits: ServeLimits {
                 connections: Arc::new(Semaphore::new(config.max_connections as usize)),
                 header_read_timeout: config.header_read_timeout,
@@ -114,7 +123,9 @@ impl Proxy {
     /// worker's requests write too; the rest shared.
     pub fn app(&self) -> App {
         let client = Arc::new(
-            UpstreamPool::new(self.upstream_tls.connector()).with_max_body_bytes(self.max_upstream_body_bytes),
+            UpstreamPool::new(self.upstream_tls.connector())
+                .with_max_body_bytes(self.max_upstream_body_bytes)
+                .with_max_connections(self.max_upstream_connections),
         );
         // `/readyz` and `/metrics` are not here: they fall to the bundle, which has no such files.
         let others = Router::new()
@@ -134,7 +145,9 @@ impl Proxy {
     /// the last upstream check.
     pub fn admin_app(&self) -> App {
         let health = Arc::new(Health {
-            client: Arc::new(UpstreamPool::new(self.upstream_tls.connector())),
+            client: Arc::new(
+                UpstreamPool::new(self.upstream_tls.connector()).with_max_connections(ADMIN_UPSTREAM_CONNECTIONS),
+            ),
             upstream: self.upstream.clone(),
             certificate_expires: self.certificate_expires,
             expiry_warning: self.expiry_warning,

@@ -3,6 +3,12 @@
 //! timeout), each used for one request at a time and kept for the next once its answer has
 //! been read whole.
 //!
+//! Bounded: a pool keeps at most [`UpstreamPool::with_max_connections`] connections open at
+//! once, idle or busy. A request that finds none idle and no room waits for one to be returned
+//! or to close. A connection whose request is abandoned (the client went away, the request timed
+//! out, the answer was too large) is closed at once rather than left to read an answer nobody
+//! waits for: its socket is gone before its room is given to another.
+//!
 //! A pool belongs to one worker: its connections are driven by that worker's runtime, and
 //! taking or returning one locks a mutex no other thread touches. (hyper-util's pooled client,
 //! used before, shares one pool keyed by origin behind a lock and a channel per checkout:
@@ -28,15 +34,17 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::task::AbortHandle;
 use tower::ServiceExt;
 
 /// How long an idle upstream connection is kept.
 pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Idle connections kept per worker at most; more are closed once their answer is read.
-pub const MAX_IDLE_CONNECTIONS: usize = 256;
+/// Connections open at once unless [`UpstreamPool::with_max_connections`] says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 
 /// The largest answer body read unless [`UpstreamPool::with_max_body_bytes`] says otherwise
 /// (16 MiB).
@@ -52,11 +60,39 @@ pub struct UpstreamPool {
     host: OnceLock<(String, HeaderValue)>,
     /// The largest answer body read; a larger one is [`PoolError::TooLarge`].
     max_body_bytes: usize,
+    /// One permit per open connection, held by the task driving it until its socket is closed.
+    room: Arc<Semaphore>,
+    /// The permits `room` was made with.
+    room_limit: usize,
+    /// Told when a connection is returned idle, for a request waiting for room.
+    returned: Notify,
+}
+
+/// An open connection: sends requests; closes when dropped.
+struct Connection {
+    sender: SendRequest<Full<Bytes>>,
+    /// The task driving the connection (it owns the socket and the connection's permit).
+    driver: AbortHandle,
+}
+
+impl Drop for Connection {
+    /// A connection let go of (abandoned mid-answer, not kept, or idle too long) is closed now.
+    fn drop(&mut self) {
+        self.driver.abort();
+    }
 }
 
 struct IdleConnection {
-    sender: SendRequest<Full<Bytes>>,
+    connection: Connection,
     since: Instant,
+}
+
+/// Where a request's connection comes from when none was idle.
+enum Room {
+    /// Room for a new connection, held by it while it is open.
+    New(OwnedSemaphorePermit),
+    /// A connection was returned idle meanwhile: take it.
+    Returned,
 }
 
 /// An upstream answer, read whole.
@@ -107,14 +143,24 @@ impl PoolError {
 
 impl UpstreamPool {
     /// An empty pool connecting through `connector`, reading answers of at most
-    /// [`DEFAULT_MAX_BODY_BYTES`].
+    /// [`DEFAULT_MAX_BODY_BYTES`] on at most [`DEFAULT_MAX_CONNECTIONS`] connections.
     pub fn new(connector: UpstreamConnector) -> UpstreamPool {
         UpstreamPool {
             connector,
             idle: Mutex::new(Vec::new()),
             host: OnceLock::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            room: Arc::new(Semaphore::new(DEFAULT_MAX_CONNECTIONS)),
+            room_limit: DEFAULT_MAX_CONNECTIONS,
+            returned: Notify::new(),
         }
+    }
+
+    /// The same pool keeping at most `limit` connections open at once (at least one).
+    pub fn with_max_connections(mut self, limit: usize) -> UpstreamPool {
+        self.room_limit = limit.clamp(1, Semaphore::MAX_PERMITS);
+        self.room = Arc::new(Semaphore::new(self.room_limit));
+        self
     }
 
     /// The same pool reading answer bodies of at most `limit` bytes.
@@ -137,16 +183,19 @@ impl UpstreamPool {
         }
         *request.uri_mut() = origin_form(&url);
         loop {
-            let (mut sender, pooled) = match self.take_idle() {
-                Some(sender) => (sender, true),
+            let (mut connection, pooled) = match self.take_idle() {
+                Some(connection) => (connection, true),
                 // Boxed: connecting is rare, and its future would otherwise make every
                 // exchange (moved whole into the timeout and the request's box) kilobytes larger.
-                None => (Box::pin(self.connect(&url)).await?, false),
+                None => match Box::pin(self.room()).await {
+                    Room::New(permit) => (Box::pin(self.connect(&url, permit)).await?, false),
+                    Room::Returned => continue,
+                },
             };
-            if pooled && sender.ready().await.is_err() {
+            if pooled && connection.sender.ready().await.is_err() {
                 continue; // closed while idle
             }
-            match sender.try_send_request(request).await {
+            match connection.sender.try_send_request(request).await {
                 Ok(response) => {
                     let (head, body) = response.into_parts();
                     // Bounded: a larger body is not read on (nor its connection kept).
@@ -157,7 +206,7 @@ impl UpstreamPool {
                         }
                         Err(err) => return Err(PoolError::Body(err)),
                     };
-                    self.put_idle(sender);
+                    self.put_idle(connection);
                     return Ok(Answer { head, body });
                 }
                 Err(mut err) => match err.take_message() {
@@ -187,41 +236,73 @@ impl UpstreamPool {
         self.idle.lock().map_or(0, |idle| idle.len())
     }
 
+    /// The number of connections open (idle or busy), counting those still closing.
+    pub fn open_connections(&self) -> usize {
+        self.room_limit - self.room.available_permits()
+    }
+
     /// The most recently used idle connection, unless it has been idle too long (then all
     /// of them have, and all are closed).
-    fn take_idle(&self) -> Option<SendRequest<Full<Bytes>>> {
+    fn take_idle(&self) -> Option<Connection> {
         let mut idle = self.idle.lock().ok()?;
         let connection = idle.pop()?;
         if connection.since.elapsed() > POOL_IDLE_TIMEOUT {
             idle.clear();
             return None;
         }
-        Some(connection.sender)
+        Some(connection.connection)
     }
 
-    /// Keeps `sender`'s connection for the next request, unless it is closing or the pool is
-    /// full.
-    fn put_idle(&self, sender: SendRequest<Full<Bytes>>) {
-        if sender.is_closed() {
+    /// Keeps `connection` for the next request (telling a request waiting for room), unless
+    /// it is closing.
+    fn put_idle(&self, connection: Connection) {
+        if connection.sender.is_closed() {
             return;
         }
         if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < MAX_IDLE_CONNECTIONS {
-                idle.push(IdleConnection { sender, since: Instant::now() });
-            }
+            idle.push(IdleConnection { connection, since: Instant::now() });
+        }
+        self.returned.notify_one();
+    }
+
+    /// Room for a new connection, waiting when the pool is full until a connection closes or
+    /// one is returned idle (then [`Room::Returned`]: take it instead).
+    async fn room(&self) -> Room {
+        if let Ok(permit) = self.room.clone().try_acquire_owned() {
+            return Room::New(permit);
+        }
+        let returned = self.returned.notified();
+        let mut returned = std::pin::pin!(returned);
+        // Listening before looking again, so that a return in between is not missed.
+        returned.as_mut().enable();
+        if self.idle_connections() > 0 {
+            return Room::Returned;
+        }
+        tokio::select! {
+            permit = self.room.clone().acquire_owned() => match permit {
+                Ok(permit) => Room::New(permit),
+                // Never closed; if it were, waiting for a return is all that is left.
+                Err(_) => {
+                    returned.await;
+                    Room::Returned
+                }
+            },
+            () = &mut returned => Room::Returned,
         }
     }
 
-    /// A new connection to `url`'s origin, driven by the current runtime.
-    async fn connect(&self, url: &Uri) -> Result<SendRequest<Full<Bytes>>, PoolError> {
+    /// A new connection to `url`'s origin, driven by a task on the current runtime that holds
+    /// `permit` until the socket is closed.
+    async fn connect(&self, url: &Uri, permit: OwnedSemaphorePermit) -> Result<Connection, PoolError> {
         let io = self.connector.clone().oneshot(url.clone()).await.map_err(PoolError::Connect)?;
         let (sender, connection) = hyper::client::conn::http1::handshake(io).await.map_err(PoolError::Handshake)?;
-        tokio::spawn(async move {
+        let driver = tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(error = ?err, "upstream connection ended with an error");
             }
+            drop(permit);
         });
-        Ok(sender)
+        Ok(Connection { sender, driver: driver.abort_handle() })
     }
 }
 
@@ -359,6 +440,81 @@ mod tests {
         assert_eq!(small.idle_connections(), 0);
         let exact = pool().with_max_body_bytes(2);
         assert_eq!(&exact.exchange(get(&format!("{base}/x"))).await.unwrap().body[..], b"{}", "the limit itself");
+    }
+
+    /// A server answering `{}` to each request after `delay`, counting the connections open
+    /// now, the most open at once and all it accepted.
+    async fn slow_upstream(delay: Duration) -> (String, std::sync::Arc<[std::sync::atomic::AtomicUsize; 3]>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let counts = std::sync::Arc::new([AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)]);
+        let open = counts.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let now = open[0].fetch_add(1, Ordering::SeqCst) + 1;
+                open[1].fetch_max(now, Ordering::SeqCst);
+                open[2].fetch_add(1, Ordering::SeqCst);
+                let open = open.clone();
+                tokio::spawn(async move {
+                    let mut buffer = vec![0u8; 4096];
+                    while let Ok(n) = socket.read(&mut buffer).await {
+                        if n == 0 {
+                            break;
+                        }
+                        // Waiting, but noticing a close meanwhile.
+                        let mut rest = [0u8; 1];
+                        tokio::select! {
+                            () = tokio::time::sleep(delay) => {}
+                            _ = socket.read(&mut rest) => break,
+                        }
+                        let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+                        if socket.write_all(reply.as_bytes()).await.is_err() {
+                            break;
+                        }
+                    }
+                    open[0].fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        (base, counts)
+    }
+
+    #[tokio::test]
+    async fn a_full_pool_waits_for_room_and_never_opens_more_than_its_limit() {
+        use std::sync::atomic::Ordering;
+        let (base, counts) = slow_upstream(Duration::from_millis(30)).await;
+        let pool = pool().with_max_connections(2);
+        let url = format!("{base}/x");
+        let one = || pool.exchange(get(&url));
+        let (a, b, c, d, e, f) = tokio::join!(one(), one(), one(), one(), one(), one());
+        let answers = [a, b, c, d, e, f];
+        assert!(answers.iter().all(Result::is_ok), "every request is answered in turn: {answers:?}");
+        assert_eq!(counts[1].load(Ordering::SeqCst), 2, "never more than two connections at once");
+        assert_eq!(pool.open_connections(), 2);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_request_closes_its_connection_at_once_and_frees_its_room() {
+        use std::sync::atomic::Ordering;
+        let (base, counts) = slow_upstream(Duration::from_secs(5)).await;
+        let pool = pool().with_max_connections(1);
+        let url = format!("{base}/x");
+        let abandoned = tokio::time::timeout(Duration::from_millis(100), pool.exchange(get(&url))).await;
+        assert!(abandoned.is_err(), "the slow answer was not waited for");
+        let closed = async {
+            while pool.open_connections() > 0 || counts[0].load(Ordering::SeqCst) > 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(1), closed)
+            .await
+            .expect("the abandoned connection is closed long before its answer would come");
+        let next = tokio::time::timeout(Duration::from_millis(100), pool.exchange(get(&url))).await;
+        assert!(next.is_err(), "the slow upstream kept the next request waiting too");
+        assert_eq!(counts[2].load(Ordering::SeqCst), 2, "the next request got the room and connected");
+        assert_eq!(counts[1].load(Ordering::SeqCst), 1, "one connection at a time");
     }
 
     #[tokio::test]
