@@ -4,7 +4,9 @@
 //! - [`AccessPolicy::Trusted`]: the proxy sits behind the host's own authentication; requests
 //!   within the configured ledger are forwarded, writes only if the deployment enables them.
 //! - [`AccessPolicy::SignedSession`]: each request carries a host-signed [`Session`] in the
-//!   [`SESSION_HEADER`]; only requests about that session's customer within its scope pass.
+//!   [`SESSION_HEADER`] (or, where the deployment allows it, in the [`SESSION_COOKIE`], which the
+//!   company's login sets `HttpOnly` so that no script holds it; the header wins when both
+//!   come); only requests about that session's customer within its scope pass.
 //!   Customer API routes name the customer in the path and are checked here; invoice routes
 //!   do not, so their [`Grant`] asks the forwarder to check the invoice's customer upstream
 //!   before anything of it is returned.
@@ -14,7 +16,7 @@ use crate::session::{Scope, Session, SessionError, SessionKey};
 use axum::http::{HeaderMap, HeaderName, Method};
 use billing_contract::ids::IdKind;
 use billing_contract::paths::{CUSTOMER_API, CUSTOMER_NO_PARAM, INVOICE_API};
-use billing_contract::proxy_protocol::SESSION_HEADER;
+use billing_contract::proxy_protocol::{AccessMode, SessionInfo, SessionScope, SESSION_COOKIE, SESSION_HEADER};
 use std::borrow::Cow;
 use std::time::SystemTime;
 
@@ -109,6 +111,8 @@ pub enum AccessPolicy {
         owner_no: String,
         /// The key tokens are verified with.
         key: SessionKey,
+        /// Whether the token may also come in the [`SESSION_COOKIE`].
+        cookie: bool,
     },
 }
 
@@ -165,17 +169,70 @@ impl AccessPolicy {
                     },
                 })
             }
-            AccessPolicy::SignedSession { key, .. } => {
-                let token = headers
-                    .get(SESSION_HEADER)
-                    .ok_or(SessionError::Missing)?
-                    .to_str()
-                    .map_err(|_| SessionError::Malformed)?;
-                let session = key.verify(token, now())?;
+            AccessPolicy::SignedSession { key, cookie, .. } => {
+                let session = key.verify(session_token(headers, *cookie)?, now())?;
                 authorize_session(&session, route, write, self.owner_no())
             }
         }
     }
+
+    /// Who a request is, for the proxy's own [`billing_contract::proxy_protocol::SESSION_INFO_PATH`]:
+    /// the mode and ledger, and in a signed session its verified customer, scope and expiry
+    /// (a missing or invalid session is [`Denied::Unauthenticated`]).
+    pub fn session_info(&self, headers: &HeaderMap, now: impl FnOnce() -> SystemTime) -> Result<SessionInfo, Denied> {
+        let scope_of = |scope: Scope| match scope {
+            Scope::Read => SessionScope::Read,
+            Scope::ReadWrite => SessionScope::ReadWrite,
+        };
+        match self {
+            AccessPolicy::Trusted { owner_no, scope, .. } => Ok(SessionInfo {
+                mode: AccessMode::Trusted,
+                owner_no: owner_no.clone(),
+                customer_no: None,
+                scope: scope_of(*scope),
+                expires_at: None,
+            }),
+            AccessPolicy::SignedSession { owner_no, key, cookie } => {
+                let session = key.verify(session_token(headers, *cookie)?, now())?;
+                if session.owner_no != *owner_no {
+                    return Err(Denied::Forbidden("This session is for another ledger.".into()));
+                }
+                Ok(SessionInfo {
+                    mode: AccessMode::SignedSession,
+                    owner_no: session.owner_no,
+                    customer_no: Some(session.customer_no),
+                    scope: scope_of(session.scope),
+                    expires_at: Some(session.exp),
+                })
+            }
+        }
+    }
+}
+
+/// The session token a request carries: the [`SESSION_HEADER`]'s, else (when `cookie` is
+/// allowed) the [`SESSION_COOKIE`]'s. Two cookies of that name are refused as malformed: which
+/// one the browser meant cannot be told.
+fn session_token(headers: &HeaderMap, cookie: bool) -> Result<&str, SessionError> {
+    if let Some(value) = headers.get(SESSION_HEADER) {
+        return value.to_str().map_err(|_| SessionError::Malformed);
+    }
+    if !cookie {
+        return Err(SessionError::Missing);
+    }
+    let mut found = None;
+    for line in headers.get_all(axum::http::header::COOKIE) {
+        let line = line.to_str().map_err(|_| SessionError::Malformed)?;
+        for pair in cookie::Cookie::split_parse(line).flatten() {
+            if pair.name() == SESSION_COOKIE {
+                if found.is_some() {
+                    return Err(SessionError::Malformed);
+                }
+                // Borrowed from the header as parsed (a token is never quoted; quotes are dropped).
+                found = pair.value_raw().map(|value| value.trim_matches('"'));
+            }
+        }
+    }
+    found.filter(|token| !token.is_empty()).ok_or(SessionError::Missing)
 }
 
 /// The longest user name taken from the trusted user header.
@@ -266,6 +323,7 @@ mod tests {
         AccessPolicy::SignedSession {
             owner_no: "100200".into(),
             key: SessionKey::new(KEY, Duration::from_secs(900)).unwrap(),
+            cookie: false,
         }
     }
 

@@ -38,6 +38,7 @@ use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use billing_contract::proxy_protocol::SESSION_INFO_PATH;
 use std::convert::Infallible;
 use std::future::Future;
 use std::path::PathBuf;
@@ -224,8 +225,8 @@ impl Service<Request> for App {
 /// An answer on its way.
 pub type BoxedAnswer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
-/// Sends API paths to the forwarder (if there is one: the admin listener has none) and
-/// everything else to the router.
+/// Sends API paths and the session-info path to the forwarder (if there is one: the admin
+/// listener has none) and everything else to the router.
 #[derive(Clone, Debug)]
 struct Dispatch {
     forwarder: Option<Arc<Forwarder>>,
@@ -237,6 +238,10 @@ impl ServeWithId for Dispatch {
 
     fn call_with_id(&mut self, id: RequestId, mut request: Request) -> BoxedAnswer {
         let forwarder = match &self.forwarder {
+            Some(forwarder) if request.uri().path() == SESSION_INFO_PATH => {
+                let answer = forward::session_info(forwarder, id, &request);
+                return Box::pin(async move { Ok(answer) });
+            }
             Some(forwarder) if Api::of_path(request.uri().path()).is_some() => forwarder.clone(),
             _ => {
                 // The router's handlers take the id from the extensions.

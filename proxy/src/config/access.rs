@@ -2,9 +2,10 @@
 //! sessions, the key session tokens are verified with.
 
 use super::sources::{
-    read_file, Sources, ACCESS, OWNER_NO, SESSION_AUDIENCE, SESSION_KEY, SESSION_KEY_FILE, SESSION_MAX_LIFETIME_S,
-    SESSION_PUBLIC_KEY, TRUSTED_SCOPE, TRUSTED_USER_HEADER,
+    read_file, Sources, ACCESS, OWNER_NO, SESSION_AUDIENCE, SESSION_COOKIE, SESSION_KEY, SESSION_KEY_FILE,
+    SESSION_MAX_LIFETIME_S, SESSION_PUBLIC_KEY, TRUSTED_SCOPE, TRUSTED_USER_HEADER,
 };
+use super::values::parse_bool;
 use super::ConfigError;
 use crate::access::AccessPolicy;
 use crate::secret::Secret;
@@ -85,7 +86,8 @@ impl<E: Fn(&str) -> Option<String>> Sources<E> {
                     ))
                 }
             };
-        Ok(AccessPolicy::SignedSession { owner_no, key })
+        let cookie = self.parse(&SESSION_COOKIE, "false", parse_bool)?;
+        Ok(AccessPolicy::SignedSession { owner_no, key, cookie })
     }
 }
 
@@ -139,8 +141,14 @@ mod tests {
         let config = parse(&args, &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
         assert_eq!(config.access.mode(), "signed-session");
         assert!(!format!("{config:?}").contains("0123456789abcdef"));
-        let AccessPolicy::SignedSession { key: session_key, .. } = &config.access else { panic!("not a session") };
+        let AccessPolicy::SignedSession { key: session_key, cookie, .. } = &config.access else {
+            panic!("not a session")
+        };
         assert_eq!(session_key.algorithm(), jsonwebtoken::Algorithm::HS256);
+        assert!(!cookie, "the cookie is not taken unless asked for");
+        let with_cookie = [&args[..], &["--session-cookie", "true"]].concat();
+        let config = parse(&with_cookie, &[("PROXY_TOKEN", TOKEN_VALUE)]).unwrap();
+        assert!(matches!(config.access, AccessPolicy::SignedSession { cookie: true, .. }));
         drop(key);
     }
 

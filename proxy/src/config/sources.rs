@@ -47,6 +47,7 @@ settings! {
     SESSION_PUBLIC_KEY = "--session-public-key", "PROXY_SESSION_PUBLIC_KEY";
     SESSION_AUDIENCE = "--session-audience", "PROXY_SESSION_AUDIENCE";
     SESSION_MAX_LIFETIME_S = "--session-max-lifetime-s", "PROXY_SESSION_MAX_LIFETIME_S";
+    SESSION_COOKIE = "--session-cookie", "PROXY_SESSION_COOKIE";
     ALLOWED_ORIGINS = "--allowed-origins", "PROXY_ALLOWED_ORIGINS";
     RATE_LIMIT_PER_SECOND = "--rate-limit-per-second", "PROXY_RATE_LIMIT_PER_SECOND";
     RATE_LIMIT_BURST = "--rate-limit-burst", "PROXY_RATE_LIMIT_BURST";

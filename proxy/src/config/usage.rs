@@ -53,6 +53,9 @@ wins over the file. Settings marked (secret) are not accepted as flags.
                                                               [default: billing-proxy]
   --session-max-lifetime-s S     PROXY_SESSION_MAX_LIFETIME_S longest session (exp - iat) accepted
                                                               [default: 3600]
+  --session-cookie BOOL          PROXY_SESSION_COOKIE         also take the session from the
+                                                              __Host-billing-session cookie
+                                                              [default: false: the header only]
   --allowed-origins LIST         PROXY_ALLOWED_ORIGINS        origins allowed to write, comma-separated
                                                               [default: none: every write refused]
   --rate-limit-per-second N      PROXY_RATE_LIMIT_PER_SECOND  per subject; 0 = no limit [default: 50]

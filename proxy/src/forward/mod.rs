@@ -415,3 +415,19 @@ pub fn method_not_allowed(request_id: RequestId, method: Method) -> Response {
     mark_api_answer(response.headers_mut());
     response
 }
+
+/// The answer to [`billing_contract::proxy_protocol::SESSION_INFO_PATH`]: who the request's
+/// session is ([`AccessPolicy::session_info`]) as JSON, from the verified session alone (the
+/// upstream is not asked); 401 without a valid session. Like an API answer it is kept by no
+/// cache.
+pub fn session_info(forwarder: &Forwarder, request_id: RequestId, request: &Request) -> Response {
+    if ![Method::GET, Method::HEAD].contains(request.method()) {
+        return method_not_allowed(request_id, request.method().clone());
+    }
+    let mut response = match forwarder.access.session_info(request.headers(), SystemTime::now) {
+        Ok(info) => axum::Json(info).into_response(),
+        Err(denied) => ProxyError::Denied(denied).at(request_id).into_response(),
+    };
+    mark_api_answer(response.headers_mut());
+    response
+}

@@ -25,8 +25,8 @@ pub const RESPONSE_HEADERS: [HeaderName; 5] =
 /// included.
 pub const API_CACHE_CONTROL: HeaderValue = HeaderValue::from_static("private, no-store");
 
-/// `vary` of every API answer: the answer depends on the session.
-pub const API_VARY: HeaderValue = HeaderValue::from_static("x-billing-session");
+/// `vary` of every API answer: the answer depends on the session (its header or its cookie).
+pub const API_VARY: HeaderValue = HeaderValue::from_static("x-billing-session, cookie");
 
 /// Marks an API answer (forwarded or the proxy's own): kept by no cache, and varying with the
 /// session. `vary` is appended to, so that compression's `accept-encoding` stays beside it.
