@@ -20,6 +20,11 @@ step "embedding API: the TypeScript declarations compile, with their wrong uses 
 node_modules/.bin/tsc -p e2e/types/tsconfig.json && echo "tsc: e2e/types/ (plain TypeScript, React 19 and Preact JSX) compiles, its 7 wrong uses refused"
 node scripts/check-embed-api.mjs
 
+step "rustdoc: the docs build without warnings (broken links too), and the components' usage examples compile as doc tests"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps \
+  -p billing-widget -p billing-contract -p billing-sandbox -p billing-proxy
+cargo test --locked -p billing-widget --doc 2>&1 | grep -E "^(running|test result|test .* FAILED|error|---- )"
+
 step "native tests (contract, model, sandbox, proxy)"
 cargo test --locked --workspace
 
