@@ -20,6 +20,11 @@ step "embedding API: the TypeScript declarations compile, with their wrong uses 
 node_modules/.bin/tsc -p e2e/types/tsconfig.json && echo "tsc: e2e/types/ (plain TypeScript, React 19 and Preact JSX) compiles, its 7 wrong uses refused"
 node scripts/check-embed-api.mjs
 
+step "rustdoc: the docs build without warnings (broken links too), and the components' usage examples compile as doc tests"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps \
+  -p billing-widget -p billing-contract -p billing-sandbox -p billing-proxy -p billing-leptos-app
+cargo test --locked -p billing-widget --doc 2>&1 | grep -E "^(running|test result|test .* FAILED|error|---- )"
+
 step "native tests (contract, model, sandbox, proxy)"
 cargo test --locked --workspace
 
@@ -36,6 +41,10 @@ FUZZ_CASES=100000000 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" \
 
 step "browser component tests (wasm-bindgen-test, headless chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p billing-widget --test web --test recurring --test compare
+
+step "the example Leptos app (examples/leptos-app), built for the browser on the widget's public API"
+cargo build --locked --target wasm32-unknown-unknown -p billing-leptos-app
+echo "built: billing-leptos-app.wasm (wasm32-unknown-unknown, dev profile)"
 
 step "release bundle (trunk) and services"
 scripts/build-bundle.sh

@@ -5,7 +5,7 @@ use crate::links::{Link, Operation};
 use crate::money::{self, Decimal};
 use serde::{Deserialize, Serialize};
 
-/// A customer [doc].
+/// A customer \[doc\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
@@ -32,7 +32,7 @@ pub struct Customer {
     pub operations: Vec<Operation>,
 }
 
-/// Body of `POST /customers` [doc].
+/// Body of `POST /customers` \[doc\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerInput {
@@ -40,7 +40,7 @@ pub struct CustomerInput {
     pub customer_no: String,
 }
 
-/// A subscription on a customer, e.g. a mobile number [assumed].
+/// A subscription on a customer, e.g. a mobile number \[assumed\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
@@ -72,7 +72,7 @@ pub struct Subscription {
     pub operations: Vec<Operation>,
 }
 
-/// Body of `POST .../subscriptions` [assumed].
+/// Body of `POST .../subscriptions` \[assumed\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionInput {
@@ -86,9 +86,9 @@ pub struct SubscriptionInput {
     pub start_date: Option<Date>,
 }
 
-/// How often a recurring product is billed [assumed].
+/// How often a recurring product is billed \[assumed\].
 ///
-/// [assumed] Periods are calendar months counted from the product's start date's month in steps
+/// \[assumed\] Periods are calendar months counted from the product's start date's month in steps
 /// of [`Periodicity::months`] (a yearly product started in March is billed every March), and
 /// the next invoice bills the month after the current one. PayEx documents neither; the
 /// widget's preview of the next invoice (`model::preview`) rests on this reading and says it is
@@ -145,7 +145,7 @@ impl Periodicity {
     }
 }
 
-/// A recurring product (billable charge) on a customer or a subscription [assumed].
+/// A recurring product (billable charge) on a customer or a subscription \[assumed\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecurringProduct {
@@ -189,7 +189,7 @@ pub struct RecurringProduct {
 }
 
 /// Body of `POST`/`PUT` of a recurring product: the product without `@id`,
-/// `recurringProductNo` and `operations` [assumed].
+/// `recurringProductNo` and `operations` \[assumed\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecurringProductInput {

@@ -1,4 +1,4 @@
-//! Calendar dates as PayEx writes them: `YYYY-MM-DD` [doc].
+//! Calendar dates as PayEx writes them: `YYYY-MM-DD` \[doc\].
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

@@ -1,8 +1,8 @@
 //! Identifiers and how they travel in paths.
 //!
-//! [doc] Identifiers are strings. A customer number is 1-15 characters matching PayEx's pattern
+//! \[doc\] Identifiers are strings. A customer number is 1-15 characters matching PayEx's pattern
 //! `[a-zA-Z0-9äåöÄÅÖ&/_ -.]*`, whose ` -.` is a character *range* (space to full stop), so it
-//! also admits `!"#$%'()*+,`. [assumed] An identifier always travels as ONE percent-encoded path
+//! also admits `!"#$%'()*+,`. \[assumed\] An identifier always travels as ONE percent-encoded path
 //! segment (`AB/123` becomes `AB%2F123`), and the other identifiers follow the same character
 //! set with the lengths below.
 

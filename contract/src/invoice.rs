@@ -5,7 +5,7 @@ use crate::links::Link;
 use crate::money::{self, Decimal};
 use serde::{Deserialize, Serialize};
 
-/// An invoice [doc: `@id`, `invoiceNo`, `invoiceDate`, `invoiceAmount`, the two links;
+/// An invoice \[doc: `@id`, `invoiceNo`, `invoiceDate`, `invoiceAmount`, the two links;
 /// assumed: `customerNo`, `currency`, `dueDate`].
 ///
 /// The same shape serves as a list item of `GET /invoices`, where the API may leave the
@@ -57,7 +57,7 @@ impl Invoice {
 /// An item of the invoice list: the invoice shape, possibly without amount.
 pub type InvoiceSummary = Invoice;
 
-/// A subscription billed on an invoice [assumed].
+/// A subscription billed on an invoice \[assumed\].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceSubscription {
@@ -81,7 +81,7 @@ pub struct InvoiceSubscription {
     pub recurring_products: Option<Link>,
 }
 
-/// One invoiced charge [assumed]. `amount` = quantity x unit price, excluding VAT;
+/// One invoiced charge \[assumed\]. `amount` = quantity x unit price, excluding VAT;
 /// `totalAmount` includes VAT. Negative for credits and prorations.
 ///
 /// A line needs its quantity, unit price, amount and VAT rate, and its VAT or its total: the
@@ -93,7 +93,7 @@ pub struct InvoiceLine {
     /// The line's own path.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Link>,
-    /// The recurring product that was charged. [assumed] It may be the line's own id instead,
+    /// The recurring product that was charged. \[assumed\] It may be the line's own id instead,
     /// which differs between invoices: a comparison of invoices trusts it only together with
     /// the product number (see the widget's `model::comparison`).
     #[serde(default)]
@@ -104,7 +104,7 @@ pub struct InvoiceLine {
     /// What was charged.
     #[serde(default)]
     pub description: String,
-    /// First day of the billed period. [assumed] A whole period runs from the 1st to a month's
+    /// First day of the billed period. \[assumed\] A whole period runs from the 1st to a month's
     /// end, or from day `d` to day `d - 1` of a later month; anything shorter is a proration.
     /// PayEx does not document how periods are anchored.
     #[serde(default, skip_serializing_if = "Option::is_none")]

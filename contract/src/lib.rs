@@ -1,7 +1,7 @@
 //! The PayEx Billing API contract: every resource shape, identifier rule, link and problem
 //! type that this project's widget, sandbox and proxy rely on, in one crate.
 //!
-//! Shapes marked **[doc]** are published by PayEx; shapes marked **[assumed]** are this
+//! Shapes marked **\[doc\]** are published by PayEx; shapes marked **\[assumed\]** are this
 //! project's reading of what is not yet published (see `shared/billing-api/README.md`).
 //! When PayEx publishes more, this crate is the one place to correct.
 //!

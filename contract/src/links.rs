@@ -1,4 +1,4 @@
-//! Hypermedia: links, operations and paged collections [doc].
+//! Hypermedia: links, operations and paged collections \[doc\].
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,7 @@ impl std::fmt::Display for Link {
     }
 }
 
-/// A state change a resource allows, advertised in its `operations` [doc].
+/// A state change a resource allows, advertised in its `operations` \[doc\].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
     /// What the operation does, e.g. `add-recurring-product`.
@@ -41,13 +41,13 @@ pub struct Operation {
 /// The operation relations this project knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OperationRel {
-    /// [doc] POST a subscription to a customer.
+    /// \[doc\] POST a subscription to a customer.
     AddSubscription,
-    /// [doc] POST a recurring product to a customer or subscription.
+    /// \[doc\] POST a recurring product to a customer or subscription.
     AddRecurringProduct,
-    /// [assumed] PUT a recurring product.
+    /// \[assumed\] PUT a recurring product.
     UpdateRecurringProduct,
-    /// [assumed] DELETE a recurring product.
+    /// \[assumed\] DELETE a recurring product.
     DeleteRecurringProduct,
 }
 
@@ -83,15 +83,15 @@ pub fn find_operation(operations: &[Operation], rel: OperationRel) -> Option<&Op
 /// Where a collection page is and what follows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Navigation {
-    /// [doc] The collection's own path.
+    /// \[doc\] The collection's own path.
     #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Link>,
-    /// [assumed] The next page's path; absent on the last page.
+    /// \[assumed\] The next page's path; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Link>,
 }
 
-/// A collection page: `{ "items": [...], "navigation": {...}, "operations": [...] }` [doc].
+/// A collection page: `{ "items": [...], "navigation": {...}, "operations": [...] }` \[doc\].
 ///
 /// The strict shape, as the sandbox writes it; a client reads pages with
 /// [`crate::tolerant::Page`], which keeps the items it can read when one cannot be.
@@ -104,7 +104,7 @@ pub struct Collection<T> {
     /// Paging information.
     #[serde(default, deserialize_with = "crate::tolerant::null_as_default")]
     pub navigation: Navigation,
-    /// [assumed] Operations on the collection, e.g. `add-recurring-product`.
+    /// \[assumed\] Operations on the collection, e.g. `add-recurring-product`.
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "crate::tolerant::tolerant_operations")]
     pub operations: Vec<Operation>,
 }
@@ -124,7 +124,7 @@ pub enum LinkRefused {
 /// The path (with query) to request for `link`, resolved against the API at `base_origin`
 /// (`https://crm.example`, or empty for the page's own origin), or why it is refused.
 ///
-/// [assumed] PayEx's links are paths starting with `/billing/`. A link is followed only if it
+/// \[assumed\] PayEx's links are paths starting with `/billing/`. A link is followed only if it
 /// stays on the API's origin and under `/billing/`: an absolute URL is accepted only with the
 /// API's own origin; a protocol-relative `//host`, a backslash, a control character or space, a
 /// fragment, and a `.` or `..` path segment (also as `%2e`) are refused, so what the browser

@@ -1,6 +1,6 @@
 //! Money and other decimal quantities.
 //!
-//! [doc] PayEx sends money as a JSON number with decimals (`"invoiceAmount": 499.00`). We parse
+//! \[doc\] PayEx sends money as a JSON number with decimals (`"invoiceAmount": 499.00`). We parse
 //! every such number into [`Decimal`] from its decimal text, so `248.75` stays exactly `248.75`,
 //! and never sum money in floating point: the double's shortest text, which is the literal PayEx
 //! wrote for any amount of up to 15 significant digits. (A deserializer that hands over a number's

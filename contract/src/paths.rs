@@ -3,29 +3,29 @@
 
 use crate::ids::encode_segment;
 
-/// [doc] Prefix of the Billing Customer API.
+/// \[doc\] Prefix of the Billing Customer API.
 pub const CUSTOMER_API: &str = "/billing/customer/v1";
-/// [doc] Prefix of the Billing Invoice API.
+/// \[doc\] Prefix of the Billing Invoice API.
 pub const INVOICE_API: &str = "/billing/invoice/v1";
 
-/// [assumed] Query parameter naming a page of a collection (1-based), as used in `navigation.next`.
+/// \[assumed\] Query parameter naming a page of a collection (1-based), as used in `navigation.next`.
 pub const PAGE_PARAM: &str = "page";
-/// [assumed] Query parameter for the page size.
+/// \[assumed\] Query parameter for the page size.
 pub const PAGE_SIZE_PARAM: &str = "pageSize";
-/// [assumed] Query parameter that filters the invoice list by customer.
+/// \[assumed\] Query parameter that filters the invoice list by customer.
 pub const CUSTOMER_NO_PARAM: &str = "customerNo";
 
-/// `GET` path of a customer [doc].
+/// `GET` path of a customer \[doc\].
 pub fn customer(owner_no: &str, customer_no: &str) -> String {
     format!("{CUSTOMER_API}/{}/customers/{}", encode_segment(owner_no), encode_segment(customer_no))
 }
 
-/// `POST` path that creates customers [doc].
+/// `POST` path that creates customers \[doc\].
 pub fn customers(owner_no: &str) -> String {
     format!("{CUSTOMER_API}/{}/customers", encode_segment(owner_no))
 }
 
-/// `GET` path of one invoice [doc].
+/// `GET` path of one invoice \[doc\].
 pub fn invoice(owner_no: &str, invoice_no: &str) -> String {
     format!("{INVOICE_API}/{}/invoices/{}", encode_segment(owner_no), encode_segment(invoice_no))
 }

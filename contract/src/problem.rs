@@ -1,4 +1,4 @@
-//! `application/problem+json` errors [doc].
+//! `application/problem+json` errors \[doc\].
 //!
 //! PayEx's ledger samples use PascalCase keys (`Type`, `Title`, `Status`, `Instance`, `Detail`,
 //! `Problems: [{ "<field path>": "<message>" }]`); RFC 7807 uses lower case. Both are read.
@@ -205,31 +205,31 @@ impl<'de> Deserialize<'de> for FieldProblem {
 /// The problem types of the two APIs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProblemType {
-    /// [doc] 400: a parameter or field failed validation.
+    /// \[doc\] 400: a parameter or field failed validation.
     CustomerValidation,
-    /// [doc] 404: no such customer.
+    /// \[doc\] 404: no such customer.
     CustomerNotFound,
-    /// [doc] 404: no such subscription on that customer.
+    /// \[doc\] 404: no such subscription on that customer.
     SubscriptionNotFound,
-    /// [assumed] 404: no such recurring product.
+    /// \[assumed\] 404: no such recurring product.
     RecurringProductNotFound,
-    /// [assumed] 409: the customer or subscription exists already.
+    /// \[assumed\] 409: the customer or subscription exists already.
     CustomerConflict,
-    /// [assumed] 401: missing or wrong token, or an `ownerNo` the token is not for.
+    /// \[assumed\] 401: missing or wrong token, or an `ownerNo` the token is not for.
     CustomerUnauthorized,
-    /// [doc] 400 on the invoice API.
+    /// \[doc\] 400 on the invoice API.
     InvoiceValidation,
-    /// [doc] 404: no such invoice.
+    /// \[doc\] 404: no such invoice.
     InvoiceNotFound,
-    /// [assumed] 401 on the invoice API.
+    /// \[assumed\] 401 on the invoice API.
     InvoiceUnauthorized,
-    /// [assumed] 404: no such subscription on that invoice.
+    /// \[assumed\] 404: no such subscription on that invoice.
     InvoiceSubscriptionNotFound,
-    /// [assumed] 404: no such charge (recurring product line) on that invoice or subscription.
+    /// \[assumed\] 404: no such charge (recurring product line) on that invoice or subscription.
     InvoiceLineNotFound,
-    /// [assumed] 404: no resource at this path in either API.
+    /// \[assumed\] 404: no resource at this path in either API.
     RouteNotFound,
-    /// [assumed] 405: the resource exists but does not allow this method.
+    /// \[assumed\] 405: the resource exists but does not allow this method.
     MethodNotAllowed,
 }
 

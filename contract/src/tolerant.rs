@@ -2,7 +2,7 @@
 //! without, carry fields and enum values this client does not know, and hold an item a client
 //! cannot read among items it can.
 //!
-//! Readings chosen where PayEx's documentation is silent [assumed]:
+//! Readings chosen where PayEx's documentation is silent \[assumed\]:
 //! - an absent field and a `null` one mean the same ([`null_as_default`]);
 //! - a collection item that cannot be read costs that item, not its page: a client reads pages
 //!   as [`Page`]s, which keep the readable items and count the others with their reason;

@@ -73,7 +73,7 @@ pub struct Proxy {
     limits: ServeLimits,
 }
 
-/// What bounds the serving of connections, shared by every worker ([`crate::serve`]).
+/// What bounds the serving of connections, shared by every worker ([`crate::serve()`]).
 #[derive(Clone, Debug)]
 pub struct ServeLimits {
     /// One permit per open client connection (`max-connections`): when none is free, no
@@ -197,7 +197,7 @@ impl App {
     }
 }
 
-/// What hyper calls for each request of a connection ([`crate::serve`]).
+/// What hyper calls for each request of a connection ([`crate::serve()`]).
 impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for App {
     type Response = Response;
     type Error = Infallible;

@@ -38,11 +38,11 @@ const MAX_SHOWN_NAME: usize = 40;
 /// A write body as the contract's input for its route.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WriteBody {
-    /// `POST …/customers` [doc].
+    /// `POST …/customers` \[doc\].
     Customer(CustomerInput),
-    /// `POST …/customers/{customerNo}/subscriptions` [assumed].
+    /// `POST …/customers/{customerNo}/subscriptions` \[assumed\].
     Subscription(SubscriptionInput),
-    /// `POST …/recurring-products` and `PUT …/recurring-products/{recurringProductNo}` [assumed].
+    /// `POST …/recurring-products` and `PUT …/recurring-products/{recurringProductNo}` \[assumed\].
     RecurringProduct(RecurringProductInput),
 }
 

@@ -11,7 +11,7 @@
 //! passes left:
 //!
 //! 1. by the recurring product's number together with the product number. PayEx may send a
-//!    line's own id in `recurringProductNo` ([assumed] in `contract/`), and such a number differs
+//!    line's own id in `recurringProductNo` (\[assumed\] in `contract/`), and such a number differs
 //!    between invoices; requiring the product number to agree keeps a reused number from pairing
 //!    two different products;
 //! 2. by product number, description and unit price;
@@ -249,7 +249,7 @@ impl Comparison {
 /// Whether `start..=end` is a whole number of billing periods of a month or more, anchored on
 /// `start`'s day: from the 1st to the end of a month, or from day `d` to day `d - 1` of a later
 /// month (the month's last day when it is shorter). PayEx does not document how periods are
-/// anchored; this reading is [assumed] in `contract/`.
+/// anchored; this reading is \[assumed\] in `contract/`.
 pub fn is_whole_period(start: Date, end: Date) -> bool {
     if start.day() == 1 {
         return end >= start && end == end.end_of_month();

@@ -236,7 +236,7 @@ pub fn vat_by_rate<'a>(lines: impl IntoIterator<Item = &'a InvoiceLine>) -> Resu
 /// True when a line bills part of a period: its quantity is fractional and a whole multiple of the share of
 /// calendar months its period covers, and that share is not whole (a product started, ended or
 /// changed mid-month: 16 days of September is 0.5333). The contract has no proration flag
-/// [assumed], so it is read from the line; usage (8 calls, 0.98 GB on one day) does not match.
+/// \[assumed\], so it is read from the line; usage (8 calls, 0.98 GB on one day) does not match.
 pub fn is_proration(line: &InvoiceLine) -> bool {
     let (Some(start), Some(end)) = (line.period_start, line.period_end) else { return false };
     let Some(covered) = months_covered(start, end) else { return false };

@@ -1,6 +1,6 @@
 //! The invoice list's Due date and Amount columns when the list items do not carry them.
 //!
-//! [doc] PayEx documents the list item with `invoiceNo`, `invoiceDate` and links only; the
+//! \[doc\] PayEx documents the list item with `invoiceNo`, `invoiceDate` and links only; the
 //! invoice itself has `dueDate`, `invoiceAmount` and `currency`. So each row that lacks a value
 //! is filled from its invoice (the view fetches a few at a time). A cell shows the listed value,
 //! else the fetched one, a quiet placeholder while its invoice loads, or that it could not be

@@ -6,7 +6,7 @@
 //! # Reading (assumed)
 //!
 //! PayEx does not document how billing periods are anchored. This model reads them as
-//! `contract/` records under [`Periodicity`] [assumed]:
+//! `contract/` records under [`Periodicity`] \[assumed\]:
 //! - the next invoice bills the calendar month after today's;
 //! - a product is due in the months counted from its start date's month in steps of its
 //!   periodicity (a yearly product started in March is charged every March);

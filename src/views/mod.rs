@@ -13,15 +13,14 @@ mod invoice;
 mod recurring;
 
 pub use crate::api::invoice_loader::{GroupSlot, SlotState};
-pub use common::clock::local_today;
-pub use common::events::{
-    use_view_events, AuthRequired, Failed, InvoiceCompared, InvoiceOpened, Loaded, ViewEvents, ViewName,
-};
+pub(crate) use common::clock::local_today;
+pub use common::events::{AuthRequired, Failed, InvoiceCompared, InvoiceOpened, Loaded, ViewEvents, ViewName};
 pub use common::i18n::{provide_i18n, use_i18n, I18n};
 pub use common::load::{use_load, Load, LoadState};
 pub use common::mode::Mode;
 pub use common::session::SessionRenewals;
-pub use common::status::{describe, Described, ErrorDetails, ErrorView, Loading, QUIET_LOAD};
+pub(crate) use common::status::describe;
+pub use common::status::{ErrorDetails, ErrorView, Loading, QUIET_LOAD};
 pub use forms::editing::Editing;
 pub use invoice::comparison_table::{Compared, ComparisonTable};
 pub use invoice::invoice_charges::{InvoiceCharges, InvoiceTable};

@@ -3,7 +3,7 @@
 //!
 //! A path is split on `/`; every segment is percent-decoded exactly once, checked against the
 //! contract's rule for what stands there ([`IdKind::validate`] for identifiers, byte equality
-//! for fixed words) and re-encoded with [`encode_segment`] before forwarding. Empty segments,
+//! for fixed words) and re-encoded with [`encode_segment`](billing_contract::ids::encode_segment) before forwarding. Empty segments,
 //! `.` and `..` (in any spelling), double encoding (`%25XX`), unknown or repeated query
 //! parameters and methods a route does not have are refused. Nothing the contract does not
 //! describe can reach the upstream.
@@ -152,7 +152,7 @@ impl<'a> ApiRoute<'a> {
     }
 
     /// The canonical path and query forwarded upstream: every identifier and query value
-    /// encoded with [`encode_segment`].
+    /// encoded with [`encode_segment`](billing_contract::ids::encode_segment).
     pub fn canonical_target(&self) -> String {
         let prefix = self.kind.api().prefix();
         let mut target = String::with_capacity(prefix.len() + MAX_PATH_BYTES / 4);

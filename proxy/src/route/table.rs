@@ -60,9 +60,9 @@ pub(super) enum Query {
 /// template (for logs and metrics), methods and query parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RouteKind {
-    /// `POST customer/v1/{owner}/customers` [doc].
+    /// `POST customer/v1/{owner}/customers` \[doc\].
     Customers,
-    /// `GET customer/v1/{owner}/customers/{customer}` [doc].
+    /// `GET customer/v1/{owner}/customers/{customer}` \[doc\].
     Customer,
     /// `GET, POST .../customers/{customer}/recurring-products`.
     CustomerProducts,
@@ -76,9 +76,9 @@ pub enum RouteKind {
     SubscriptionProducts,
     /// `GET, PUT, DELETE .../subscriptions/{subscription}/recurring-products/{product}`.
     SubscriptionProduct,
-    /// `GET invoice/v1/{owner}/invoices?customerNo=` [doc].
+    /// `GET invoice/v1/{owner}/invoices?customerNo=` \[doc\].
     Invoices,
-    /// `GET invoice/v1/{owner}/invoices/{invoice}` [doc].
+    /// `GET invoice/v1/{owner}/invoices/{invoice}` \[doc\].
     Invoice,
     /// `GET .../invoices/{invoice}/recurring-products`.
     InvoiceLines,

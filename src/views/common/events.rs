@@ -1,17 +1,6 @@
 //! What a view reports to whoever mounted it: loaded, failed, changed, an invoice opened, two
 //! invoices compared, a session to renew. The views call these callbacks and know nothing of who listens; the
 //! embedding layer turns them into the host page's DOM events.
-//!
-//! # Usage
-//!
-//! ```no_run
-//! use billing_widget::views::{Loaded, ViewEvents};
-//! use leptos::prelude::*;
-//! provide_context(ViewEvents {
-//!     on_loaded: Some(Callback::new(|loaded: Loaded| leptos::logging::log!("{loaded:?}"))),
-//!     ..ViewEvents::default()
-//! });
-//! ```
 
 use crate::api::ApiError;
 use crate::model::change::ChangeNotice;
@@ -134,6 +123,19 @@ pub struct InvoiceCompared {
 
 /// The callbacks a view reports through, provided as a context by whoever mounts the view;
 /// each is optional, and none provided means nobody listens.
+///
+/// # Usage
+///
+/// ```no_run
+/// use billing_widget::views::{Failed, Loaded, ViewEvents};
+/// use leptos::prelude::*;
+/// // Inside the component that places the views:
+/// provide_context(ViewEvents {
+///     on_loaded: Some(Callback::new(|loaded: Loaded| leptos::logging::log!("{loaded:?}"))),
+///     on_error: Some(Callback::new(|failed: Failed| leptos::logging::warn!("{}: {}", failed.view.as_str(), failed.error))),
+///     ..ViewEvents::default()
+/// });
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ViewEvents {
     /// A view has all its data.
@@ -159,38 +161,38 @@ fn report<T: 'static>(callback: Option<Callback<T>>, value: T) {
 
 impl ViewEvents {
     /// Reports that a view has all its data.
-    pub fn loaded(&self, loaded: Loaded) {
+    pub(crate) fn loaded(&self, loaded: Loaded) {
         report(self.on_loaded, loaded);
     }
 
     /// Reports that a view could not load.
-    pub fn failed(&self, failed: Failed) {
+    pub(crate) fn failed(&self, failed: Failed) {
         report(self.on_error, failed);
     }
 
     /// Reports a saved change.
-    pub fn changed(&self, notice: ChangeNotice) {
+    pub(crate) fn changed(&self, notice: ChangeNotice) {
         report(self.on_changed, notice);
     }
 
     /// Reports an invoice chosen from a list.
-    pub fn invoice_opened(&self, opened: InvoiceOpened) {
+    pub(crate) fn invoice_opened(&self, opened: InvoiceOpened) {
         report(self.on_invoice_opened, opened);
     }
 
     /// Reports that the session has to be renewed.
-    pub fn auth_required(&self, required: AuthRequired) {
+    pub(crate) fn auth_required(&self, required: AuthRequired) {
         report(self.on_auth_required, required);
     }
 
     /// Reports a comparison of two invoices.
-    pub fn compared(&self, compared: InvoiceCompared) {
+    pub(crate) fn compared(&self, compared: InvoiceCompared) {
         report(self.on_compared, compared);
     }
 }
 
 /// The callbacks provided by whoever mounted the view, or none (reports go nowhere).
-pub fn use_view_events() -> ViewEvents {
+pub(crate) fn use_view_events() -> ViewEvents {
     use_context::<ViewEvents>().unwrap_or_default()
 }
 

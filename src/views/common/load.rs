@@ -29,7 +29,8 @@ impl<T> From<Result<T, ApiError>> for Load<T> {
 
 /// Runs `fetch(source())` now, again whenever `source` changes, and on retry.
 ///
-/// After a 401, a session renewed by the host (see [`crate::views::common::session`]) retries by itself.
+/// After a 401, a session renewed by the host (see [`SessionRenewals`](crate::views::SessionRenewals)) retries by
+/// itself.
 ///
 /// A retry while data is shown re-reads it in the background: the data stays on screen until
 /// the new answer replaces it (after a change is saved, say). A retry after a failure shows

@@ -44,6 +44,15 @@ pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
 /// Whether error views may show the raw detail of a failure (a decoder's or the browser's
 /// words) behind a "Details" toggle: provided as context, true in CRM mode only. Without it,
 /// they do not.
+///
+/// # Usage
+///
+/// ```no_run
+/// use billing_widget::views::ErrorDetails;
+/// use leptos::prelude::*;
+/// // Inside the component that places the views, for CRM staff:
+/// provide_context(ErrorDetails(Signal::stored(true)));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorDetails(pub Signal<bool>);
 

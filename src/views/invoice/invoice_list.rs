@@ -31,6 +31,39 @@ pub type FetchInvoice = Arc<dyn Fn(Link) -> LocalBoxFuture<'static, Result<Invoi
 /// - `on_open`: called with the invoice the user opens.
 /// - `on_listed`: called with the invoices listed, newest first, each time the list loads.
 /// - `locale`: the viewer's locale, provided to everything the list shows.
+///
+/// # Usage
+///
+/// A customer's invoices, with the one opened shown below the list:
+///
+/// ```no_run
+/// use billing_widget::api::contract::Invoice;
+/// use billing_widget::api::ApiClient;
+/// use billing_widget::views::{InvoiceList, InvoiceView};
+/// use leptos::prelude::*;
+///
+/// #[component]
+/// fn CustomerInvoices(#[prop(into)] customer_no: Signal<String>) -> impl IntoView {
+///     let client = ApiClient::new("");
+///     let opened = RwSignal::new(None::<Invoice>);
+///     let selected = Signal::derive(move || opened.with(|o| o.as_ref().map(|i| i.invoice_no.clone())));
+///     let shown = {
+///         let client = client.clone();
+///         move || opened.get().map(|invoice| view! {
+///             <InvoiceView client=client.clone() invoice=invoice.id locale="en-GB" />
+///         })
+///     };
+///     view! {
+///         <div class="bw-root">
+///             <InvoiceList client=client owner_no="100200" customer_no=customer_no selected=selected
+///                 on_open=Callback::new(move |invoice| opened.set(Some(invoice))) locale="en-GB" />
+///             {shown}
+///         </div>
+///     }
+/// }
+///
+/// leptos::mount::mount_to_body(|| view! { <CustomerInvoices customer_no="15615616".to_string() /> });
+/// ```
 #[component]
 pub fn InvoiceList(
     client: ApiClient,

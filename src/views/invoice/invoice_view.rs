@@ -35,6 +35,28 @@ enum Stage {
 /// - `client`: the API client.
 /// - `invoice`: the invoice's link (its `@id`); a new link loads that invoice.
 /// - `locale`: the viewer's locale, provided to everything the view shows.
+///
+/// # Usage
+///
+/// ```no_run
+/// use billing_widget::api::contract::{paths, Link};
+/// use billing_widget::api::ApiClient;
+/// use billing_widget::views::InvoiceView;
+/// use leptos::prelude::*;
+///
+/// #[component]
+/// fn InvoicePage() -> impl IntoView {
+///     // A signal: setting another invoice's link loads that invoice in place.
+///     let invoice = RwSignal::new(Link(paths::invoice("100200", "603012")));
+///     view! {
+///         <div class="bw-root">
+///             <InvoiceView client=ApiClient::new("") invoice=invoice locale="sv-SE" />
+///         </div>
+///     }
+/// }
+///
+/// leptos::mount::mount_to_body(InvoicePage);
+/// ```
 #[component]
 pub fn InvoiceView(
     client: ApiClient,

@@ -31,11 +31,19 @@ use std::sync::Arc;
 /// # Usage
 ///
 /// ```no_run
+/// use billing_widget::model::VatRates;
 /// use billing_widget::{api::ApiClient, views::{Mode, RecurringProductsView}};
 /// use leptos::prelude::*;
 /// leptos::mount::mount_to_body(|| view! {
-///     <RecurringProductsView client=ApiClient::new("") owner_no="100200"
-///         customer_no="15615616".to_string() locale="sv-SE" mode=Mode::SelfService />
+///     <div class="bw-root">
+///         // Self-service: read-only. `Mode::Crm` offers the changes the API allows, with the
+///         // VAT rates its forms offer.
+///         <RecurringProductsView client=ApiClient::new("") owner_no="100200"
+///             customer_no="15615616".to_string() locale="sv-SE" mode=Mode::SelfService />
+///         <RecurringProductsView client=ApiClient::new("") owner_no="100200"
+///             customer_no="15615616".to_string() locale="sv-SE" mode=Mode::Crm
+///             vat_rates=VatRates::of_country("SE") />
+///     </div>
 /// });
 /// ```
 #[component]
