@@ -24,6 +24,8 @@ async function showsInvoices(page, invoices) {
 
 test('React host: invoices and recurring products, invoice-opened and session renewal reach the host, another customer re-renders', async (page, ctx) => {
   ctx.expectedErrors.push(/status of 401/);
+  const built = await page.request.get(BASE + PAGE + 'main.js');
+  assert(built.ok(), `${PAGE}main.js: ${built.status()}; scripts/npm-package.sh builds the example into dist/react-host/`);
   const issued = []; // sessions the host's backend signed: { customerNo, token }
   const expired = new Set();
   const calls = []; // API requests: { path, token, status }
