@@ -31,8 +31,9 @@ setup_tools() {
   fi
   if [ ! -x "$SETUP_ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$SETUP_ROOT/node_modules/playwright-core" ] || [ ! -d "$SETUP_ROOT/node_modules/axe-core" ] \
      || [ ! -d "$SETUP_ROOT/node_modules/jose" ] || [ ! -x "$SETUP_ROOT/node_modules/.bin/tsc" ] \
+     || [ ! -x "$SETUP_ROOT/node_modules/.bin/esbuild" ] || [ ! -d "$SETUP_ROOT/node_modules/react-dom" ] \
      || [ "$SETUP_ROOT/package-lock.json" -nt "$SETUP_ROOT/node_modules/.package-lock.json" ]; then
-    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core, axe-core, jose, typescript)"
+    setup_log "npm packages (binaryen = wasm-opt 132, playwright-core, axe-core, jose, typescript, react, esbuild)"
     (cd "$SETUP_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   # proxy/tests/session_minting.rs runs proxy/examples/mint_session.py, which mints with PyJWT

@@ -56,5 +56,8 @@ LOAD_SECONDS="${LOAD_SECONDS:-15}" scripts/load-abuse.sh
 step "bundle size (fails if the embeddable bundle grew past its ceiling)"
 node scripts/bundle-size.mjs dist/embed
 
-step "end-to-end (sandbox + proxy + release bundle in headless chromium)"
+step "npm package: npm pack (the tarball and its size), installed offline into a throwaway host project, the React host example built from it (tsc, esbuild), the elements' end-to-end tests against the installed copy"
+scripts/npm-package.sh
+
+step "end-to-end (sandbox + proxy + release bundle in headless chromium; the React host example from the npm package step)"
 node e2e/run.mjs

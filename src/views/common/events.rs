@@ -165,9 +165,15 @@ impl ViewEvents {
         report(self.on_loaded, loaded);
     }
 
-    /// Reports that a view could not load.
+    /// Reports that a view could not load; a refusal for want of a session (401) also asks for
+    /// a new session, whichever view was refused.
     pub(crate) fn failed(&self, failed: Failed) {
+        let renew = (failed.error.status() == Some(401))
+            .then(|| AuthRequired { instance: failed.error.problem().and_then(|p| p.instance.clone()) });
         report(self.on_error, failed);
+        if let Some(required) = renew {
+            self.auth_required(required);
+        }
     }
 
     /// Reports a saved change.
@@ -199,6 +205,37 @@ pub(crate) fn use_view_events() -> ViewEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `failed` reported: the errors' statuses, then the renewals' instances.
+    fn reports_of(error: ApiError) -> (Vec<Option<u16>>, Vec<Option<String>>) {
+        let owner = Owner::new();
+        owner.with(|| {
+            let (failed, renew) = (StoredValue::new(Vec::new()), StoredValue::new(Vec::new()));
+            let events = ViewEvents {
+                on_error: Some(Callback::new(move |f: Failed| failed.update_value(|v| v.push(f.error.status())))),
+                on_auth_required: Some(Callback::new(move |r: AuthRequired| {
+                    renew.update_value(|v| v.push(r.instance))
+                })),
+                ..ViewEvents::default()
+            };
+            events.failed(Failed { view: ViewName::Invoice, error });
+            (failed.get_value(), renew.get_value())
+        })
+    }
+
+    #[test]
+    fn a_refused_session_asks_for_a_new_one_from_any_view() {
+        let body = r#"{"type":"billing/proxy/problems/session-expired","title":"Session expired","status":401,"instance":"e2e-401"}"#;
+        let expired = ApiError::from_error_body(401, "Unauthorized", "application/problem+json", body);
+        assert_eq!(reports_of(expired), (vec![Some(401)], vec![Some("e2e-401".to_owned())]));
+        let missing = ApiError::from_error_body(
+            404,
+            "Not Found",
+            "application/problem+json",
+            r#"{"title":"Not found","status":404}"#,
+        );
+        assert_eq!(reports_of(missing), (vec![Some(404)], vec![]), "only a 401 asks for a session");
+    }
 
     #[test]
     fn each_view_reports_under_the_name_the_host_reads() {

@@ -83,20 +83,14 @@ pub fn RecurringProductsView(
     });
     let events = use_view_events();
     // Whoever mounted the view hears when the products are there, and why not when they are
-    // not; a read refused for an expired session also asks it to renew the session.
+    // not (a read refused for an expired session also asks it to renew the session).
     Effect::new(move |_| match state.get() {
         Load::Ready(overview) => events.loaded(Loaded::RecurringProducts {
             customer_no: overview.customer.customer_no.clone(),
             products: overview.all_products().count(),
             subscriptions: overview.subscriptions.len(),
         }),
-        Load::Failed(error) => {
-            let instance = (error.status() == Some(401)).then(|| error.problem().and_then(|p| p.instance.clone()));
-            events.failed(Failed { view: ViewName::RecurringProducts, error });
-            if let Some(instance) = instance {
-                events.auth_required(AuthRequired { instance });
-            }
-        }
+        Load::Failed(error) => events.failed(Failed { view: ViewName::RecurringProducts, error }),
         Load::Loading => {}
     });
 
