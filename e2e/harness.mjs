@@ -3,7 +3,9 @@
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, mkdtempSync, readdirSync, symlinkSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -68,9 +70,29 @@ function freePort() {
 /** Everything every page requested, for the credential checks. */
 export const traffic = { requests: [], leaks: [] };
 
-/** Starts a sandbox (with `sandboxArgs`) and a proxy in front of it (serving dist/) on free
- * loopback ports; returns `{ base, stop(), recentLogs() }`. */
-async function startPair(sandboxArgs = []) {
+/** The bundle as the demo serves it: the built site (`E2E_DIST` or dist/) with the demo's
+ * `config.json` (demo/site-config.json: the sandbox's customers as shortcuts) in place of the
+ * product's. A directory of links, made once. */
+let demoSiteDir = null;
+function siteDir() {
+  if (!demoSiteDir) {
+    const dist = process.env.E2E_DIST || path.join(ROOT, 'dist');
+    demoSiteDir = mkdtempSync(path.join(os.tmpdir(), 'billing-site-'));
+    for (const entry of readdirSync(dist)) {
+      if (entry !== 'config.json') symlinkSync(path.join(dist, entry), path.join(demoSiteDir, entry));
+    }
+    copyFileSync(path.join(ROOT, 'demo', 'site-config.json'), path.join(demoSiteDir, 'config.json'));
+  }
+  return demoSiteDir;
+}
+
+/** The HS256 key of the signed-session services (`sessionBase()`), for `mintSession`. */
+export const SESSION_KEY = 'e2e-session-key-0123456789abcdef-0123456789';
+
+/** Starts a sandbox (with `sandboxArgs`) and a proxy in front of it (serving dist/ with the
+ * demo's config) on free loopback ports; `proxyArgs`/`proxyEnv` replace the trusted access
+ * settings; returns `{ base, stop(), recentLogs() }`. */
+async function startPair(sandboxArgs = [], proxyArgs = null, proxyEnv = {}) {
   const sandbox = start('billing-sandbox', ['--listen', '127.0.0.1:0', ...sandboxArgs], { SANDBOX_TOKEN: TOKEN });
   let proxy;
   const services = {
@@ -88,9 +110,9 @@ async function startPair(sandboxArgs = []) {
       proxy = start('billing-proxy', [
         '--listen', origin.slice('http://'.length), '--admin-listen', '127.0.0.1:0',
         '--upstream', upstream, '--allow-insecure-upstream', 'true',
-        '--access', 'trusted', '--trusted-scope', 'read-write', '--allowed-origins', origin,
-        '--static-dir', process.env.E2E_DIST || path.join(ROOT, 'dist'),
-      ], { PROXY_TOKEN: TOKEN, PROXY_OWNER_NO: '100200' });
+        ...(proxyArgs || ['--access', 'trusted', '--trusted-scope', 'read-write']), '--allowed-origins', origin,
+        '--static-dir', siteDir(),
+      ], { PROXY_TOKEN: TOKEN, PROXY_OWNER_NO: '100200', ...proxyEnv });
       try {
         services.base = await listeningUrl(proxy, 'proxy');
         break;
@@ -120,6 +142,26 @@ let variantServices = null;
 export async function variantsBase() {
   if (!variantServices) variantServices = startPair(['--variants', 'documented']);
   return (await variantServices).base;
+}
+
+/** The third pair: a proxy in signed-session mode that also takes the session from its
+ * `__Host-billing-session` cookie (`--session-cookie true`), started on first use. */
+let sessionServices = null;
+
+/** The proxy origin of the signed-session services, starting them on first use. */
+export async function sessionBase() {
+  if (!sessionServices) {
+    sessionServices = startPair([], ['--access', 'signed-session', '--session-cookie', 'true'], { PROXY_SESSION_KEY: SESSION_KEY });
+  }
+  return (await sessionServices).base;
+}
+
+/** An HS256 session token for `customerNo`, valid for `lifetimeS` seconds. */
+export function mintSession(customerNo, { scope = 'read', lifetimeS = 600 } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: `e2e-${customerNo}`, aud: 'billing-proxy', iat: now, exp: now + lifetimeS, ownerNo: '100200', customerNo, scope })}`;
+  return `${body}.${createHmac('sha256', SESSION_KEY).update(body).digest('base64url')}`;
 }
 
 /** Headless Debian Chromium, as root, with no network beyond loopback. */
@@ -196,6 +238,7 @@ export async function run() {
     if (browser) await browser.close();
     if (services) services.stop();
     if (variantServices) (await variantServices.catch(() => null))?.stop();
+    if (sessionServices) (await sessionServices.catch(() => null))?.stop();
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed || !passed ? 1 : 0;

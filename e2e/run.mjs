@@ -8,6 +8,7 @@ import './accessibility.mjs';
 import './layout.mjs';
 import './variants.mjs';
 import './compare.mjs';
+import './site.mjs';
 import './react-host.mjs';
 import { test, run, assert, assertEqual, api, allItems, invoiceLines, foldedRows, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';
 

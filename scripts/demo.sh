@@ -18,8 +18,13 @@ scripts/build-bundle.sh
 cargo build --locked --profile service -p billing-sandbox -p billing-proxy
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+# The site as built, with the demo's config.json (the sandbox's customers as shortcuts) in place
+# of the product's: a directory of links, so dist/ stays what a company deploys.
+site=$(mktemp -d)
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$site"; }
 trap cleanup EXIT INT TERM
+for entry in dist/*; do [ "$(basename "$entry")" = config.json ] || ln -s "$PWD/$entry" "$site/"; done
+cp demo/site-config.json "$site/config.json"
 
 SANDBOX_TOKEN="$TOKEN" target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" & pids+=($!)
 # Trusted mode with writes from the demo's own origins; the sandbox is plain http on loopback,
@@ -29,7 +34,7 @@ PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 target/service/billing-proxy --listen
   --upstream "http://127.0.0.1:$SANDBOX_PORT" --allow-insecure-upstream true \
   --access trusted --trusted-scope read-write \
   --allowed-origins "http://127.0.0.1:$DEMO_PORT,http://localhost:$DEMO_PORT" \
-  --static-dir dist & pids+=($!)
+  --static-dir "$site" & pids+=($!)
 
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$DEMO_PORT/healthz" && break; sleep 0.1; done
 cat <<MSG

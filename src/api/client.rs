@@ -2,7 +2,7 @@
 
 use super::{ApiError, ClientScope};
 use billing_contract::links::resolve;
-use billing_contract::proxy_protocol::{CSRF_HEADER, CSRF_VALUE, SESSION_HEADER};
+use billing_contract::proxy_protocol::{SessionInfo, CSRF_HEADER, CSRF_VALUE, SESSION_HEADER, SESSION_INFO_PATH};
 use billing_contract::{Link, LinkRefused, Page, Unreadable};
 use gloo_net::http::{Headers, Method, QueryParams, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -146,6 +146,19 @@ impl ApiClient {
         path: &str,
     ) -> impl Future<Output = Result<T, ApiError>> + 'static {
         self.get_with(path, |json| serde_json::from_str::<T>(json))
+    }
+
+    /// Asks the proxy who this page's session is (its own `GET`, outside the APIs): the mode
+    /// and ledger, and in a signed session the customer, scope and expiry. A missing or expired
+    /// session is an [`ApiError`] with status 401.
+    pub fn session_info(&self) -> impl Future<Output = Result<SessionInfo, ApiError>> + 'static {
+        let url = format!("{}{SESSION_INFO_PATH}", self.base);
+        let sent = match self.request(Method::GET, &url, None) {
+            Ok(Some(request)) => Ok(fetch(request)),
+            Ok(None) => Err(removed()),
+            Err(reason) => Err(ApiError::Request(reason)),
+        };
+        async move { read_json(&url, sent?.await?, |json| serde_json::from_str::<SessionInfo>(json)).await }
     }
 
     /// GETs one page of a collection, read by [`Page::from_json`].

@@ -239,4 +239,12 @@ pub static DA: Texts = Texts {
     view_as: "Vis som",
     mode_crm: "Kundeservice (CRM)",
     mode_self_service: "Kunde (Min side)",
+    site_starting: "Indlæser …",
+    site_my_invoices: "Dine fakturaer og faste produkter. Kunde {}.",
+    session_ended: "Din session er udløbet",
+    session_ended_detail: "Du er blevet logget ud, som det sker efter et stykke tid. Log ind igen for at se dine fakturaer.",
+    sign_in_again: "Log ind igen",
+    sign_in_elsewhere: "Log ind igen på virksomhedens websted.",
+    site_config_error: "Webstedet er ikke sat rigtigt op",
+    site_proxy_error: "Faktureringstjenesten kunne ikke afgøre, hvem du er.",
 };

@@ -239,4 +239,12 @@ pub static EN: Texts = Texts {
     view_as: "View as",
     mode_crm: "Customer service (CRM)",
     mode_self_service: "Customer (My Pages)",
+    site_starting: "Loading…",
+    site_my_invoices: "Your invoices and recurring products. Customer {}.",
+    session_ended: "Your session has ended",
+    session_ended_detail: "You were signed out, as happens after a while. Sign in again to see your invoices.",
+    sign_in_again: "Sign in again",
+    sign_in_elsewhere: "Sign in again on the company's website.",
+    site_config_error: "This site is not set up correctly",
+    site_proxy_error: "The billing service could not say who you are.",
 };

@@ -239,4 +239,12 @@ pub static FI: Texts = Texts {
     view_as: "Näkymä",
     mode_crm: "Asiakaspalvelu (CRM)",
     mode_self_service: "Asiakas (Omat sivut)",
+    site_starting: "Ladataan…",
+    site_my_invoices: "Laskusi ja toistuvat tuotteesi. Asiakas {}.",
+    session_ended: "Istuntosi on päättynyt",
+    session_ended_detail: "Sinut kirjattiin ulos, kuten hetken kuluttua tapahtuu. Kirjaudu uudelleen nähdäksesi laskusi.",
+    sign_in_again: "Kirjaudu uudelleen",
+    sign_in_elsewhere: "Kirjaudu uudelleen yrityksen verkkosivuilla.",
+    site_config_error: "Sivustoa ei ole määritetty oikein",
+    site_proxy_error: "Laskutuspalvelu ei pystynyt kertomaan, kuka olet.",
 };

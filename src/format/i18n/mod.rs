@@ -287,6 +287,14 @@ define_texts! {
     view_as,
     mode_crm,
     mode_self_service,
+    site_starting,
+    site_my_invoices,
+    session_ended,
+    session_ended_detail,
+    sign_in_again,
+    sign_in_elsewhere,
+    site_config_error,
+    site_proxy_error,
 }
 
 impl Texts {
@@ -397,7 +405,7 @@ mod tests {
         let entries = EN.entries();
         assert_eq!(entries.len(), Texts::COUNT);
         assert_eq!(entries[0], ("loading", EN.loading));
-        assert_eq!(entries[Texts::COUNT - 1], ("mode_self_service", EN.mode_self_service));
+        assert_eq!(entries[Texts::COUNT - 1], ("site_proxy_error", EN.site_proxy_error));
         let mut names: Vec<&str> = entries.iter().map(|(name, _)| *name).collect();
         names.sort_unstable();
         names.dedup();

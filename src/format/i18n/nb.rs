@@ -239,4 +239,12 @@ pub static NB: Texts = Texts {
     view_as: "Vis som",
     mode_crm: "Kundeservice (CRM)",
     mode_self_service: "Kunde (Min side)",
+    site_starting: "Laster …",
+    site_my_invoices: "Dine fakturaer og faste produkter. Kunde {}.",
+    session_ended: "Økten din er avsluttet",
+    session_ended_detail: "Du er logget ut, slik det skjer etter en stund. Logg inn igjen for å se fakturaene dine.",
+    sign_in_again: "Logg inn igjen",
+    sign_in_elsewhere: "Logg inn igjen på selskapets nettsted.",
+    site_config_error: "Nettstedet er ikke riktig satt opp",
+    site_proxy_error: "Faktureringstjenesten kunne ikke avgjøre hvem du er.",
 };

@@ -239,4 +239,12 @@ pub static SV: Texts = Texts {
     view_as: "Visa som",
     mode_crm: "Kundtjänst (CRM)",
     mode_self_service: "Kund (Mina sidor)",
+    site_starting: "Laddar…",
+    site_my_invoices: "Dina fakturor och återkommande produkter. Kund {}.",
+    session_ended: "Din session har upphört",
+    session_ended_detail: "Du har loggats ut, vilket sker efter en stund. Logga in igen för att se dina fakturor.",
+    sign_in_again: "Logga in igen",
+    sign_in_elsewhere: "Logga in igen på företagets webbplats.",
+    site_config_error: "Webbplatsen är inte rätt inställd",
+    site_proxy_error: "Faktureringstjänsten kunde inte avgöra vem du är.",
 };

@@ -1,0 +1,89 @@
+// The standalone site as a company deploys it: settings from config.json, who the visitor is
+// from the proxy (GET /billing-proxy/session). Signed-session mode against a real proxy in that
+// mode (harness `sessionBase()`), the session in the HttpOnly `__Host-billing-session` cookie a
+// company's login would set; trusted mode on the main services.
+import { test, assert, assertEqual, api, allItems, sessionBase, mintSession, BASE } from './harness.mjs';
+
+const OWNER = '100200';
+const PRIVATE = '15615616';
+const BUSINESS = '5566778899';
+const texts = (page, selector) => page.$$eval(selector, (els) => els.map((e) => e.textContent.replace(/\u00a0/g, ' ').trim()));
+
+/** Signs in as a company's login would: its answer sets the session cookie, HttpOnly, Secure,
+ * SameSite=Strict, with the `__Host-` prefix's rules (Path=/, no Domain). The login page is
+ * played here (page.route); the browser takes the cookie from its `Set-Cookie`. */
+async function signIn(page, base, token) {
+  await page.route(`${base}/e2e-login`, (route) => route.fulfill({
+    status: 200,
+    contentType: 'text/html',
+    headers: { 'set-cookie': `__Host-billing-session=${token}; Path=/; Secure; HttpOnly; SameSite=Strict` },
+    body: '<!DOCTYPE html><title>Signed in</title>',
+  }));
+  await page.goto(`${base}/e2e-login`);
+  const cookies = await page.context().cookies(base);
+  assert(cookies.some((c) => c.name === '__Host-billing-session' && c.httpOnly && c.secure), `the browser kept the session cookie: ${JSON.stringify(cookies.map((c) => c.name))}`);
+}
+
+test('site, signed session in an HttpOnly cookie: that customer only, no picker, no script holds the token', async (page) => {
+  const base = await sessionBase();
+  const token = mintSession(PRIVATE);
+  await signIn(page, base, token);
+  const sessionHeaders = [];
+  page.on('request', (r) => { if (r.headers()['x-billing-session']) sessionHeaders.push(r.url()); });
+  // A deep link naming another customer: the session decides whose invoices are shown.
+  await page.goto(`${base}/?customer=${BUSINESS}`);
+  await page.waitForSelector('.bw-invoice-list tbody tr', { timeout: 30000 });
+  const invoices = await allItems(`/billing/invoice/v1/${OWNER}/invoices?customerNo=${PRIVATE}`);
+  assertEqual(await texts(page, '.bw-invoice-list tbody th'), invoices.map((i) => i.invoiceNo), "the session's customer's invoices, from the API");
+  assertEqual(await page.locator('#bw-customer-no').count(), 0, 'no customer picker');
+  assertEqual(await page.locator('.bw-demo-customers').count(), 0, 'no shortcuts, no view switch');
+  assert((await page.textContent('.bw-site-header')).includes(PRIVATE), 'the header names the customer');
+  assert(!page.url().includes(BUSINESS), `the other customer left the URL: ${page.url()}`);
+  assertEqual(await page.evaluate(() => document.cookie), '', 'no script can read the session cookie');
+  assertEqual(sessionHeaders, [], 'no request carries the token in a header: the cookie does');
+  const info = await page.evaluate(async () => (await fetch('/billing-proxy/session')).json());
+  assertEqual([info.mode, info.customerNo, info.scope], ['signed-session', PRIVATE, 'read'], 'the proxy says who the session is');
+  assert(!JSON.stringify(info).includes(token), 'the session info never repeats the token');
+
+  // Recurring products of the same customer, read-only (a read session).
+  await page.click('#bw-tab-recurring');
+  await page.waitForSelector('.bw-recurring h3', { timeout: 30000 });
+  const customer = await api(`/billing/customer/v1/${OWNER}/customers/${PRIVATE}`);
+  const subscriptions = await allItems(customer.subscriptions);
+  assertEqual((await texts(page, '.bw-recurring h3')).length, 1 + subscriptions.length, 'the customer section plus one per subscription');
+  assertEqual(await page.locator('.bw-recurring button:has-text("Add")').count(), 0, 'a read session offers no changes');
+});
+
+test('site, signed session: expiry shows "sign in again" with the configured login link, and so does a 401', async (page, ctx) => {
+  ctx.expectedErrors.push(/401/);
+  const base = await sessionBase();
+  // Ends in 4 s: the page opens with it, then the timer signs the visitor out.
+  await signIn(page, base, mintSession(PRIVATE, { lifetimeS: 4 }));
+  await page.goto(`${base}/`);
+  await page.waitForSelector('.bw-invoice-list tbody tr', { timeout: 30000 });
+  await page.waitForSelector('.bw-signed-out', { timeout: 15000 });
+  assertEqual(await page.locator('.bw-invoice-list').count(), 0, 'the customer views are gone');
+  const link = page.locator('.bw-signed-out a');
+  assertEqual(await link.textContent(), 'Sign in again');
+  assertEqual(await link.getAttribute('href'), '/embed/demo/crm.html', "the login URL from the demo's config.json");
+  assertEqual(await page.evaluate(() => document.activeElement?.textContent), 'Your session has ended', 'focus moves to the notice');
+
+  // No session at all: the proxy answers 401 and the page says so at once.
+  await page.context().clearCookies();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('.bw-signed-out', { timeout: 30000 });
+  assertEqual(await page.locator('[role=alert] h2').textContent(), 'Your session has ended');
+});
+
+test('site, trusted mode: the proxy says trusted, the picker and the configured shortcuts stay', async (page) => {
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('#bw-customer-no', { timeout: 30000 });
+  const info = await page.evaluate(async () => (await fetch('/billing-proxy/session')).json());
+  assertEqual([info.mode, info.ownerNo], ['trusted', OWNER], 'the proxy runs in trusted mode');
+  assert((await texts(page, '.bw-demo-customers button.bw-chip')).includes(BUSINESS), "the demo config's shortcuts");
+  await page.fill('#bw-customer-no', BUSINESS);
+  await page.click('.bw-customer-form button[type=submit]');
+  await page.waitForSelector('.bw-invoice-list tbody tr', { timeout: 30000 });
+  const invoices = await allItems(`/billing/invoice/v1/${OWNER}/invoices?customerNo=${BUSINESS}`);
+  assertEqual(await texts(page, '.bw-invoice-list tbody th'), invoices.map((i) => i.invoiceNo), 'any customer, by number');
+});
