@@ -16,7 +16,7 @@ use crate::session::{Scope, Session, SessionError, SessionKey};
 use axum::http::{HeaderMap, HeaderName, Method};
 use billing_contract::ids::IdKind;
 use billing_contract::paths::{CUSTOMER_API, CUSTOMER_NO_PARAM, INVOICE_API};
-use billing_contract::proxy_protocol::{AccessMode, SessionInfo, SessionScope, SESSION_COOKIE, SESSION_HEADER};
+use billing_contract::proxy_protocol::{AccessMode, SessionInfo, SESSION_COOKIE, SESSION_HEADER};
 use std::borrow::Cow;
 use std::time::SystemTime;
 
@@ -180,16 +180,12 @@ impl AccessPolicy {
     /// the mode and ledger, and in a signed session its verified customer, scope and expiry
     /// (a missing or invalid session is [`Denied::Unauthenticated`]).
     pub fn session_info(&self, headers: &HeaderMap, now: impl FnOnce() -> SystemTime) -> Result<SessionInfo, Denied> {
-        let scope_of = |scope: Scope| match scope {
-            Scope::Read => SessionScope::Read,
-            Scope::ReadWrite => SessionScope::ReadWrite,
-        };
         match self {
             AccessPolicy::Trusted { owner_no, scope, .. } => Ok(SessionInfo {
                 mode: AccessMode::Trusted,
                 owner_no: owner_no.clone(),
                 customer_no: None,
-                scope: scope_of(*scope),
+                scope: *scope,
                 expires_at: None,
             }),
             AccessPolicy::SignedSession { owner_no, key, cookie } => {
@@ -201,7 +197,7 @@ impl AccessPolicy {
                     mode: AccessMode::SignedSession,
                     owner_no: session.owner_no,
                     customer_no: Some(session.customer_no),
-                    scope: scope_of(session.scope),
+                    scope: session.scope,
                     expires_at: Some(session.exp),
                 })
             }

@@ -42,16 +42,8 @@ pub const LEEWAY: Duration = Duration::from_secs(30);
 /// Longest `sub` accepted, in bytes.
 const MAX_SUBJECT_BYTES: usize = 200;
 
-/// What a session allows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Scope {
-    /// Reading only.
-    #[serde(rename = "read")]
-    Read,
-    /// Reading and changing recurring products and subscriptions.
-    #[serde(rename = "read-write")]
-    ReadWrite,
-}
+/// What a session allows: the contract's scope, which the proxy's session info names too.
+pub use billing_contract::proxy_protocol::SessionScope as Scope;
 
 /// The verified content of a session token (its `aud` was checked and is not kept).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
