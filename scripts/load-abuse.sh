@@ -2,7 +2,7 @@
 # Abusive load against billing-proxy in front of a deliberately slow upstream (500 ms per
 # answer): 64 clients asking for huge pages, stalling request bodies, sending nothing, bursting,
 # and waiting on the slow upstream (proxy/examples/load_abuse.rs). Samples the proxy's peak RSS
-# (VmHWM), its open sockets and its connections to the upstream, prints each beside its cap, and
+# (VmHWM), its open TCP connections (clients and upstream) and its connections to the upstream, prints each beside its cap, and
 # exits 1 if one is over.
 #   scripts/load-abuse.sh    (LOAD_SECONDS=20 LOAD_CLIENTS=64 LOAD_RSS_CAP_MIB=256;
 #                             the proxy runs with --max-connections 48 --max-upstream-concurrency 16)
@@ -50,11 +50,19 @@ echo "=== $CLIENTS abusive clients for ${SECONDS_RUN}s ($(nproc) cores, load: $(
 "$TARGET_DIR/service/examples/load_abuse" clients "127.0.0.1:$PROXY_PORT" "$CLIENTS" "$SECONDS_RUN" >"$work/clients.log" 2>&1 & clients_pid=$!
 pids+=($clients_pid)
 
+# Sockets counted are the proxy's TCP connections: descriptors whose inode is a TCP socket
+# not in LISTEN state (/proc/net/tcp{,6}). The listeners and the sockets tokio keeps for signals
+# (a Unix socket pair, one copy per runtime) are not connections and are left out.
 # Listing /proc/PID/fd is not atomic: a socket closed after the listing passed it and another
 # opened before the listing reaches it are counted both. A count over the cap is therefore
 # confirmed by a second listing at once (a socket really over the cap is still there).
-count_sockets() { (find "/proc/$proxy_pid/fd" -lname 'socket:*' 2>/dev/null || true) | wc -l; }
-socket_cap=$((MAX_CONNECTIONS + MAX_UPSTREAM * WORKERS + 2))
+count_sockets() {
+  local inodes
+  inodes=$( (find "/proc/$proxy_pid/fd" -lname 'socket:*' -printf '%l\n' 2>/dev/null || true) | tr -dc '0-9\n')
+  awk 'NR == FNR { fds[$1]++; next } FNR > 1 && $4 != "0A" && ($10 in fds) { n += fds[$10] } END { print n + 0 }' \
+    <(echo "$inodes") /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+socket_cap=$((MAX_CONNECTIONS + MAX_UPSTREAM * WORKERS))
 peak_sockets=0 peak_upstream=0 samples=0
 while kill -0 "$clients_pid" 2>/dev/null; do
   sockets=$(count_sockets)
@@ -73,8 +81,7 @@ cat "$work/clients.log"
 kill -0 "$proxy_pid" 2>/dev/null || { echo "the proxy died:"; tail -20 "$work/proxy.log"; exit 1; }
 hwm_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$proxy_pid/status")
 
-# Caps: sockets are the client connections, the upstream connections and the two listeners
-# (public and admin). Each worker keeps at most the concurrency cap of upstream connections
+# Caps: sockets are the client connections and the upstream connections. Each worker keeps at most the concurrency cap of upstream connections
 # open, idle, busy or closing (proxy/src/pool.rs).
 upstream_cap=$((MAX_UPSTREAM * WORKERS))
 rss_cap_kib=$((RSS_CAP_MIB * 1024))
@@ -86,7 +93,7 @@ report() { # name value cap unit
 }
 echo "=== proxy under abuse ($samples samples)"
 report "peak RSS (VmHWM)" "$hwm_kib" "$rss_cap_kib" KiB
-report "peak open sockets" "$peak_sockets" "$socket_cap" ""
+report "peak TCP connections" "$peak_sockets" "$socket_cap" ""
 report "peak upstream connections" "$peak_upstream" "$upstream_cap" ""
-echo "(caps: --max-connections $MAX_CONNECTIONS + upstream $upstream_cap + 2 listeners; upstream = --max-upstream-concurrency $MAX_UPSTREAM x $WORKERS workers; RSS budget LOAD_RSS_CAP_MIB)"
+echo "(caps: --max-connections $MAX_CONNECTIONS + upstream $upstream_cap TCP connections, listeners not counted; upstream = --max-upstream-concurrency $MAX_UPSTREAM x $WORKERS workers; RSS budget LOAD_RSS_CAP_MIB)"
 exit "$fail"
