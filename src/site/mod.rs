@@ -78,7 +78,9 @@ pub(crate) fn Site() -> impl IntoView {
 
     let body = move || {
         let t = texts(&locale.get());
-        match phase.get() {
+        // Until the site has started (or when it cannot, or the session ended): one notice,
+        // in the page's frame (its title and main landmark).
+        let notice = match phase.get() {
             Phase::Starting => view! { <p class="bw-note" role="status">{t.site_starting}</p> }.into_any(),
             Phase::Broken { title, detail } => view! {
                 <section class="bw-panel" role="alert">
@@ -88,14 +90,19 @@ pub(crate) fn Site() -> impl IntoView {
             }
             .into_any(),
             Phase::SignedOut { login_url } => view! { <SignedOut login_url=login_url t=t /> }.into_any(),
-            Phase::Ready(started) => match started.session.mode {
+            Phase::Ready(started) => return match started.session.mode {
                 AccessMode::Trusted => view! { <TrustedSite started=started locale=locale.get() /> }.into_any(),
-                AccessMode::SignedSession => {
-                    view! { <SessionSite started=started locale=locale.get() on_expired=Callback::new(move |()| signed_out()) /> }
-                        .into_any()
+                AccessMode::SignedSession => view! {
+                    <SessionSite started=started locale=locale.get() on_expired=Callback::new(move |()| signed_out()) />
                 }
+                .into_any(),
             },
+        };
+        view! {
+            <header class="bw-site-header"><h1>{t.site_title}</h1></header>
+            <main>{notice}</main>
         }
+        .into_any()
     };
     view! {
         <div class="bw-root bw-site" lang=move || language_of(&locale.get())>
