@@ -7,7 +7,7 @@ import { test, assert, assertEqual, BASE, ROOT } from './harness.mjs';
 const AXE = readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 /** Runs axe in the page (through the debugger protocol, so a page CSP cannot block it). */
-async function violations(page, include) {
+export async function violations(page, include) {
   await page.evaluate(AXE);
   const result = await page.evaluate((include) => window.axe.run(include ? { include } : document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },

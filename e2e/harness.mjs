@@ -3,7 +3,7 @@
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { mkdirSync, writeFileSync, mkdtempSync, readdirSync, symlinkSync, copyFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, mkdtempSync, readdirSync, symlinkSync, copyFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -239,6 +239,8 @@ export async function run() {
     if (services) services.stop();
     if (variantServices) (await variantServices.catch(() => null))?.stop();
     if (sessionServices) (await sessionServices.catch(() => null))?.stop();
+    // The links only, not what they point to.
+    if (demoSiteDir) rmSync(demoSiteDir, { recursive: true, force: true });
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed || !passed ? 1 : 0;

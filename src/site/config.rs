@@ -3,7 +3,7 @@
 //! the proxy, and a field given here must agree with it.
 //!
 //! ```json
-//! { "apiBase": "", "locale": "sv-SE", "view": "self-service", "loginUrl": "/login",
+//! { "apiBase": "", "locale": "sv-SE", "view": "self-service", "loginUrl": "/login?next={returnTo}",
 //!   "mode": "signed-session", "ownerNo": "100200",
 //!   "customerShortcuts": [{ "customerNo": "15615616", "label": "Private customer" }] }
 //! ```
@@ -26,7 +26,8 @@ pub struct SiteConfig {
     /// The audience: customer service (changes allowed where the session allows them) or the
     /// customer; `None` for the mode's own (trusted: customer service; signed session: customer).
     pub view: Option<Mode>,
-    /// Where a signed-out user signs in again: a path on this site or an `https://` URL.
+    /// Where a signed-out user signs in again: a path on this site or an `https://` URL, in
+    /// which `{returnTo}` stands for the page they were on.
     pub login_url: Option<String>,
     /// Customers offered as shortcuts beside the picker (trusted mode).
     pub customer_shortcuts: Vec<(String, String)>,
@@ -151,7 +152,13 @@ mod tests {
 
     #[test]
     fn the_login_url_stays_on_this_site_or_https() {
-        for good in ["/login", "/auth/login?next=billing", "https://login.example.com/", "HTTPS://id.example.com"] {
+        for good in [
+            "/login",
+            "/auth/login?next=billing",
+            "/login?next={returnTo}",
+            "https://login.example.com/",
+            "HTTPS://id.example.com",
+        ] {
             assert!(SiteConfig::from_json(&format!(r#"{{"loginUrl":"{good}"}}"#)).is_ok(), "{good}");
         }
         for bad in

@@ -5,6 +5,7 @@
 //! the session ends.
 
 mod config;
+mod session;
 
 use billing_contract::proxy_protocol::{AccessMode, SessionInfo, SessionScope};
 use billing_contract::{paths, Invoice, Link};
@@ -15,8 +16,8 @@ use billing_widget::model::VatRates;
 use billing_widget::views::{ErrorDetails, InvoiceList, Mode, OpenedInvoice, RecurringProductsView};
 use config::SiteConfig;
 use leptos::prelude::*;
+use session::{watch_expiry, SignedOut};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The invoice on screen: its number (for the URL) and its link (to load it).
 #[derive(Clone, Debug, PartialEq)]
@@ -77,7 +78,9 @@ pub(crate) fn Site() -> impl IntoView {
 
     let body = move || {
         let t = texts(&locale.get());
-        match phase.get() {
+        // Until the site has started (or when it cannot, or the session ended): one notice,
+        // in the page's frame (its title and main landmark).
+        let notice = match phase.get() {
             Phase::Starting => view! { <p class="bw-note" role="status">{t.site_starting}</p> }.into_any(),
             Phase::Broken { title, detail } => view! {
                 <section class="bw-panel" role="alert">
@@ -87,14 +90,19 @@ pub(crate) fn Site() -> impl IntoView {
             }
             .into_any(),
             Phase::SignedOut { login_url } => view! { <SignedOut login_url=login_url t=t /> }.into_any(),
-            Phase::Ready(started) => match started.session.mode {
+            Phase::Ready(started) => return match started.session.mode {
                 AccessMode::Trusted => view! { <TrustedSite started=started locale=locale.get() /> }.into_any(),
-                AccessMode::SignedSession => {
-                    view! { <SessionSite started=started locale=locale.get() on_expired=Callback::new(move |()| signed_out()) /> }
-                        .into_any()
+                AccessMode::SignedSession => view! {
+                    <SessionSite started=started locale=locale.get() on_expired=Callback::new(move |()| signed_out()) />
                 }
+                .into_any(),
             },
+        };
+        view! {
+            <header class="bw-site-header"><h1>{t.site_title}</h1></header>
+            <main>{notice}</main>
         }
+        .into_any()
     };
     view! {
         <div class="bw-root bw-site" lang=move || language_of(&locale.get())>
@@ -146,6 +154,10 @@ async fn start(t: &'static Texts) -> (Phase, Option<String>) {
         );
         return (Phase::Broken { title: t.site_config_error, detail }, locale);
     }
+    if session.mode == AccessMode::SignedSession && session.customer_no.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        let detail = "The proxy's session names no customer.".to_owned();
+        return (Phase::Broken { title: t.site_proxy_error, detail }, locale);
+    }
     (Phase::Ready(Arc::new(Started { config, session, client })), locale)
 }
 
@@ -169,28 +181,6 @@ async fn load_config() -> Result<SiteConfig, String> {
             SiteConfig::from_json(&text)
         }
         status => Err(format!("config.json could not be fetched (HTTP {status}).")),
-    }
-}
-
-/// The signed-out state: what happened and where to sign in again. Focus moves to it.
-#[component]
-fn SignedOut(login_url: Option<String>, t: &'static Texts) -> impl IntoView {
-    let heading = NodeRef::<leptos::html::H2>::new();
-    Effect::new(move |_| {
-        if let Some(heading) = heading.get() {
-            let _ = heading.focus();
-        }
-    });
-    let action = match login_url {
-        Some(url) => view! { <p><a class="bw-button" href=url>{t.sign_in_again}</a></p> }.into_any(),
-        None => view! { <p>{t.sign_in_elsewhere}</p> }.into_any(),
-    };
-    view! {
-        <section class="bw-panel bw-signed-out" role="alert">
-            <h2 tabindex="-1" node_ref=heading>{t.session_ended}</h2>
-            <p>{t.session_ended_detail}</p>
-            {action}
-        </section>
     }
 }
 
@@ -296,8 +286,7 @@ fn SessionSite(started: Arc<Started>, locale: String, on_expired: Callback<()>) 
     provide_context(ErrorDetails(Signal::derive(move || mode == Mode::Crm)));
     provide_host_events();
     if let Some(expires_at) = started.session.expires_at {
-        let left_ms = (expires_at as f64) * 1000.0 - js_sys::Date::now();
-        set_timeout(move || on_expired.run(()), Duration::from_millis(left_ms.max(0.0) as u64));
+        watch_expiry(started.client.clone(), customer_no.clone(), expires_at, on_expired);
     }
     Effect::new(move |_| {
         write_query(&[
