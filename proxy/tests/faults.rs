@@ -13,7 +13,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The sandbox with its demo data on a free port, misbehaving as `fault` says; its base URL.
 async fn sandbox(fault: Fault) -> String {
-    let config = billing_sandbox::Config { token: TOKEN.into(), fault, ..billing_sandbox::Config::default() };
+    let config =
+        billing_sandbox::Config { token: TOKEN.into(), faults: fault.into(), ..billing_sandbox::Config::default() };
     let app = billing_sandbox::app(billing_sandbox::AppState::demo(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

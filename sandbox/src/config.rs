@@ -1,6 +1,6 @@
 //! Sandbox settings: defaults, overridden by environment variables, overridden by flags.
 
-use crate::fault::Fault;
+use crate::fault::Faults;
 use crate::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::variants::Variants;
 use crate::{DEMO_OWNER_NO, DEMO_TOKEN};
@@ -12,15 +12,17 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8081";
 
 /// Command-line help.
 pub const USAGE: &str = "\
-usage: billing-sandbox [--listen ADDR] [--owner-no OWNER] [--token TOKEN] [--page-size N] [--fault MODE]
+usage: billing-sandbox [--listen ADDR] [--owner-no OWNER] [--token TOKEN] [--page-size N] [--fault RULES]
                       [--variants MODE]
 
   --listen ADDR      address to listen on (env SANDBOX_LISTEN, default 127.0.0.1:8081)
   --owner-no OWNER   the ledger the token is for (env SANDBOX_OWNER_NO, default 100200)
   --token TOKEN      the bearer token clients must send (env SANDBOX_TOKEN, default sandbox-token)
   --page-size N      default page size, 1 to 1000 (env SANDBOX_PAGE_SIZE, default 500)
-  --fault MODE       misbehave for tests: none, slow:MILLISECONDS, failing (503 problems) or
-                     garbling (200 with a broken body) (env SANDBOX_FAULT, default none)
+  --fault RULES      misbehave for tests: none, slow:MILLISECONDS, failing (503 problems) or
+                     garbling (200 with a broken body), everywhere or, as MODE@/PATH, only
+                     under a path; comma-separated, the first that applies decides; or gallery:
+                     the states demo/gallery.html shows (env SANDBOX_FAULT, default none)
   --variants MODE    none, or documented: answer as a stricter reading of PayEx's documentation
                      would (customers without @id, nulls, PascalCase problems, unknown fields,
                      invoice summaries, an unreadable line, a link loop, foreign links)
@@ -37,8 +39,8 @@ pub struct Config {
     pub owner_no: String,
     /// The page size of collections when the client names none.
     pub page_size_default: usize,
-    /// How the sandbox misbehaves (for fault tests).
-    pub fault: Fault,
+    /// How the sandbox misbehaves, and where (for fault tests and the gallery).
+    pub faults: Faults,
     /// Which documented variants the answers take (for tolerance tests).
     pub variants: Variants,
 }
@@ -50,7 +52,7 @@ impl Default for Config {
             token: DEMO_TOKEN.into(),
             owner_no: DEMO_OWNER_NO.into(),
             page_size_default: DEFAULT_PAGE_SIZE,
-            fault: Fault::None,
+            faults: Faults::default(),
             variants: Variants::None,
         }
     }
@@ -132,7 +134,7 @@ impl Setting {
                     .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
                     .ok_or_else(|| invalid(format!("must be 1 to {MAX_PAGE_SIZE}")))?;
             }
-            Setting::Fault => config.fault = Fault::parse(&value).map_err(invalid)?,
+            Setting::Fault => config.faults = Faults::parse(&value).map_err(invalid)?,
             Setting::Variants => config.variants = Variants::parse(&value).map_err(invalid)?,
         }
         Ok(())

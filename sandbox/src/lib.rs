@@ -52,6 +52,15 @@ pub const SPECIAL_CUSTOMER: &str = "Åkesson & Co/7";
 pub const SPECIAL_SUBSCRIPTION: &str = "Växel 1/A";
 /// A customer without products, subscriptions or invoices.
 pub const EMPTY_CUSTOMER: &str = "20000001";
+/// The gallery's customer (`demo/gallery.html`): two customer-level products, two subscriptions
+/// (one with an ended product) and one invoice, [`GALLERY_INVOICE`].
+pub const GALLERY_CUSTOMER: &str = "30000001";
+/// The gallery customer's subscription whose products and invoice charges fail under
+/// `--fault gallery`.
+pub const GALLERY_FAILING_SUBSCRIPTION: &str = "46709990001";
+/// A customer that does not exist, whose every request is held for ten minutes under
+/// `--fault gallery`: a view of it stays loading until the proxy's upstream timeout.
+pub const GALLERY_LOADING_CUSTOMER: &str = "30000002";
 
 /// The private customer's newest invoice.
 pub const LATEST_PRIVATE_INVOICE: &str = "603012";
@@ -77,6 +86,8 @@ pub const LARGE_INVOICE_50K: &str = "604004";
 pub const LARGE_INVOICE_50K_NEXT: &str = "604005";
 /// The special customer's newest invoice.
 pub const SPECIAL_INVOICE: &str = "605002";
+/// The gallery customer's invoice of November 2026.
+pub const GALLERY_INVOICE: &str = "606001";
 
 /// What every request handler shares: the settings and the ledger.
 #[derive(Clone, Debug)]

@@ -4,6 +4,7 @@
 
 mod billing;
 mod business;
+mod gallery;
 mod private;
 mod rng;
 mod special;
@@ -18,6 +19,7 @@ pub fn demo_ledger() -> Ledger {
     private::seed(&mut ledger);
     business::seed(&mut ledger);
     special::seed(&mut ledger);
+    gallery::seed(&mut ledger);
     seed_customer(&mut ledger, crate::EMPTY_CUSTOMER, &[], &[]);
     ledger
 }
