@@ -71,7 +71,7 @@ pub static DA: Texts = Texts {
     loading_lines_so_far: "Indlæser… {} linjer indtil nu",
     group_failed: "Disse poster kunne ikke indlæses:",
     col_subscription: "Abonnement",
-    charges_region: "Poster, kan rulles",
+    charges_region: "Poster på faktura {}, kan rulles",
     totals_caption: "Totaler",
     totals_caption_filtered: "Totaler for de viste linjer (filter ”{}”)",
     shown_excl_vat: "Viste linjer ekskl. moms",

@@ -71,7 +71,7 @@ pub static EN: Texts = Texts {
     loading_lines_so_far: "Loading… {} lines so far",
     group_failed: "These charges could not be loaded:",
     col_subscription: "Subscription",
-    charges_region: "Charges, scrollable",
+    charges_region: "Charges on invoice {}, scrollable",
     totals_caption: "Totals",
     totals_caption_filtered: "Totals of the shown lines (filter “{}”)",
     shown_excl_vat: "Shown lines excl. VAT",

@@ -71,7 +71,7 @@ pub static FI: Texts = Texts {
     loading_lines_so_far: "Ladataan… {} riviä tähän mennessä",
     group_failed: "Näitä veloituksia ei voitu ladata:",
     col_subscription: "Tilaus",
-    charges_region: "Veloitukset, vieritettävä",
+    charges_region: "Laskun {} veloitukset, vieritettävä",
     totals_caption: "Summat",
     totals_caption_filtered: "Näytettyjen rivien summat (suodatin ”{}”)",
     shown_excl_vat: "Näytetyt rivit ilman alv",

@@ -71,7 +71,7 @@ pub static NB: Texts = Texts {
     loading_lines_so_far: "Laster inn… {} linjer så langt",
     group_failed: "Disse postene kunne ikke lastes inn:",
     col_subscription: "Abonnement",
-    charges_region: "Poster, kan rulles",
+    charges_region: "Poster på faktura {}, kan rulles",
     totals_caption: "Summer",
     totals_caption_filtered: "Summer for de viste linjene (filter «{}»)",
     shown_excl_vat: "Viste linjer eks. mva.",

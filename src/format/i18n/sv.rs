@@ -71,7 +71,7 @@ pub static SV: Texts = Texts {
     loading_lines_so_far: "Laddar… {} rader hittills",
     group_failed: "De här posterna gick inte att ladda:",
     col_subscription: "Abonnemang",
-    charges_region: "Poster, rullningsbar",
+    charges_region: "Poster på faktura {}, rullningsbar",
     totals_caption: "Summor",
     totals_caption_filtered: "Summor för de visade raderna (filter ”{}”)",
     shown_excl_vat: "Visade rader exkl. moms",

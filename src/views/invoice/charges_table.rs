@@ -144,7 +144,7 @@ pub(crate) fn ChargesTable(
             node_ref=container
             tabindex="0"
             role="region"
-            aria-label=t.charges_region
+            aria-label=fill(t.charges_region, &[&invoice.invoice_no])
             part="charges"
             on:scroll=move |ev| scroll_top.set(f64::from(event_target::<web_sys::Element>(&ev).scroll_top()))
         >
