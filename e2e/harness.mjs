@@ -82,6 +82,7 @@ function siteDir() {
       if (entry !== 'config.json') symlinkSync(path.join(dist, entry), path.join(demoSiteDir, entry));
     }
     copyFileSync(path.join(ROOT, 'demo', 'site-config.json'), path.join(demoSiteDir, 'config.json'));
+    symlinkSync(path.join(dist, 'embed', 'demo', 'gallery.html'), path.join(demoSiteDir, 'gallery.html'));
   }
   return demoSiteDir;
 }
@@ -154,6 +155,19 @@ export async function sessionBase() {
     sessionServices = startPair([], ['--access', 'signed-session', '--session-cookie', 'true'], { PROXY_SESSION_KEY: SESSION_KEY });
   }
   return (await sessionServices).base;
+}
+
+/** The fourth pair: the sandbox with the gallery's faults (`--fault gallery`), as the demo runs
+ * it, behind a proxy that waits two minutes for the upstream (the gallery's loading state stays
+ * loading for the whole test); started on first use. */
+let galleryServices = null;
+
+/** The proxy origin of the gallery's services, starting them on first use. */
+export async function galleryBase() {
+  if (!galleryServices) {
+    galleryServices = startPair(['--fault', 'gallery'], ['--access', 'trusted', '--trusted-scope', 'read-write', '--upstream-timeout-ms', '120000']);
+  }
+  return (await galleryServices).base;
 }
 
 /** An HS256 session token for `customerNo`, valid for `lifetimeS` seconds. */
@@ -239,6 +253,7 @@ export async function run() {
     if (services) services.stop();
     if (variantServices) (await variantServices.catch(() => null))?.stop();
     if (sessionServices) (await sessionServices.catch(() => null))?.stop();
+    if (galleryServices) (await galleryServices.catch(() => null))?.stop();
     // The links only, not what they point to.
     if (demoSiteDir) rmSync(demoSiteDir, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import './variants.mjs';
 import './compare.mjs';
 import './site.mjs';
 import './react-host.mjs';
+import './gallery.mjs';
 import { test, run, assert, assertEqual, api, allItems, invoiceLines, foldedRows, cents, sumCents, textCents, traffic, ARTIFACTS, BASE, TOKEN } from './harness.mjs';
 
 const OWNER = '100200';

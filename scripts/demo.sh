@@ -25,8 +25,10 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; r
 trap cleanup EXIT INT TERM
 for entry in dist/*; do [ "$(basename "$entry")" = config.json ] || ln -s "$PWD/$entry" "$site/"; done
 cp demo/site-config.json "$site/config.json"
+ln -s "$PWD/dist/embed/demo/gallery.html" "$site/gallery.html"
 
-SANDBOX_TOKEN="$TOKEN" target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" & pids+=($!)
+# The gallery's faults touch only the gallery's customers (README, "Demo data").
+SANDBOX_TOKEN="$TOKEN" target/service/billing-sandbox --listen "127.0.0.1:$SANDBOX_PORT" --fault gallery & pids+=($!)
 # Trusted mode with writes from the demo's own origins; the sandbox is plain http on loopback,
 # which the proxy accepts only when told so.
 PROXY_TOKEN="$TOKEN" PROXY_OWNER_NO=100200 target/service/billing-proxy --listen "127.0.0.1:$DEMO_PORT" \
@@ -42,6 +44,7 @@ cat <<MSG
   Demo running:  http://127.0.0.1:$DEMO_PORT/
     private customer, 12 invoices:     http://127.0.0.1:$DEMO_PORT/?customer=15615616
     business customer, 20,000 lines:   http://127.0.0.1:$DEMO_PORT/?customer=5566778899
+    every state of every view:         http://127.0.0.1:$DEMO_PORT/gallery.html
     CRM host page (custom elements):   http://127.0.0.1:$DEMO_PORT/embed/demo/crm.html
     My Pages host page (Swedish):      http://127.0.0.1:$DEMO_PORT/embed/demo/my-pages.html
     proxy metrics and readiness:       http://127.0.0.1:$DEMO_ADMIN_PORT/metrics  /readyz
