@@ -7,13 +7,15 @@ import { test, assert, assertEqual, galleryBase, ARTIFACTS } from './harness.mjs
 import { violations } from './accessibility.mjs';
 
 /** The texts of `selector` in the shadow root of the element of the figure whose caption starts with `caption`. */
-function textsIn(page, caption, selector) {
-  return page.evaluate(([caption, selector]) => {
+async function textsIn(page, caption, selector) {
+  const texts = await page.evaluate(([caption, selector]) => {
     const figure = [...document.querySelectorAll('figure')].find((f) => f.querySelector('figcaption').textContent.startsWith(caption));
     if (!figure) return null;
     const root = figure.querySelector('payex-invoice, payex-invoice-list, payex-recurring-products').shadowRoot;
     return [...root.querySelectorAll(selector)].map((e) => e.textContent.trim());
   }, [caption, selector]);
+  assert(texts !== null, `the gallery has a figure captioned "${caption}…"`);
+  return texts;
 }
 
 test('gallery: every state of every view on one page, each reached, axe clean, screenshot for review', async (page, ctx) => {
