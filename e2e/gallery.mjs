@@ -33,6 +33,7 @@ test('gallery: every state of every view on one page, each reached, axe clean, s
   assertEqual((await textsIn(page, 'Empty', '.bw-empty')).length, 1, 'the customer without invoices says so');
   const forbidden = await textsIn(page, 'Forbidden', '.bw-error-title');
   assert(forbidden.length === 1 && forbidden[0].length > 0, `another ledger is refused with a title: ${forbidden}`);
+  assertEqual(await textsIn(page, 'Forbidden', 'button'), [], 'a refusal offers no retry: it would be refused again');
   const failedGroup = await textsIn(page, 'A failed group', '.bw-error-inline');
   assertEqual(failedGroup.length, 1, 'exactly one group of the invoice failed');
   assert((await textsIn(page, 'A failed group', '.bw-group-status button')).some((t) => /retry|try again/i.test(t)), 'it offers a retry');

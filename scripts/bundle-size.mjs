@@ -16,9 +16,10 @@ const BUDGET = 150 * 1024; // brotli bytes; aim for 100 KB
 // 21's comparison and estimate, +34.6 KB, most of it Leptos's reactive and view code instantiated
 // for the new components (reactive_graph, tachys and core +78 KB before wasm-opt, the widget's own
 // code +26 KB), and the narrow layouts' CSS; 313.3 KB with the folded charges, +4.9 KB).
-// 312.7 KB on 2026-12-06 with a second wasm-opt -Oz pass (embed.html), -1.2 KB; CI reads up to
-// 0.3 KB more than a local build, hence 313.5.
-const CEILING = 313.5 * 1024;
+// 312.7 KB on 2026-12-06 with a second wasm-opt -Oz pass (embed.html), -1.2 KB; 313.1 KB with a
+// retry offered only where it may pass (ApiError::may_pass_on_retry), +0.4 KB. CI has read up to
+// 0.3 KB more than a local build, hence 314.
+const CEILING = 314 * 1024;
 const args = process.argv.slice(2);
 const strict = args.includes('--strict');
 const dir = args.find((a) => !a.startsWith('--')) || 'dist/embed';

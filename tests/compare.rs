@@ -237,7 +237,8 @@ async fn the_oldest_invoice_has_nothing_before_it_and_says_so() {
 
 #[wasm_bindgen_test]
 async fn a_group_that_cannot_be_loaded_fails_the_comparison_with_a_retry_instead_of_calling_its_charges_gone() {
-    let _fake = serve_invoices_without(Some("/billing/invoice/v1/100200/invoices/603011/recurring-products"));
+    let missing = "/billing/invoice/v1/100200/invoices/603011/recurring-products";
+    let _fake = serve_invoices_without(Some(missing)).failing(missing, 503);
     let heard = Heard::default();
     let provided = heard.clone();
     let (host, _mount) = mount(move || {
@@ -246,6 +247,6 @@ async fn a_group_that_cannot_be_loaded_fails_the_comparison_with_a_retry_instead
     });
     wait_until("the error shows", || count(&host, ".bw-compare .bw-error") > 0).await;
     assert!(texts(&host, ".bw-compare-summary").is_empty(), "no comparison from part of an invoice");
-    assert!(count(&host, ".bw-compare .bw-error button") > 0, "it can be retried");
+    assert!(count(&host, ".bw-compare .bw-error button") > 0, "a 503 can be retried");
     assert!(heard.compared.lock().unwrap().is_empty(), "the host hears of no comparison");
 }

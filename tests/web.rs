@@ -430,7 +430,7 @@ async fn a_failed_group_says_so_and_retries_alone_while_the_rest_shows() {
 // ---- errors and loading -------------------------------------------------------------------
 
 #[wasm_bindgen_test]
-async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
+async fn a_problem_shows_title_detail_instance_and_fields_and_a_refusal_offers_no_retry() {
     let problem = Problem {
         problem_type: Some("billing/customer/problems/validation".into()),
         title: "Validation failed".into(),
@@ -448,6 +448,18 @@ async fn a_problem_shows_title_detail_instance_and_fields_and_can_be_retried() {
     assert_eq!(texts(&host, ".bw-instance"), ["sbx-000042"]);
     assert_eq!(texts(&host, ".bw-error-fields li"), ["vatRate: must be one of 0, 6, 12, 25"]);
     assert!(host.query_selector("[role=alert]").unwrap().is_some(), "announced as an alert");
+    assert_eq!(count(&host, ".bw-error button"), 0, "a 400 would be refused again: no retry to offer");
+    assert_eq!(retries.get_untracked(), 0);
+}
+
+#[wasm_bindgen_test]
+fn a_problem_a_retry_may_pass_offers_one() {
+    let problem = Problem { title: "Service unavailable".into(), status: Some(503), ..Problem::default() };
+    let retries = RwSignal::new(0);
+    let (host, _handle) = mount_with_locale("en", move || {
+        view! { <ErrorView error=ApiError::Problem(problem) retry=Callback::new(move |()| retries.update(|n| *n += 1)) /> }
+    });
+    assert_eq!(texts(&host, ".bw-error-title"), ["Service unavailable"]);
     click(&host, ".bw-error button");
     assert_eq!(retries.get_untracked(), 1);
 }

@@ -67,6 +67,18 @@ impl ApiError {
         }
     }
 
+    /// Whether the same request, sent again unchanged, may succeed. Not when the API refused it
+    /// for what it asks (400, 403, 404, 405, 409, 410, 413, 422: it would answer the same), nor
+    /// when it could not be made or its link was refused. Anything else may pass: offline,
+    /// timeouts, 5xx, 408, 429, a 401 once the host has renewed the session, an unreadable or
+    /// unending answer.
+    pub fn may_pass_on_retry(&self) -> bool {
+        match self {
+            ApiError::Request(_) | ApiError::LinkRefused(_) => false,
+            _ => !matches!(self.status(), Some(400 | 403 | 404 | 405 | 409 | 410 | 413 | 422)),
+        }
+    }
+
     /// The id support asks for: the problem's instance, else the proxy's request id.
     pub fn error_id(&self) -> Option<&str> {
         match self {
@@ -159,5 +171,21 @@ mod tests {
         assert_eq!(e.to_string(), "the billing service answered 502 Bad Gateway");
         let e = ApiError::from_error_body(500, "Internal Server Error", "application/json", "{\"unrelated\":1}");
         assert!(e.problem().is_none());
+    }
+
+    #[test]
+    fn a_retry_is_offered_where_it_may_pass_and_not_for_a_refusal() {
+        let status = |status: u16| ApiError::Status { status, status_text: String::new(), request_id: None };
+        let problem = |status: u16| ApiError::Problem(Problem { status: Some(status), ..Problem::default() });
+        for passing in [status(500), status(502), status(503), status(504), status(408), status(429), problem(401)] {
+            assert!(passing.may_pass_on_retry(), "{passing:?}");
+        }
+        assert!(ApiError::Network("Failed to fetch".into()).may_pass_on_retry(), "offline");
+        let unreadable = ApiError::Decode { url: "/x".into(), message: "eof".into(), request_id: None };
+        assert!(unreadable.may_pass_on_retry(), "a garbled answer may not be garbled again");
+        for refused in [problem(400), problem(403), status(404), problem(409), problem(422)] {
+            assert!(!refused.may_pass_on_retry(), "{refused:?}");
+        }
+        assert!(!ApiError::Request("no body".into()).may_pass_on_retry());
     }
 }

@@ -105,7 +105,8 @@ impl Drop for RecordingFetch {
 }
 
 /// Serves `pages` (URL path -> JSON body, for any method) from a stand-in `fetch`, recording
-/// every URL asked for; any other path is a 404. The real `fetch` is back when this is dropped.
+/// every URL asked for; any other path is a 404, or the status [`FakeFetch::failing`] gave it.
+/// The real `fetch` is back when this is dropped.
 pub struct FakeFetch {
     original: wasm_bindgen::JsValue,
 }
@@ -120,16 +121,24 @@ impl FakeFetch {
         }
         js_sys::Reflect::set(&window, &"__bwPages".into(), &table).unwrap();
         js_sys::Reflect::set(&window, &"__bwAsked".into(), &js_sys::Array::new()).unwrap();
+        js_sys::Reflect::set(&window, &"__bwFailing".into(), &js_sys::Object::new()).unwrap();
         let fake = js_sys::Function::new_with_args(
             "request",
             "const url = new URL(request.url); window.__bwAsked.push(request.url);
              const body = window.__bwPages[url.pathname + url.search];
              return Promise.resolve(body === undefined
-               ? new Response('{}', { status: 404 })
+               ? new Response('{}', { status: window.__bwFailing[url.pathname + url.search] || 404 })
                : new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } }));",
         );
         js_sys::Reflect::set(&window, &"fetch".into(), &fake).unwrap();
         FakeFetch { original }
+    }
+
+    /// Answers `path` (not served) with `status` instead of a 404.
+    pub fn failing(self, path: &str, status: u16) -> FakeFetch {
+        let failing = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__bwFailing".into()).unwrap();
+        js_sys::Reflect::set(&failing, &path.into(), &status.into()).unwrap();
+        self
     }
 
     pub fn asked(&self) -> Vec<String> {

@@ -126,7 +126,8 @@ pub fn incomplete_note(text: String) -> impl IntoView {
 
 /// An error: a problem's title, detail, type and instance id (which support asks for), or a
 /// translated sentence for other failures with the request's id, with a retry button when the
-/// caller gives one. A decoder's or the browser's words show only in CRM mode, behind
+/// caller gives one and a retry may help ([`ApiError::may_pass_on_retry`]: not for a refusal
+/// such as 403 or 404). A decoder's or the browser's words show only in CRM mode, behind
 /// "Details".
 ///
 /// - `error`: what failed.
@@ -139,6 +140,7 @@ pub fn ErrorView(
     #[prop(optional)] hide_fields: bool,
 ) -> impl IntoView {
     let t = use_i18n().texts();
+    let retry = retry.filter(|_| error.may_pass_on_retry());
     let Described { title, detail, raw, id: instance, problem_type } = describe(t, &error);
     let fields = error.problem().filter(|_| !hide_fields).map(|p| p.problems.clone()).unwrap_or_default();
     view! {

@@ -271,7 +271,7 @@ impl RowContext<'_> {
                     }
                     SlotState::Failed(error) => {
                         let Described { title, detail, raw, id: instance, .. } = describe(t, error);
-                        let retry = self.on_retry;
+                        let retry = self.on_retry.filter(|_| error.may_pass_on_retry());
                         view! {
                             <span class="bw-error-inline" role="alert">
                                 {t.group_failed}" "<strong>{title}</strong>
