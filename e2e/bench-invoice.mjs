@@ -3,7 +3,7 @@
 // one as the one-element host page (/embed/demo/invoice.html). Prints medians of RUNS cold loads.
 //   node e2e/bench-invoice.mjs [runs]        (scripts/bench.sh builds everything first)
 import { startServices, launchBrowser, BASE } from './harness.mjs';
-import { instrument, median } from './paint-probe.mjs';
+import { instrument, median, signal } from './paint-probe.mjs';
 
 const RUNS = Number(process.argv[2] || 5);
 const CASES = [
@@ -16,7 +16,6 @@ const CASES = [
 const TARGET_SORT_FILTER = 150;
 const TARGET_DOM_ROWS = 200;
 
-const signal = (page, text) => page.waitForEvent('console', { predicate: (m) => m.text() === text, timeout: 120000 });
 
 /** Milliseconds from an action in the page to the next painted frame after it. */
 async function timed(page, action, arg) {
@@ -44,8 +43,8 @@ try {
       await page.addInitScript(instrument);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
-      const settled = signal(page, 'bench:settled');
-      await Promise.all([signal(page, 'bench:first-line'), page.goto(urlOf(c))]);
+      const settled = signal(page, 'bench:settled', 120000);
+      await Promise.all([signal(page, 'bench:first-line', 120000), page.goto(urlOf(c))]);
       await settled;
       const firstLine = await page.evaluate(() => window.__bench.firstLinePainted);
       const firstPage = await page.evaluate(() => Math.min(...performance.getEntriesByType('resource')
@@ -60,7 +59,7 @@ try {
       // The same page again in the same browser profile: bundle from the HTTP cache, wasm from V8's code cache.
       const again = await context.newPage();
       await again.addInitScript(instrument);
-      await Promise.all([signal(again, 'bench:first-line'), again.goto(urlOf(c))]);
+      await Promise.all([signal(again, 'bench:first-line', 120000), again.goto(urlOf(c))]);
       const warm = await again.evaluate(() => window.__bench.firstLinePainted);
       samples.push({ firstLine, warm, afterData: firstLine - firstPage, sort, filter, clear, domRows, jsHeap, wasmMemory });
       await context.close();
