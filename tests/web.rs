@@ -1380,3 +1380,98 @@ async fn an_invoice_list_reports_its_count_loaded_and_the_invoice_opened() {
     );
     assert_eq!(opened_by_caller.get_untracked().as_deref(), Some("603011"), "and the caller opens it");
 }
+
+/// Mounts an invoice view of invoice 603012 as `payex-billing.js` does, handing it early
+/// requests: `(url, status, body)` each; returns the container and the view.
+fn mount_with_early_requests(early: &[(&str, u16, &str)]) -> (HtmlElement, billing_widget::embed::MountedView) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let respond = js_sys::Function::new_with_args(
+        "body, status",
+        "return Promise.resolve(new Response(body, { status, headers: { 'content-type': 'application/json' } }));",
+    );
+    let requests = js_sys::Array::new();
+    for (url, status, body) in early {
+        let answer = respond.call2(&wasm_bindgen::JsValue::NULL, &(*body).into(), &(*status).into()).unwrap();
+        let request = js_sys::Object::new();
+        js_sys::Reflect::set(&request, &"url".into(), &(*url).into()).unwrap();
+        js_sys::Reflect::set(&request, &"answer".into(), &answer).unwrap();
+        requests.push(&request);
+    }
+    let options = js_sys::Object::new();
+    for (key, value) in [("ownerNo", "100200"), ("invoiceNo", "603012"), ("locale", "en-GB")] {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).unwrap();
+    }
+    js_sys::Reflect::set(&options, &"early".into(), &requests).unwrap();
+    let view = billing_widget::embed::mount_view("invoice", container.clone(), options.into())
+        .unwrap_or_else(|_| panic!("mountView"));
+    (container, view)
+}
+
+/// How many times the page's fetch was asked for a URL ending in `end`.
+fn asked_for(fake: &FakeFetch, end: &str) -> usize {
+    fake.asked().iter().filter(|url| url.ends_with(end)).count()
+}
+
+#[wasm_bindgen_test]
+async fn an_element_shows_the_invoice_its_script_asked_for_early_without_asking_again() {
+    let path = billing_contract::paths::invoice("100200", "603012");
+    let lines_path = format!("{path}/recurring-products");
+    let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{lines_path}"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    // The page's fetch knows neither: only the early answers have them.
+    let fake = FakeFetch::serve(&[]);
+    let (container, view) = mount_with_early_requests(&[(&path, 200, &invoice), (&lines_path, 200, &lines)]);
+    wait_until("the early invoice shows with its line", || count(&container, "tr.bw-line") == 1).await;
+    assert_eq!(texts(&container, ".bw-invoice-header h2"), ["Invoice 603012"]);
+    assert!(fake.asked().is_empty(), "{:?}", fake.asked());
+    drop(view);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_early_request_for_another_url_is_not_taken() {
+    let path = billing_contract::paths::invoice("100200", "603012");
+    let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{path}/lines"}}"#);
+    let other = r#"{"invoiceNo": "999999"}"#;
+    let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let fake = FakeFetch::serve(&[(&path, &invoice), (&format!("{path}/lines"), &lines)]);
+    // The script guessed the charges' path; this invoice has them elsewhere.
+    let (container, view) = mount_with_early_requests(&[
+        ("/billing/invoice/v1/100200/invoices/999999", 200, other),
+        (&format!("{path}/recurring-products"), 200, r#"{"items": []}"#),
+    ]);
+    wait_until("the invoice asked for shows with its line", || count(&container, "tr.bw-line") == 1).await;
+    assert_eq!(texts(&container, ".bw-invoice-header h2"), ["Invoice 603012"]);
+    assert_eq!((asked_for(&fake, "/invoices/603012"), asked_for(&fake, "/lines")), (1, 1), "{:?}", fake.asked());
+    drop(view);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_retry_after_a_failed_early_request_asks_again_for_everything() {
+    let path = billing_contract::paths::invoice("100200", "603012");
+    let lines_path = format!("{path}/recurring-products");
+    let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{lines_path}"}}"#);
+    let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let fake = FakeFetch::serve(&[(&path, &invoice), (&lines_path, &lines)]);
+    // The early charges were never taken (the invoice failed): by the retry they may be stale.
+    let stale = format!(r#"{{"items": [{LINE_JSON}, {LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let (container, view) =
+        mount_with_early_requests(&[(&path, 503, r#"{"title": "Busy"}"#), (&lines_path, 200, &stale)]);
+    wait_until("the early request's failure shows", || count(&container, ".bw-error button") == 1).await;
+    assert!(fake.asked().is_empty(), "nothing asked yet: {:?}", fake.asked());
+    click(&container, ".bw-error button");
+    wait_until("the retried invoice shows", || count(&container, "tr.bw-line") > 0).await;
+    settle().await;
+    assert_eq!(count(&container, "tr.bw-line"), 1, "the charges as the retry found them");
+    assert_eq!(
+        (asked_for(&fake, "/invoices/603012"), asked_for(&fake, "/recurring-products")),
+        (1, 1),
+        "{:?}",
+        fake.asked()
+    );
+    drop(view);
+    container.remove();
+}

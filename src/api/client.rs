@@ -133,6 +133,14 @@ impl ApiClient {
         request.map(Some).map_err(|e| e.to_string())
     }
 
+    /// Drops the answers of requests sent early for this client's view that it has not taken
+    /// (see [`super::EarlyRequest`]): what loads from now on is asked for afresh.
+    pub fn forget_early(&self) {
+        if let Some(scope) = self.scope {
+            scope.forget_early();
+        }
+    }
+
     /// The full URL of an API path or link, or why it is not followed.
     pub fn url(&self, path: &str) -> Result<String, LinkRefused> {
         let path = resolve(&self.base, path)?;
@@ -176,11 +184,18 @@ impl ApiClient {
         decode: fn(&str) -> serde_json::Result<T>,
     ) -> impl Future<Output = Result<T, ApiError>> + 'static {
         let sent = match self.url(path) {
-            Ok(url) => match self.request(Method::GET, &url, None) {
-                Ok(Some(request)) => Ok((url, fetch(request))),
-                Ok(None) => Err(removed()),
-                Err(reason) => Err(ApiError::Request(reason)),
-            },
+            Ok(url) => {
+                // The answer to a request the element's script already sent for it, else a new one.
+                let fetched = match self.scope.and_then(|scope| scope.take_early(&url)) {
+                    Some(answer) => Ok(Ok(answer.into())),
+                    None => match self.request(Method::GET, &url, None) {
+                        Ok(Some(request)) => Ok(call_fetch(&request.into())),
+                        Ok(None) => Err(removed()),
+                        Err(reason) => Err(ApiError::Request(reason)),
+                    },
+                };
+                fetched.map(|fetched| (url, answer_of(fetched)))
+            }
             Err(refused) => Err(ApiError::LinkRefused(refused)),
         };
         async move {
@@ -279,8 +294,13 @@ extern "C" {
 /// or answers with something other than a `Response`, both of which a host page that replaces
 /// `window.fetch` can do: here any throw, rejection or answer becomes a network error.
 fn fetch(request: Request) -> impl Future<Output = Result<Response, ApiError>> + 'static {
+    answer_of(call_fetch(&request.into()))
+}
+
+/// The response `fetch` returned (or threw), once it arrives.
+fn answer_of(fetched: Result<JsValue, JsValue>) -> impl Future<Output = Result<Response, ApiError>> + 'static {
     // `Promise.resolve`: whatever a replaced `fetch` returns can be awaited.
-    let answer = call_fetch(&request.into()).map(|answer| JsFuture::from(js_sys::Promise::resolve(&answer)));
+    let answer = fetched.map(|answer| JsFuture::from(js_sys::Promise::resolve(&answer)));
     async move {
         let answer = answer.map_err(|e| ApiError::Network(reason(&e)))?.await;
         answer

@@ -1,6 +1,6 @@
 //! A client scope: the requests of one embedded view, which can all be aborted at once when
-//! the view is removed, and the session token they carry, which the host may renew while the
-//! view lives.
+//! the view is removed, the session token they carry, which the host may renew while the
+//! view lives, and the view's first requests when the element's script sent them early.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -13,6 +13,18 @@ thread_local! {
 struct ScopeState {
     controller: Option<web_sys::AbortController>,
     session: Option<String>,
+    early: Vec<EarlyRequest>,
+}
+
+/// A `GET` sent for a view before the view existed: `payex-billing.js` sends an invoice
+/// view's first requests while the wasm is still loading, and the view takes their answers
+/// instead of asking again.
+#[derive(Clone, Debug)]
+pub struct EarlyRequest {
+    /// The URL it asked for, as [`super::ApiClient::url`] writes it.
+    pub url: String,
+    /// Its answer to come (what `fetch` returned).
+    pub answer: js_sys::Promise,
 }
 
 /// A handle on a scope; cheap to copy into every clone of a client.
@@ -28,7 +40,7 @@ impl ClientScope {
             id
         });
         let controller = web_sys::AbortController::new().ok();
-        SCOPES.with(|s| s.borrow_mut().insert(id, ScopeState { controller, session: None }));
+        SCOPES.with(|s| s.borrow_mut().insert(id, ScopeState { controller, session: None, early: Vec::new() }));
         ClientScope(id)
     }
 
@@ -48,6 +60,36 @@ impl ClientScope {
         SCOPES.with(|s| {
             if let Some(state) = s.borrow_mut().get_mut(&self.0) {
                 state.session = token;
+            }
+        });
+    }
+
+    /// Hands the scope requests already sent for it (see [`EarlyRequest`]): a `GET` of the
+    /// same URL takes the answer instead of asking again, once.
+    pub fn set_early(self, early: Vec<EarlyRequest>) {
+        SCOPES.with(|s| {
+            if let Some(state) = s.borrow_mut().get_mut(&self.0) {
+                state.early = early;
+            }
+        });
+    }
+
+    /// The answer of the early request for `url`, if there is one not taken yet.
+    pub(crate) fn take_early(self, url: &str) -> Option<js_sys::Promise> {
+        SCOPES.with(|s| {
+            let mut scopes = s.borrow_mut();
+            let early = &mut scopes.get_mut(&self.0)?.early;
+            let at = early.iter().position(|e| e.url == url)?;
+            Some(early.swap_remove(at).answer)
+        })
+    }
+
+    /// Drops the early requests not taken: they answered the view's first load, and a later
+    /// load (a reload, another invoice) asks afresh.
+    pub(crate) fn forget_early(self) {
+        SCOPES.with(|s| {
+            if let Some(state) = s.borrow_mut().get_mut(&self.0) {
+                state.early.clear();
             }
         });
     }

@@ -16,7 +16,7 @@
 //! view.unmount();
 //! ```
 
-use crate::api::{ApiClient, ClientScope};
+use crate::api::{ApiClient, ClientScope, EarlyRequest};
 use crate::format::i18n::{fill, language_of};
 use crate::format::texts;
 use crate::model::VatRates;
@@ -178,6 +178,7 @@ pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue)
     let registration = super::panic::register(&container, name, &initial.locale);
     let scope = ClientScope::new();
     scope.set_session(Some(initial.session_token.expose()));
+    scope.set_early(early_requests(&options));
     let live: Rc<Cell<Option<Live>>> = Rc::new(Cell::new(None));
     let out = live.clone();
     // Reports go out from the container: inside the element's shadow root, so the host sees the
@@ -193,6 +194,22 @@ pub fn mount_view(kind: &str, container: web_sys::HtmlElement, options: JsValue)
     });
     // Unmounting drops the view, then the registration: a panic after that leaves the container alone.
     Ok(MountedView { view: Some(Box::new(view)), registration: Some(registration), live, scope })
+}
+
+/// `options.early`: `[{ url, answer }]`, the view's first requests if `payex-billing.js` sent
+/// them while the wasm loaded (see [`EarlyRequest`]); anything else in it is ignored.
+fn early_requests(options: &JsValue) -> Vec<EarlyRequest> {
+    let field = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &JsValue::from_str(key)).ok();
+    let Some(list) = field(options, "early").and_then(|e| e.dyn_into::<js_sys::Array>().ok()) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|early| {
+            let url = field(&early, "url")?.as_string()?;
+            let answer = field(&early, "answer")?.dyn_into::<js_sys::Promise>().ok()?;
+            Some(EarlyRequest { url, answer })
+        })
+        .collect()
 }
 
 #[wasm_bindgen]

@@ -180,9 +180,13 @@ impl Loader {
         self.state.try_with_value(|s| s.is_current(generation)).unwrap_or(false)
     }
 
-    /// Loads `link` from scratch; its request goes out now.
+    /// Loads `link` from scratch; its request goes out now. Only the first load may take the
+    /// answers the element's script asked for early.
     fn start(&self, link: Link) {
         if let Some(generation) = self.next_generation() {
+            if generation > 1 {
+                self.client.forget_early();
+            }
             spawn_local(self.clone().load(link, generation));
         }
     }
