@@ -251,18 +251,20 @@ test('the hashed bundle loads under its own names, cached for a year, sent preco
   assertEqual(await page.evaluate(() => window.cspViolations), [], 'the strict policy is enough');
 });
 
-test('an invoice element asks for its invoice while the wasm still loads, and only once', async (page) => {
-  const invoiceRequests = [];
+test('an invoice element asks for its invoice and its charges while the wasm still loads, each once', async (page) => {
+  const invoice = `/billing/invoice/v1/${OWNER}/invoices/604001`;
+  const asked = [];
   let heldWasm = true;
   page.on('request', (r) => {
-    if (new URL(r.url()).pathname === `/billing/invoice/v1/${OWNER}/invoices/604001`) {
-      invoiceRequests.push({ whileWasmHeld: heldWasm, accept: r.headers().accept });
+    const { pathname } = new URL(r.url());
+    if (pathname === invoice || pathname === `${invoice}/recurring-products`) {
+      asked.push({ path: pathname.slice(invoice.length) || '/', whileWasmHeld: heldWasm, accept: r.headers().accept });
     }
   });
-  // The wasm is held back until the invoice has been asked for (or 10 s have passed): only the
+  // The wasm is held back until both have been asked for (or 10 s have passed): only the
   // element's script can have asked, ahead of the view.
   await page.route('**/billing-widget_bg.wasm', async (route) => {
-    for (let i = 0; i < 500 && !invoiceRequests.length; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && asked.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     heldWasm = false;
     await route.continue();
   });
@@ -270,5 +272,8 @@ test('an invoice element asks for its invoice while the wasm still loads, and on
   const [loaded] = await seen(page, 'payex-loaded');
   assertEqual(loaded.detail.invoiceNo, '604001', 'the invoice loaded');
   assert((await texts(page, 'payex-invoice >> tr.bw-line')).length > 0, 'its lines show');
-  assertEqual(invoiceRequests, [{ whileWasmHeld: true, accept: 'application/json' }], 'asked once, before the view existed');
+  assertEqual(asked.sort((a, b) => a.path.localeCompare(b.path)), [
+    { path: '/', whileWasmHeld: true, accept: 'application/json' },
+    { path: '/recurring-products', whileWasmHeld: true, accept: 'application/json' },
+  ], 'each asked once, before the view existed');
 });

@@ -128,9 +128,12 @@ async function startPair(sandboxArgs = [], proxyArgs = null, proxyEnv = {}) {
   return services;
 }
 
-/** Starts the sandbox and the proxy (serving dist/) on free loopback ports. */
+/** Starts the sandbox and the proxy (serving dist/) on free loopback ports. The benchmarks
+ * can give the sandbox an upstream's latency: `BENCH_UPSTREAM_MS=80` delays every API answer by
+ * 80 ms (the sandbox's `--fault slow:80`). */
 export async function startServices() {
-  const services = await startPair();
+  const latency = process.env.BENCH_UPSTREAM_MS;
+  const services = await startPair(latency ? ['--fault', `slow:${Number(latency)}`] : undefined);
   BASE = services.base;
   return services;
 }

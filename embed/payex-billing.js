@@ -48,16 +48,18 @@ const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
 const SENDABLE = /^[\x20-\x7e]*$/;
 
 /**
- * An invoice view's first request, sent now while the wasm loads: `GET /invoices/{invoiceNo}`
- * as PayEx documents it. Returns `{ key, requests: [{ url, answer }], controller }`, or null
- * for another view or numbers this module would have to encode.
+ * An invoice view's first requests, sent now while the wasm loads: the invoice and its
+ * customer-level charges (`GET /invoices/{invoiceNo}` and `.../recurring-products`, as PayEx
+ * documents them), so that their round trips to PayEx overlap the download instead of following
+ * it. Returns `{ key, requests: [{ url, answer }], controller }`, or null for another view or
+ * numbers this module would have to encode.
  *
- * The view takes the answer instead of asking again only when it asks for the same URL
+ * The view takes an answer instead of asking again only when it asks for the same URL
  * (`ClientScope::take_early`), and only in its first load; else it asks itself. So a path
- * written differently here than in `billing_contract::paths::invoice` costs a request, never a
- * wrong answer, and the session header only goes to a URL built from the element's own
- * attributes. (Sending the invoice's customer-level charges early as well was measured no
- * faster, B/A 1.02 in `e2e/bench-ab.mjs`; it competes with the wasm's download.)
+ * written differently here than in `billing_contract::paths`, or an invoice whose charges are
+ * elsewhere (or absent), costs one request, never a wrong answer; and the session header only
+ * goes to these two URLs, built from the element's own attributes, never to a link from a
+ * response.
  */
 function sendEarly(kind, options) {
   const text = (value) => (typeof value === 'string' ? value.trim() : '');
@@ -67,16 +69,20 @@ function sendEarly(kind, options) {
   const headers = { Accept: 'application/json' };
   if (token) headers['x-billing-session'] = token;
   const controller = new AbortController();
-  let answer;
-  try {
-    // `Promise.resolve`: a host's replacement `fetch` may return anything, or throw.
-    answer = Promise.resolve(fetch(url, { headers, signal: controller.signal }));
-  } catch {
-    return null;
+  const requests = [];
+  for (const each of [url, `${url}/recurring-products`]) {
+    let answer;
+    try {
+      // `Promise.resolve`: a host's replacement `fetch` may return anything, or throw.
+      answer = Promise.resolve(fetch(each, { headers, signal: controller.signal }));
+    } catch {
+      break;
+    }
+    // Handled here too: an early request aborted or never taken is no page error.
+    answer.catch(() => {});
+    requests.push({ url: each, answer });
   }
-  // Handled here too: an early request aborted or never taken is no page error.
-  answer.catch(() => {});
-  return { key: earlyKey(kind, options), requests: [{ url, answer }], controller };
+  return requests.length ? { key: earlyKey(kind, options), requests, controller } : null;
 }
 
 /** What an early request depends on: the view and every option. */
