@@ -4,6 +4,7 @@
 //   node e2e/bench-ab.mjs <dist A> <dist B> [runs] [page]
 // e.g. node e2e/bench-ab.mjs /tmp/dist-before dist 21
 // Each dist is a build's dist/ (with embed/); page defaults to the one-element invoice page.
+// BENCH_UPSTREAM_MS=80 delays every API answer by 80 ms (an upstream across the internet).
 import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,6 @@ try {
   rmSync(both, { recursive: true, force: true });
 }
 const [a, b] = [median(times.a), median(times.b)];
-console.log(`first line painted, median of ${RUNS} cold loads each, alternating (${PAGE}):`);
+console.log(`first line painted, median of ${RUNS} cold loads each, alternating (${PAGE}, API answers ${process.env.BENCH_UPSTREAM_MS || 0} ms late):`);
 console.log(`  A ${distA}: ${a.toFixed(0)} ms`);
 console.log(`  B ${distB}: ${b.toFixed(0)} ms  (B/A ${(b / a).toFixed(2)})`);

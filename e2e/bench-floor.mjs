@@ -8,7 +8,8 @@
 //     requests the contract puts before the first line (without decoding them);
 //   - the widget's element page (/embed/demo/invoice.html?invoice=604001) from dist/.
 // Usage: node e2e/bench-floor.mjs [runs]   (after scripts/build-bundle.sh and the services'
-// build, as scripts/bench.sh does)
+// build, as scripts/bench.sh does). BENCH_UPSTREAM_MS=80 delays every API answer by 80 ms, as an
+// upstream across the internet would (on loopback the sandbox answers in under a millisecond).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +71,7 @@ try {
   rmSync(served, { recursive: true, force: true });
 }
 const widget = median(times['the widget (<payex-invoice>)']);
-console.log(`first line painted, median of ${RUNS} alternating cold loads each:`);
+console.log(`first line painted, median of ${RUNS} alternating cold loads each, API answers ${process.env.BENCH_UPSTREAM_MS || 0} ms late:`);
 for (const [name, xs] of Object.entries(times)) {
   const m = median(xs);
   console.log(`  ${name.padEnd(40)} ${m.toFixed(0).padStart(4)} ms   (widget / this: ${(widget / m).toFixed(2)})`);
