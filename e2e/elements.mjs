@@ -277,3 +277,22 @@ test('an invoice element asks for its invoice and its charges while the wasm sti
     { path: '/recurring-products', whileWasmHeld: true, accept: 'application/json' },
   ], 'each asked once, before the view existed');
 });
+
+test('a session token set right after the element is appended travels with the early requests', async (page) => {
+  const invoice = `/billing/invoice/v1/${OWNER}/invoices/603012`;
+  const sessions = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith(invoice)) sessions.push(r.headers()['x-billing-session'] || 'none');
+  });
+  await page.goto(BASE + '/embed/demo/invoice.html?invoice=604001');
+  await seen(page, 'payex-loaded');
+  await page.evaluate((no) => {
+    const element = document.createElement('payex-invoice');
+    for (const [k, v] of Object.entries({ 'owner-no': '100200', 'invoice-no': no, locale: 'en-GB', id: 'second' })) element.setAttribute(k, v);
+    document.querySelector('main, body').append(element);
+    element.sessionToken = 'set-after-append';
+  }, '603012');
+  await page.waitForSelector('#second .bw-invoice-header');
+  assert(sessions.length >= 2, `the invoice and its charges were asked for (${sessions.length})`);
+  assertEqual([...new Set(sessions)], ['set-after-append'], 'every request carried the token, none went without');
+});

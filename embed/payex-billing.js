@@ -102,14 +102,21 @@ async function render(element, kind, options) {
     container.className = 'bw-root';
     container.setAttribute('part', 'root');
     root.replaceChildren(link, container);
-    entry = { container, view: null, options: null, token: {}, early: null };
+    entry = { container, view: null, options: null, token: {}, early: null, earlyQueued: false };
     views.set(element, entry);
   }
   const token = (entry.token = {});
   entry.options = { ...options, locale: localeOf(element, options) };
-  if (!entry.view && entry.early?.key !== earlyKey(kind, entry.options)) {
-    entry.early?.controller.abort();
-    entry.early = sendEarly(kind, entry.options);
+  if (!entry.view && !entry.earlyQueued) {
+    // A microtask later, so that a host setting the session token right after appending the
+    // element (in the same script) sends it with the first requests.
+    entry.earlyQueued = true;
+    queueMicrotask(() => {
+      entry.earlyQueued = false;
+      if (entry.view || views.get(element) !== entry || entry.early?.key === earlyKey(kind, entry.options)) return;
+      entry.early?.controller.abort();
+      entry.early = sendEarly(kind, entry.options);
+    });
   }
   const { mountView } = await started;
   // Removed or re-rendered while the module was starting: the newer call wins.
