@@ -42,6 +42,9 @@ function localeOf(element, options) {
 
 const views = new WeakMap();
 
+/** The paths of an invoice view's first requests, as `billing_contract::paths::invoice` and
+ * `invoice_charges` write them (a native test, `early_paths_are_the_contracts`, checks that). */
+const EARLY_PATHS = ['/billing/invoice/v1/OWNER/invoices/INVOICE', '/billing/invoice/v1/OWNER/invoices/INVOICE/recurring-products'];
 /** Characters that read the same percent-encoded or not (RFC 3986's unreserved). */
 const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
 /** A session token `fetch` can send as a header value. */
@@ -55,22 +58,22 @@ const SENDABLE = /^[\x20-\x7e]*$/;
  * numbers this module would have to encode.
  *
  * The view takes an answer instead of asking again only when it asks for the same URL
- * (`ClientScope::take_early`), and only in its first load; else it asks itself. So a path
- * written differently here than in `billing_contract::paths`, or an invoice whose charges are
- * elsewhere (or absent), costs one request, never a wrong answer; and the session header only
- * goes to these two URLs, built from the element's own attributes, never to a link from a
- * response.
+ * (`ClientScope::take_early`), and only in its first load; else it asks itself. So an invoice
+ * whose charges are elsewhere (or absent) costs one request, never a wrong answer; and the
+ * session header only goes to these two URLs, built from the element's own attributes, never to
+ * a link from a response.
  */
 function sendEarly(kind, options) {
   const text = (value) => (typeof value === 'string' ? value.trim() : '');
   const [owner, invoice, token] = [text(options.ownerNo), text(options.invoiceNo), text(options.sessionToken)];
   if (kind !== 'invoice' || !UNRESERVED.test(owner) || !UNRESERVED.test(invoice) || !SENDABLE.test(token)) return null;
-  const url = `${text(options.apiBase).replace(/\/+$/, '')}/billing/invoice/v1/${owner}/invoices/${invoice}`;
+  const base = text(options.apiBase).replace(/\/+$/, '');
   const headers = { Accept: 'application/json' };
   if (token) headers['x-billing-session'] = token;
   const controller = new AbortController();
   const requests = [];
-  for (const each of [url, `${url}/recurring-products`]) {
+  for (const path of EARLY_PATHS) {
+    const each = base + path.replace(/OWNER|INVOICE/g, (name) => (name === 'OWNER' ? owner : invoice));
     let answer;
     try {
       // `Promise.resolve`: a host's replacement `fetch` may return anything, or throw.

@@ -1417,7 +1417,7 @@ fn asked_for(fake: &FakeFetch, end: &str) -> usize {
 #[wasm_bindgen_test]
 async fn an_element_shows_the_invoice_its_script_asked_for_early_without_asking_again() {
     let path = billing_contract::paths::invoice("100200", "603012");
-    let lines_path = format!("{path}/recurring-products");
+    let lines_path = billing_contract::paths::invoice_charges("100200", "603012");
     let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{lines_path}"}}"#);
     let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
     // The page's fetch knows neither: only the early answers have them.
@@ -1452,7 +1452,7 @@ async fn an_early_request_for_another_url_is_not_taken() {
 #[wasm_bindgen_test]
 async fn a_retry_after_a_failed_early_request_asks_again_for_everything() {
     let path = billing_contract::paths::invoice("100200", "603012");
-    let lines_path = format!("{path}/recurring-products");
+    let lines_path = billing_contract::paths::invoice_charges("100200", "603012");
     let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{lines_path}"}}"#);
     let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
     let fake = FakeFetch::serve(&[(&path, &invoice), (&lines_path, &lines)]);

@@ -30,6 +30,13 @@ pub fn invoice(owner_no: &str, invoice_no: &str) -> String {
     format!("{INVOICE_API}/{}/invoices/{}", encode_segment(owner_no), encode_segment(invoice_no))
 }
 
+/// `GET` path of an invoice's customer-level charges \[doc\]. Views follow the invoice's
+/// `recurringProducts` link; this documented path lets the request for them leave before the
+/// invoice has answered (an invoice that links elsewhere costs that request, nothing more).
+pub fn invoice_charges(owner_no: &str, invoice_no: &str) -> String {
+    format!("{}/recurring-products", invoice(owner_no, invoice_no))
+}
+
 /// `GET` path of a customer's invoices, newest first [assumed query parameter].
 pub fn invoices_of_customer(owner_no: &str, customer_no: &str) -> String {
     format!("{INVOICE_API}/{}/invoices?{CUSTOMER_NO_PARAM}={}", encode_segment(owner_no), encode_segment(customer_no))
@@ -42,5 +49,9 @@ mod tests {
         assert_eq!(super::customer("xxx", "AB/1 & 2"), "/billing/customer/v1/xxx/customers/AB%2F1%20%26%202");
         assert_eq!(super::invoices_of_customer("xxx", "A&B"), "/billing/invoice/v1/xxx/invoices?customerNo=A%26B");
         assert_eq!(super::invoice("xxx", "603010"), "/billing/invoice/v1/xxx/invoices/603010");
+        assert_eq!(
+            super::invoice_charges("xxx", "603010"),
+            "/billing/invoice/v1/xxx/invoices/603010/recurring-products"
+        );
     }
 }

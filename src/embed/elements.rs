@@ -342,6 +342,16 @@ mod tests {
     }
 
     #[test]
+    fn early_paths_are_the_contracts() {
+        // payex-billing.js sends an invoice view's first requests before the wasm has loaded,
+        // from its own copy of these paths: a copy that drifted would cost requests.
+        let script = include_str!("../../embed/payex-billing.js");
+        let paths =
+            format!("['{}', '{}']", paths::invoice("OWNER", "INVOICE"), paths::invoice_charges("OWNER", "INVOICE"));
+        assert!(script.contains(&format!("const EARLY_PATHS = {paths};")), "payex-billing.js should list {paths}");
+    }
+
+    #[test]
     fn the_vat_rates_come_from_the_attributes_or_the_locale() {
         let options = |vat_rates: &str, country: &str, locale: &str| ElementOptions {
             vat_rates: vat_rates.into(),
