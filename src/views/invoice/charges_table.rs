@@ -438,38 +438,25 @@ struct Charge {
 
 /// A charge's row: `description`, then its tags, in the description cell; `cells` are product,
 /// period, quantity, unit price, amount, VAT rate, VAT and total.
-///
-/// Built with Leptos's typed element builders rather than `view!`: the crate compiles with
-/// `erase_components`, which turns every `view!` element's attributes and children into boxed,
-/// type-erased lists with a marker node each. That keeps the bundle small everywhere else, but
-/// this row is rendered once per line, dozens of times in the first frame.
 fn charge_row(t: &'static Texts, row: Charge, description: AnyView, cells: [String; 8]) -> AnyView {
-    use leptos::html::{span, td, tr};
     let [product, period, quantity, price, amount, rate, vat, total] = cells;
     let Charge { class, credit, proration, title, row_index } = row;
-    let cell = |class: &'static str, label: &'static str, text: String| {
-        td().class(class).attr("data-label", label).child(text)
-    };
-    let tags = (
-        credit.then(|| (" ", span().class("bw-tag").child(t.credit))),
-        proration.then(|| (" ", span().class("bw-tag bw-tag-muted").child(t.proration))),
-    );
-    tr().class(class)
-        .class(("bw-credit", credit))
-        .attr("aria-rowindex", row_index)
-        .child((
-            cell("bw-product", t.col_product, product),
-            td().class("bw-description")
-                .attr("data-label", t.col_description)
-                .attr("title", title)
-                .child((description, tags)),
-            cell("bw-period", t.col_period, period),
-            cell("bw-num", t.col_quantity, quantity),
-            cell("bw-num", t.col_unit_price, price),
-            cell("bw-num", t.col_amount_excl, amount),
-            cell("bw-num", t.col_vat_rate, rate),
-            cell("bw-num", t.col_vat, vat),
-            cell("bw-num", t.col_amount_incl, total),
-        ))
-        .into_any()
+    view! {
+        <tr class=class class:bw-credit=credit aria-rowindex=row_index>
+            <td class="bw-product" data-label=t.col_product>{product}</td>
+            <td class="bw-description" data-label=t.col_description title=title>
+                {description}
+                {credit.then(|| view! { " "<span class="bw-tag">{t.credit}</span> })}
+                {proration.then(|| view! { " "<span class="bw-tag bw-tag-muted">{t.proration}</span> })}
+            </td>
+            <td class="bw-period" data-label=t.col_period>{period}</td>
+            <td class="bw-num" data-label=t.col_quantity>{quantity}</td>
+            <td class="bw-num" data-label=t.col_unit_price>{price}</td>
+            <td class="bw-num" data-label=t.col_amount_excl>{amount}</td>
+            <td class="bw-num" data-label=t.col_vat_rate>{rate}</td>
+            <td class="bw-num" data-label=t.col_vat>{vat}</td>
+            <td class="bw-num" data-label=t.col_amount_incl>{total}</td>
+        </tr>
+    }
+    .into_any()
 }
