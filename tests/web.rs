@@ -1409,6 +1409,24 @@ fn mount_with_early_requests(early: &[(&str, u16, &str)]) -> (HtmlElement, billi
     (container, view)
 }
 
+/// Invoice 603012 at its documented paths, with one line at customer level.
+struct Invoice603012 {
+    path: String,
+    lines_path: String,
+    invoice: String,
+    lines: String,
+}
+
+impl Invoice603012 {
+    fn new() -> Invoice603012 {
+        let path = billing_contract::paths::invoice("100200", "603012");
+        let lines_path = billing_contract::paths::invoice_charges("100200", "603012");
+        let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{lines_path}"}}"#);
+        let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+        Invoice603012 { path, lines_path, invoice, lines }
+    }
+}
+
 /// How many times the page's fetch was asked for a URL ending in `end`.
 fn asked_for(fake: &FakeFetch, end: &str) -> usize {
     fake.asked().iter().filter(|url| url.ends_with(end)).count()
@@ -1416,10 +1434,7 @@ fn asked_for(fake: &FakeFetch, end: &str) -> usize {
 
 #[wasm_bindgen_test]
 async fn an_element_shows_the_invoice_its_script_asked_for_early_without_asking_again() {
-    let path = billing_contract::paths::invoice("100200", "603012");
-    let lines_path = billing_contract::paths::invoice_charges("100200", "603012");
-    let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{lines_path}"}}"#);
-    let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let Invoice603012 { path, lines_path, invoice, lines } = Invoice603012::new();
     // The page's fetch knows neither: only the early answers have them.
     let fake = FakeFetch::serve(&[]);
     let (container, view) = mount_with_early_requests(&[(&path, 200, &invoice), (&lines_path, 200, &lines)]);
@@ -1451,10 +1466,7 @@ async fn an_early_request_for_another_url_is_not_taken() {
 
 #[wasm_bindgen_test]
 async fn a_retry_after_a_failed_early_request_asks_again_for_everything() {
-    let path = billing_contract::paths::invoice("100200", "603012");
-    let lines_path = billing_contract::paths::invoice_charges("100200", "603012");
-    let invoice = format!(r#"{{"invoiceNo": "603012", "recurringProducts": "{lines_path}"}}"#);
-    let lines = format!(r#"{{"items": [{LINE_JSON}], "navigation": {{"next": null}}}}"#);
+    let Invoice603012 { path, lines_path, invoice, lines } = Invoice603012::new();
     let fake = FakeFetch::serve(&[(&path, &invoice), (&lines_path, &lines)]);
     // The early charges were never taken (the invoice failed): by the retry they may be stale.
     let stale = format!(r#"{{"items": [{LINE_JSON}, {LINE_JSON}], "navigation": {{"next": null}}}}"#);
