@@ -1384,30 +1384,56 @@ async fn an_invoice_list_reports_its_count_loaded_and_the_invoice_opened() {
 /// Mounts an invoice view of invoice 603012 as `payex-billing.js` does, handing it early
 /// requests: `(url, status, body)` each; returns the container and the view.
 fn mount_with_early_requests(early: &[(&str, u16, &str)]) -> (HtmlElement, billing_widget::embed::MountedView) {
+    let answers: Vec<(&str, wasm_bindgen::JsValue)> =
+        early.iter().map(|(url, status, body)| (*url, answered(*status, body).into())).collect();
+    mount_with_early_answers(&answers)
+}
+
+/// A `fetch` answer already there: `status` with the JSON `body`.
+fn answered(status: u16, body: &str) -> js_sys::Promise {
+    let response = web_sys::Response::new_with_opt_str_and_init(Some(body), &response_init(status)).unwrap();
+    js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(response))
+}
+
+fn response_init(status: u16) -> web_sys::ResponseInit {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(status);
+    init
+}
+
+/// The options of the element showing invoice 603012, with `session` as its token.
+fn element_options(session: &str) -> js_sys::Object {
+    let options = js_sys::Object::new();
+    for (key, value) in [("ownerNo", "100200"), ("invoiceNo", "603012"), ("locale", "en-GB"), ("sessionToken", session)]
+    {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).unwrap();
+    }
+    options
+}
+
+/// Mounts as [`mount_with_early_requests`] does, with any promise as each early answer.
+fn mount_with_early_answers(
+    early: &[(&str, wasm_bindgen::JsValue)],
+) -> (HtmlElement, billing_widget::embed::MountedView) {
     let document = web_sys::window().unwrap().document().unwrap();
     let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();
-    let respond = js_sys::Function::new_with_args(
-        "body, status",
-        "return Promise.resolve(new Response(body, { status, headers: { 'content-type': 'application/json' } }));",
-    );
     let requests = js_sys::Array::new();
-    for (url, status, body) in early {
-        let answer = respond.call2(&wasm_bindgen::JsValue::NULL, &(*body).into(), &(*status).into()).unwrap();
+    for (url, answer) in early {
         let request = js_sys::Object::new();
         js_sys::Reflect::set(&request, &"url".into(), &(*url).into()).unwrap();
-        js_sys::Reflect::set(&request, &"answer".into(), &answer).unwrap();
+        js_sys::Reflect::set(&request, &"answer".into(), answer).unwrap();
         requests.push(&request);
     }
-    let options = js_sys::Object::new();
-    for (key, value) in [("ownerNo", "100200"), ("invoiceNo", "603012"), ("locale", "en-GB")] {
-        js_sys::Reflect::set(&options, &key.into(), &value.into()).unwrap();
-    }
+    let options = element_options("first");
     js_sys::Reflect::set(&options, &"early".into(), &requests).unwrap();
     let view = billing_widget::embed::mount_view("invoice", container.clone(), options.into())
         .unwrap_or_else(|_| panic!("mountView"));
     (container, view)
 }
+
+/// Charges that an early answer held and that must not show once stale.
+const STALE_CHARGES: &str = r#"{"items": [{"description": "Stale", "quantity": 1, "unitPrice": 100, "amount": 100, "vatRate": 25, "vatAmount": 25, "totalAmount": 125}], "navigation": {"next": null}}"#;
 
 /// Invoice 603012 at its documented paths, with one line at customer level.
 struct Invoice603012 {
@@ -1469,21 +1495,45 @@ async fn a_retry_after_a_failed_early_request_asks_again_for_everything() {
     let Invoice603012 { path, lines_path, invoice, lines } = Invoice603012::new();
     let fake = FakeFetch::serve(&[(&path, &invoice), (&lines_path, &lines)]);
     // The early charges were never taken (the invoice failed): by the retry they may be stale.
-    let stale = format!(r#"{{"items": [{LINE_JSON}, {LINE_JSON}], "navigation": {{"next": null}}}}"#);
     let (container, view) =
-        mount_with_early_requests(&[(&path, 503, r#"{"title": "Busy"}"#), (&lines_path, 200, &stale)]);
+        mount_with_early_requests(&[(&path, 503, r#"{"title": "Busy"}"#), (&lines_path, 200, STALE_CHARGES)]);
     wait_until("the early request's failure shows", || count(&container, ".bw-error button") == 1).await;
     assert!(fake.asked().is_empty(), "nothing asked yet: {:?}", fake.asked());
     click(&container, ".bw-error button");
     wait_until("the retried invoice shows", || count(&container, "tr.bw-line") > 0).await;
     settle().await;
-    assert_eq!(count(&container, "tr.bw-line"), 1, "the charges as the retry found them");
+    assert_eq!(texts(&container, "tr.bw-line .bw-description"), ["Mobil"], "the charges as the retry found them");
     assert_eq!(
         (asked_for(&fake, "/invoices/603012"), asked_for(&fake, "/recurring-products")),
         (1, 1),
         "{:?}",
         fake.asked()
     );
+    drop(view);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn new_options_before_the_first_load_is_done_drop_the_early_answers_not_yet_taken() {
+    let Invoice603012 { path, lines_path, invoice, lines } = Invoice603012::new();
+    let fake = FakeFetch::serve(&[(&lines_path, &lines)]);
+    // The invoice's early answer comes only when the test says; the charges' is already there,
+    // but was asked for with the session the host has since renewed.
+    let mut resolve_invoice = None;
+    let pending = js_sys::Promise::new(&mut |resolve, _| resolve_invoice = Some(resolve));
+    let (container, view) =
+        mount_with_early_answers(&[(&path, pending.into()), (&lines_path, answered(200, STALE_CHARGES).into())]);
+    view.update(element_options("renewed").into());
+    let response = web_sys::Response::new_with_opt_str_and_init(Some(&invoice), &response_init(200)).unwrap();
+    resolve_invoice.unwrap().call1(&wasm_bindgen::JsValue::NULL, &response).unwrap();
+    wait_until("the invoice shows with its charges", || count(&container, "tr.bw-line") > 0).await;
+    settle().await;
+    assert_eq!(
+        texts(&container, "tr.bw-line .bw-description"),
+        ["Mobil"],
+        "the charges asked for with the renewed session"
+    );
+    assert_eq!(asked_for(&fake, "/recurring-products"), 1, "{:?}", fake.asked());
     drop(view);
     container.remove();
 }

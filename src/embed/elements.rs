@@ -225,6 +225,10 @@ impl MountedView {
         }
         self.scope.set_session(Some(next.session_token.expose()));
         let renewed = live.options.with_untracked(|o| o.session_token != next.session_token);
+        // The early requests were sent with the options the view mounted with.
+        if live.options.with_untracked(|o| *o != next) {
+            self.scope.forget_early();
+        }
         live.options.try_update(|current| {
             if *current != next {
                 *current = next;
