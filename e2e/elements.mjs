@@ -251,31 +251,42 @@ test('the hashed bundle loads under its own names, cached for a year, sent preco
   assertEqual(await page.evaluate(() => window.cspViolations), [], 'the strict policy is enough');
 });
 
-test('an invoice element asks for its invoice and its charges while the wasm still loads, each once', async (page) => {
-  const invoice = `/billing/invoice/v1/${OWNER}/invoices/604001`;
+/** Loads `url` with the wasm held back until every request in `paths` (path and query) has been
+ * asked for, or 10 s have passed, and waits for `loads` views to load; returns each request asked
+ * for in `paths`, whether it went while the wasm was held, and its Accept header. Only the
+ * element's script can ask while the wasm is held, ahead of the view. */
+async function earlyRequests(page, url, paths, loads = 1) {
   const asked = [];
   let heldWasm = true;
   page.on('request', (r) => {
-    const { pathname } = new URL(r.url());
-    if (pathname === invoice || pathname === `${invoice}/recurring-products`) {
-      asked.push({ path: pathname.slice(invoice.length) || '/', whileWasmHeld: heldWasm, accept: r.headers().accept });
-    }
+    const { pathname, search } = new URL(r.url());
+    if (paths.includes(pathname + search)) asked.push({ path: pathname + search, whileWasmHeld: heldWasm, accept: r.headers().accept });
   });
-  // The wasm is held back until both have been asked for (or 10 s have passed): only the
-  // element's script can have asked, ahead of the view.
   await page.route('**/billing-widget_bg.wasm', async (route) => {
-    for (let i = 0; i < 500 && asked.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && asked.length < paths.length; i++) await new Promise((r) => setTimeout(r, 20));
     heldWasm = false;
     await route.continue();
   });
-  await page.goto(BASE + '/embed/demo/invoice.html?invoice=604001');
-  const [loaded] = await seen(page, 'payex-loaded');
-  assertEqual(loaded.detail.invoiceNo, '604001', 'the invoice loaded');
+  await page.goto(BASE + url);
+  await seen(page, 'payex-loaded', loads);
+  return asked.sort((x, y) => x.path.localeCompare(y.path));
+}
+
+test('an invoice element asks for its invoice and its charges while the wasm still loads, each once', async (page) => {
+  const invoice = `/billing/invoice/v1/${OWNER}/invoices/604001`;
+  const asked = await earlyRequests(page, '/embed/demo/invoice.html?invoice=604001', [invoice, `${invoice}/recurring-products`]);
   assert((await texts(page, 'payex-invoice >> tr.bw-line')).length > 0, 'its lines show');
-  assertEqual(asked.sort((a, b) => a.path.localeCompare(b.path)), [
-    { path: '/', whileWasmHeld: true, accept: 'application/json' },
-    { path: '/recurring-products', whileWasmHeld: true, accept: 'application/json' },
+  assertEqual(asked, [
+    { path: invoice, whileWasmHeld: true, accept: 'application/json' },
+    { path: `${invoice}/recurring-products`, whileWasmHeld: true, accept: 'application/json' },
   ], 'each asked once, before the view existed');
+});
+
+test("an invoice list asks for the customer's invoices while the wasm still loads, once", async (page) => {
+  const list = `/billing/invoice/v1/${OWNER}/invoices?customerNo=${PRIVATE}`;
+  const asked = await earlyRequests(page, MY_PAGES, [list], 2);
+  assert((await texts(page, 'payex-invoice-list >> tbody tr')).length > 0, 'the invoices show');
+  assertEqual(asked, [{ path: list, whileWasmHeld: true, accept: 'application/json' }], 'asked once, before the view existed');
 });
 
 test('a session token set right after the element is appended travels with the early requests', async (page) => {

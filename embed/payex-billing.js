@@ -42,38 +42,46 @@ function localeOf(element, options) {
 
 const views = new WeakMap();
 
-/** The paths of an invoice view's first requests, as `billing_contract::paths::invoice` and
- * `invoice_charges` write them (a native test, `early_paths_are_the_contracts`, checks that). */
-const EARLY_PATHS = ['/billing/invoice/v1/OWNER/invoices/INVOICE', '/billing/invoice/v1/OWNER/invoices/INVOICE/recurring-products'];
+/** The paths of each view's first requests, as `billing_contract::paths` writes them (a native
+ * test, `early_paths_are_the_contracts`, checks that): `invoice` and `invoice_charges`, and
+ * `invoices_of_customer`. */
+const EARLY_PATHS = {
+  invoice: ['/billing/invoice/v1/OWNER/invoices/INVOICE', '/billing/invoice/v1/OWNER/invoices/INVOICE/recurring-products'],
+  'invoice-list': ['/billing/invoice/v1/OWNER/invoices?customerNo=CUSTOMER'],
+};
 /** Characters that read the same percent-encoded or not (RFC 3986's unreserved). */
 const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
 /** A session token `fetch` can send as a header value. */
 const SENDABLE = /^[\x20-\x7e]*$/;
 
 /**
- * An invoice view's first requests, sent now while the wasm loads: the invoice and its
- * customer-level charges (`GET /invoices/{invoiceNo}` and `.../recurring-products`, as PayEx
- * documents them), so that their round trips to PayEx overlap the download instead of following
- * it. Returns `{ key, requests: [{ url, answer }], controller }`, or null for another view or
- * numbers this module would have to encode.
+ * A view's first requests, sent now while the wasm loads, so that their round trips to PayEx
+ * overlap the download instead of following it: an invoice and its customer-level charges (the
+ * paths PayEx documents), or a customer's invoices. Returns `{ key, requests: [{ url, answer }],
+ * controller }`, or null for a view without early requests or numbers this module would have to
+ * encode.
  *
  * The view takes an answer instead of asking again only when it asks for the same URL
  * (`ClientScope::take_early`), and only in its first load; else it asks itself. So an invoice
  * whose charges are elsewhere (or absent) costs one request, never a wrong answer; and the
- * session header only goes to these two URLs, built from the element's own attributes, never to
- * a link from a response.
+ * session header only goes to these URLs, built from the element's own attributes, never to a
+ * link from a response.
  */
 function sendEarly(kind, options) {
   const text = (value) => (typeof value === 'string' ? value.trim() : '');
-  const [owner, invoice, token] = [text(options.ownerNo), text(options.invoiceNo), text(options.sessionToken)];
-  if (kind !== 'invoice' || !UNRESERVED.test(owner) || !UNRESERVED.test(invoice) || !SENDABLE.test(token)) return null;
+  const numbers = { OWNER: text(options.ownerNo), INVOICE: text(options.invoiceNo), CUSTOMER: text(options.customerNo) };
+  const token = text(options.sessionToken);
+  const paths = EARLY_PATHS[kind] || [];
+  const used = (name) => paths.some((path) => path.includes(name));
+  if (!paths.length || !SENDABLE.test(token)) return null;
+  if (Object.entries(numbers).some(([name, value]) => used(name) && !UNRESERVED.test(value))) return null;
   const base = text(options.apiBase).replace(/\/+$/, '');
   const headers = { Accept: 'application/json' };
   if (token) headers['x-billing-session'] = token;
   const controller = new AbortController();
   const requests = [];
-  for (const path of EARLY_PATHS) {
-    const each = base + path.replace(/OWNER|INVOICE/g, (name) => (name === 'OWNER' ? owner : invoice));
+  for (const path of paths) {
+    const each = base + path.replace(/OWNER|INVOICE|CUSTOMER/g, (name) => numbers[name]);
     let answer;
     try {
       // `Promise.resolve`: a host's replacement `fetch` may return anything, or throw.

@@ -347,12 +347,15 @@ mod tests {
 
     #[test]
     fn early_paths_are_the_contracts() {
-        // payex-billing.js sends an invoice view's first requests before the wasm has loaded,
+        // payex-billing.js sends a view's first requests before the wasm has loaded,
         // from its own copy of these paths: a copy that drifted would cost requests.
         let script = include_str!("../../embed/payex-billing.js");
-        let paths =
+        let invoice =
             format!("['{}', '{}']", paths::invoice("OWNER", "INVOICE"), paths::invoice_charges("OWNER", "INVOICE"));
-        assert!(script.contains(&format!("const EARLY_PATHS = {paths};")), "payex-billing.js should list {paths}");
+        let list = format!("['{}']", paths::invoices_of_customer("OWNER", "CUSTOMER"));
+        for listed in [format!("  invoice: {invoice},"), format!("  'invoice-list': {list},")] {
+            assert!(script.contains(&listed), "payex-billing.js's EARLY_PATHS should list {listed}");
+        }
     }
 
     #[test]
