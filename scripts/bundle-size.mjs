@@ -17,10 +17,10 @@ const BUDGET = 150 * 1024; // brotli bytes; aim for 100 KB
 // for the new components (reactive_graph, tachys and core +78 KB before wasm-opt, the widget's own
 // code +26 KB), and the narrow layouts' CSS; 313.3 KB with the folded charges, +4.9 KB).
 // 312.7 KB on 2026-12-06 with a second wasm-opt -Oz pass (embed.html), -1.2 KB; 313.1 KB with a
-// retry offered only where it may pass (ApiError::may_pass_on_retry), +0.4 KB. 314.8 KB on
-// 2026-12-06 with issue 20's early requests (payex-billing.js sends an invoice view's first two
-// requests while the wasm loads; the view takes their answers): +1.1 KB of loader and +0.5 KB of
-// wasm. CI has read up to 0.3 KB more than a local build, hence 315.5.
+// retry offered only where it may pass (ApiError::may_pass_on_retry), +0.4 KB. 314.9 KB on
+// 2026-12-06 with issue 20's early requests (payex-billing.js sends the invoice and invoice-list
+// views' first requests while the wasm loads; the views take their answers): +1.2 KB of loader
+// and +0.5 KB of wasm. CI has read up to 0.3 KB more than a local build, hence 315.5.
 const CEILING = 315.5 * 1024;
 const args = process.argv.slice(2);
 const strict = args.includes('--strict');
