@@ -135,7 +135,7 @@ impl ApiClient {
 
     /// Drops the answers of requests sent early for this client's view that it has not taken
     /// (see [`super::EarlyRequest`]): what loads from now on is asked for afresh.
-    pub fn forget_early(&self) {
+    pub(crate) fn forget_early(&self) {
         if let Some(scope) = self.scope {
             scope.forget_early();
         }

@@ -16,4 +16,5 @@ pub use changes::{Change, Saved, SendChange};
 pub use client::{ApiClient, Listing, PagingFault, MAX_PAGES};
 pub use error::ApiError;
 pub use resources::WholeInvoice;
-pub use scope::{ClientScope, EarlyRequest};
+pub use scope::ClientScope;
+pub(crate) use scope::EarlyRequest;

@@ -20,11 +20,11 @@ struct ScopeState {
 /// view's first requests while the wasm is still loading, and the view takes their answers
 /// instead of asking again.
 #[derive(Clone, Debug)]
-pub struct EarlyRequest {
+pub(crate) struct EarlyRequest {
     /// The URL it asked for, as [`super::ApiClient::url`] writes it.
-    pub url: String,
+    pub(crate) url: String,
     /// Its answer to come (what `fetch` returned).
-    pub answer: js_sys::Promise,
+    pub(crate) answer: js_sys::Promise,
 }
 
 /// A handle on a scope; cheap to copy into every clone of a client.
@@ -66,7 +66,7 @@ impl ClientScope {
 
     /// Hands the scope requests already sent for it (see [`EarlyRequest`]): a `GET` of the
     /// same URL takes the answer instead of asking again, once.
-    pub fn set_early(self, early: Vec<EarlyRequest>) {
+    pub(crate) fn set_early(self, early: Vec<EarlyRequest>) {
         SCOPES.with(|s| {
             if let Some(state) = s.borrow_mut().get_mut(&self.0) {
                 state.early = early;
