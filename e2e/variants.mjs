@@ -256,6 +256,16 @@ test('variants: a link loop shows an error for that group instead of partial dat
   await error.waitFor({ timeout: 20000 });
   assert(loopUrls.length < 10, `the loop was stopped (${loopUrls.length} requests of that group)`);
   const anna = await allItems(`${INVOICE_API}/invoices/603011/subscriptions/${ANNA}/recurring-products`, base);
+  // The looping group's error may show before the other groups have arrived: wait until the
+  // loading has settled (or Anna's lines are there) before asking what is shown.
+  await chargesSettled(page);
+  await page.waitForFunction(
+    (wanted) => {
+      const shown = [...document.querySelectorAll('.bw-charges tr.bw-line')].map((r) => r.textContent);
+      return wanted.every((d) => shown.some((r) => r.includes(d)));
+    },
+    anna.map((l) => l.description), { timeout: 10000 },
+  ).catch(() => {});
   const lines = await texts(page, '.bw-charges tr.bw-line');
   for (const line of anna) assert(lines.some((r) => r.includes(line.description)), `another group's line ${line.description} is shown`);
   await assertNoDecoderText(page);
