@@ -146,6 +146,18 @@ test('My Pages in Swedish: the nearest lang decides, amounts in Swedish format, 
   assertEqual(await page.evaluate(() => window.cspViolations), [], 'the page CSP allows the widget');
 });
 
+test("the host page's listeners hear both views load even when their script arrives late", async (page) => {
+  // The views' first requests leave with the element's script, so a view can have its data
+  // before a slow listener script has run; the page runs its listeners first.
+  await page.route('**/demo/event-log.js', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.continue();
+  });
+  await page.goto(BASE + MY_PAGES);
+  const loaded = await seen(page, 'payex-loaded', 2);
+  assertEqual(loaded.map((e) => e.target).sort(), ['payex-invoice-list', 'payex-recurring-products'], 'each view told the page once');
+});
+
 test('loading the script twice is harmless; mount() and unmount() for hosts that prefer JavaScript', async (page) => {
   await page.goto(BASE + MY_PAGES);
   await seen(page, 'payex-loaded', 2);
