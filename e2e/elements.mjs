@@ -294,11 +294,18 @@ test('an invoice element asks for its invoice and its charges while the wasm sti
   ], 'each asked once, before the view existed');
 });
 
-test("an invoice list asks for the customer's invoices while the wasm still loads, once", async (page) => {
+test("My Pages asks for the customer's invoices, the customer, its products and its subscriptions while the wasm still loads, each once", async (page) => {
   const list = `/billing/invoice/v1/${OWNER}/invoices?customerNo=${PRIVATE}`;
-  const asked = await earlyRequests(page, MY_PAGES, [list], 2);
+  const customer = `/billing/customer/v1/${OWNER}/customers/${PRIVATE}`;
+  const paths = [list, customer, `${customer}/recurring-products`, `${customer}/subscriptions`];
+  const asked = await earlyRequests(page, MY_PAGES, paths, 2);
   assert((await texts(page, 'payex-invoice-list >> tbody tr')).length > 0, 'the invoices show');
-  assertEqual(asked, [{ path: list, whileWasmHeld: true, accept: 'application/json' }], 'asked once, before the view existed');
+  assert((await texts(page, 'payex-recurring-products >> tr.bw-product')).length > 0, 'the products show');
+  assertEqual(
+    asked,
+    paths.map((path) => ({ path, whileWasmHeld: true, accept: 'application/json' })).sort((x, y) => x.path.localeCompare(y.path)),
+    'each asked once, before the views existed',
+  );
 });
 
 test('a session token set right after the element is appended travels with the early requests', async (page) => {

@@ -43,11 +43,12 @@ function localeOf(element, options) {
 const views = new WeakMap();
 
 /** The paths of each view's first requests, as `billing_contract::paths` writes them (a native
- * test, `early_paths_are_the_contracts`, checks that): `invoice` and `invoice_charges`, and
- * `invoices_of_customer`. */
+ * test, `early_paths_are_the_contracts`, checks that): `invoice` and `invoice_charges`;
+ * `invoices_of_customer`; `customer`, `customer_products` and `customer_subscriptions`. */
 const EARLY_PATHS = {
   invoice: ['/billing/invoice/v1/OWNER/invoices/INVOICE', '/billing/invoice/v1/OWNER/invoices/INVOICE/recurring-products'],
   'invoice-list': ['/billing/invoice/v1/OWNER/invoices?customerNo=CUSTOMER'],
+  'recurring-products': ['/billing/customer/v1/OWNER/customers/CUSTOMER', '/billing/customer/v1/OWNER/customers/CUSTOMER/recurring-products', '/billing/customer/v1/OWNER/customers/CUSTOMER/subscriptions'],
 };
 /** Characters that read the same percent-encoded or not (RFC 3986's unreserved). */
 const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
@@ -56,14 +57,15 @@ const SENDABLE = /^[\x20-\x7e]*$/;
 
 /**
  * A view's first requests, sent now while the wasm loads, so that their round trips to PayEx
- * overlap the download instead of following it: an invoice and its customer-level charges (the
- * paths PayEx documents), or a customer's invoices. Returns `{ key, requests: [{ url, answer }],
+ * overlap the download instead of following it: an invoice and its customer-level charges, a
+ * customer's invoices, or a customer with its own recurring products and its subscriptions (the
+ * paths PayEx documents; the invoice list's query is the contract's). Returns `{ key, requests: [{ url, answer }],
  * controller }`, or null for a view without early requests or numbers this module would have to
  * encode.
  *
  * The view takes an answer instead of asking again only when it asks for the same URL
  * (`ClientScope::take_early`), and only in its first load; else it asks itself. So an invoice
- * whose charges are elsewhere (or absent) costs one request, never a wrong answer; and the
+ * or customer whose links lead elsewhere (or nowhere) costs a request, never a wrong answer; and the
  * session header only goes to these URLs, built from the element's own attributes, never to a
  * link from a response.
  */

@@ -20,7 +20,8 @@ const BUDGET = 150 * 1024; // brotli bytes; aim for 100 KB
 // retry offered only where it may pass (ApiError::may_pass_on_retry), +0.4 KB. 314.9 KB on
 // 2026-12-06 with issue 20's early requests (payex-billing.js sends the invoice and invoice-list
 // views' first requests while the wasm loads; the views take their answers): +1.2 KB of loader
-// and +0.5 KB of wasm. CI has read up to 0.3 KB more than a local build, hence 315.5.
+// and +0.5 KB of wasm; 315.2 KB with the recurring products' early requests (+0.3 KB). CI has
+// read up to 0.3 KB more than a local build, hence 315.5.
 const CEILING = 315.5 * 1024;
 const args = process.argv.slice(2);
 const strict = args.includes('--strict');

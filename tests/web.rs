@@ -1415,6 +1415,16 @@ fn element_options(session: &str) -> js_sys::Object {
 fn mount_with_early_answers(
     early: &[(&str, wasm_bindgen::JsValue)],
 ) -> (HtmlElement, billing_widget::embed::MountedView) {
+    mount_element_with_early("invoice", element_options("first"), early)
+}
+
+/// Mounts view `kind` with `options` as `payex-billing.js` does, handing it `early`
+/// requests: `(url, answer)` each; returns the container and the view.
+fn mount_element_with_early(
+    kind: &str,
+    options: js_sys::Object,
+    early: &[(&str, wasm_bindgen::JsValue)],
+) -> (HtmlElement, billing_widget::embed::MountedView) {
     let document = web_sys::window().unwrap().document().unwrap();
     let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();
@@ -1425,9 +1435,8 @@ fn mount_with_early_answers(
         js_sys::Reflect::set(&request, &"answer".into(), answer).unwrap();
         requests.push(&request);
     }
-    let options = element_options("first");
     js_sys::Reflect::set(&options, &"early".into(), &requests).unwrap();
-    let view = billing_widget::embed::mount_view("invoice", container.clone(), options.into())
+    let view = billing_widget::embed::mount_view(kind, container.clone(), options.into())
         .unwrap_or_else(|_| panic!("mountView"));
     (container, view)
 }
@@ -1534,6 +1543,100 @@ async fn new_options_before_the_first_load_is_done_drop_the_early_answers_not_ye
         "the charges asked for with the renewed session"
     );
     assert_eq!(asked_for(&fake, "/recurring-products"), 1, "{:?}", fake.asked());
+    drop(view);
+    container.remove();
+}
+
+/// Customer 15615616 at its documented paths, with one product of its own and no subscriptions.
+struct Customer15615616 {
+    path: String,
+    products_path: String,
+    subscriptions_path: String,
+    customer: String,
+}
+
+impl Customer15615616 {
+    fn new() -> Customer15615616 {
+        use billing_contract::paths;
+        let path = paths::customer("100200", "15615616");
+        let products_path = paths::customer_products("100200", "15615616");
+        let subscriptions_path = paths::customer_subscriptions("100200", "15615616");
+        let customer = format!(
+            r#"{{"customerNo": "15615616", "name": "Anna", "recurringProducts": "{products_path}", "subscriptions": "{subscriptions_path}"}}"#
+        );
+        Customer15615616 { path, products_path, subscriptions_path, customer }
+    }
+
+    /// A page of the customer's products, one described `description`.
+    fn products(description: &str) -> String {
+        format!(
+            r#"{{"items": [{{"recurringProductNo": "1001", "productNo": "P", "description": "{description}", "quantity": 1, "unitPrice": 99, "vatRate": 25, "periodicity": "monthly", "startDate": "2026-01-01"}}], "navigation": {{"next": null}}}}"#
+        )
+    }
+
+    /// The options of the element showing this customer's recurring products.
+    fn options() -> js_sys::Object {
+        let options = js_sys::Object::new();
+        for (key, value) in [("ownerNo", "100200"), ("customerNo", "15615616"), ("locale", "en-GB")] {
+            js_sys::Reflect::set(&options, &key.into(), &value.into()).unwrap();
+        }
+        options
+    }
+}
+
+const NO_SUBSCRIPTIONS: &str = r#"{"items": [], "navigation": {"next": null}}"#;
+
+#[wasm_bindgen_test]
+async fn a_recurring_products_element_shows_what_its_script_asked_for_early_without_asking_again() {
+    let Customer15615616 { path, products_path, subscriptions_path, customer } = Customer15615616::new();
+    // The page's fetch knows nothing: only the early answers have the customer and its lists.
+    let fake = FakeFetch::serve(&[]);
+    let early = [
+        (path.as_str(), answered(200, &customer).into()),
+        (products_path.as_str(), answered(200, &Customer15615616::products("Early bird")).into()),
+        (subscriptions_path.as_str(), answered(200, NO_SUBSCRIPTIONS).into()),
+    ];
+    let (container, view) = mount_element_with_early("recurring-products", Customer15615616::options(), &early);
+    wait_until("the early products show", || count(&container, "tr.bw-product") == 1).await;
+    assert!(
+        texts(&container, "tr.bw-product td").iter().any(|t| t == "Early bird"),
+        "{:?}",
+        texts(&container, "tr.bw-product td")
+    );
+    assert!(fake.asked().is_empty(), "{:?}", fake.asked());
+    drop(view);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_retry_of_the_recurring_products_asks_again_instead_of_taking_stale_early_answers() {
+    let Customer15615616 { path, products_path, subscriptions_path, customer } = Customer15615616::new();
+    let fresh = Customer15615616::products("Fresh");
+    let fake =
+        FakeFetch::serve(&[(&path, &customer), (&products_path, &fresh), (&subscriptions_path, NO_SUBSCRIPTIONS)]);
+    // The customer failed, so the early products were never taken: by the retry they may be stale.
+    let early = [
+        (path.as_str(), answered(503, r#"{"title": "Busy"}"#).into()),
+        (products_path.as_str(), answered(200, &Customer15615616::products("Stale")).into()),
+        (subscriptions_path.as_str(), answered(200, NO_SUBSCRIPTIONS).into()),
+    ];
+    let (container, view) = mount_element_with_early("recurring-products", Customer15615616::options(), &early);
+    wait_until("the early request's failure shows", || count(&container, ".bw-error button") == 1).await;
+    assert!(fake.asked().is_empty(), "nothing asked yet: {:?}", fake.asked());
+    click(&container, ".bw-error button");
+    wait_until("the retried products show", || count(&container, "tr.bw-product") == 1).await;
+    let cells = texts(&container, "tr.bw-product td");
+    assert!(cells.iter().any(|t| t == "Fresh") && !cells.iter().any(|t| t == "Stale"), "{cells:?}");
+    assert_eq!(
+        (
+            asked_for(&fake, "/customers/15615616"),
+            asked_for(&fake, "/recurring-products"),
+            asked_for(&fake, "/subscriptions")
+        ),
+        (1, 1, 1),
+        "{:?}",
+        fake.asked()
+    );
     drop(view);
     container.remove();
 }

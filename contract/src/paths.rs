@@ -20,6 +20,19 @@ pub fn customer(owner_no: &str, customer_no: &str) -> String {
     format!("{CUSTOMER_API}/{}/customers/{}", encode_segment(owner_no), encode_segment(customer_no))
 }
 
+/// `GET` path of a customer's own recurring products \[doc\]. Views follow the customer's
+/// `recurringProducts` link; this documented path lets the request leave before the customer
+/// has answered (a customer that links elsewhere costs that request, nothing more).
+pub fn customer_products(owner_no: &str, customer_no: &str) -> String {
+    format!("{}/recurring-products", customer(owner_no, customer_no))
+}
+
+/// `GET` path of a customer's subscriptions \[doc\], sent early as
+/// [`customer_products`] is.
+pub fn customer_subscriptions(owner_no: &str, customer_no: &str) -> String {
+    format!("{}/subscriptions", customer(owner_no, customer_no))
+}
+
 /// `POST` path that creates customers \[doc\].
 pub fn customers(owner_no: &str) -> String {
     format!("{CUSTOMER_API}/{}/customers", encode_segment(owner_no))

@@ -353,7 +353,17 @@ mod tests {
         let invoice =
             format!("['{}', '{}']", paths::invoice("OWNER", "INVOICE"), paths::invoice_charges("OWNER", "INVOICE"));
         let list = format!("['{}']", paths::invoices_of_customer("OWNER", "CUSTOMER"));
-        for listed in [format!("  invoice: {invoice},"), format!("  'invoice-list': {list},")] {
+        let products = format!(
+            "['{}', '{}', '{}']",
+            paths::customer("OWNER", "CUSTOMER"),
+            paths::customer_products("OWNER", "CUSTOMER"),
+            paths::customer_subscriptions("OWNER", "CUSTOMER")
+        );
+        for listed in [
+            format!("  invoice: {invoice},"),
+            format!("  'invoice-list': {list},"),
+            format!("  'recurring-products': {products},"),
+        ] {
             assert!(script.contains(&listed), "payex-billing.js's EARLY_PATHS should list {listed}");
         }
     }

@@ -62,10 +62,16 @@ pub fn RecurringProductsView(
     let show_ended = RwSignal::new(false);
     let (state, reload) = {
         let (client, owner_no) = (client.clone(), owner_no.clone());
+        let loaded_before = std::cell::Cell::new(false);
         use_load(
             move || customer_no.get(),
             move |customer| {
                 let (client, owner) = (client.clone(), owner_no.clone());
+                // Only the first load may take what the element's script asked for early: a
+                // reload after a change, a retry or another customer asks afresh.
+                if loaded_before.replace(true) {
+                    client.forget_early();
+                }
                 async move {
                     match client.customer_overview(&owner, &customer).await {
                         Ok(overview) => Ok(Arc::new(overview)),
